@@ -1,0 +1,141 @@
+-- stockflow schema, version 1 (PRAGMA user_version = 1).
+--
+-- Rules the database can hold are held here, not only in Rust:
+-- exact money (integer cents), timestamps as integer Unix seconds (UTC),
+-- tenancy through composite foreign keys, one primary supplier per product,
+-- case-insensitive SKU uniqueness, non-negative stock and an append-only ledger.
+
+CREATE TABLE company (
+    id                INTEGER PRIMARY KEY,
+    name              TEXT    NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
+    default_threshold INTEGER CHECK (default_threshold >= 0),
+    created_at        INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE warehouse (
+    id         INTEGER PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES company (id),
+    name       TEXT    NOT NULL COLLATE NOCASE CHECK (length(trim(name)) > 0),
+    location   TEXT,
+    created_at INTEGER NOT NULL,
+    UNIQUE (company_id, name),
+    UNIQUE (id, company_id)
+) STRICT;
+
+CREATE TABLE supplier (
+    id            INTEGER PRIMARY KEY,
+    company_id    INTEGER NOT NULL REFERENCES company (id),
+    name          TEXT    NOT NULL COLLATE NOCASE CHECK (length(trim(name)) > 0),
+    contact_email TEXT CHECK (contact_email LIKE '_%@_%'),
+    phone         TEXT,
+    created_at    INTEGER NOT NULL,
+    UNIQUE (company_id, name),
+    UNIQUE (id, company_id)
+) STRICT;
+
+-- sku_key is the SKU folded to lower case (Unicode, by stockflow): its UNIQUE
+-- constraint is what makes SKUs unique platform-wide, case-insensitively.
+CREATE TABLE product (
+    id          INTEGER PRIMARY KEY,
+    company_id  INTEGER NOT NULL REFERENCES company (id),
+    sku         TEXT    NOT NULL CHECK (length(sku) BETWEEN 1 AND 64),
+    sku_key     TEXT    NOT NULL UNIQUE CHECK (sku_key = lower(sku_key)),
+    name        TEXT    NOT NULL CHECK (length(trim(name)) > 0),
+    price_cents INTEGER NOT NULL CHECK (price_cents BETWEEN 0 AND 9999999999),
+    type        TEXT COLLATE NOCASE,
+    threshold   INTEGER CHECK (threshold >= 0),
+    is_bundle   INTEGER NOT NULL DEFAULT 0 CHECK (is_bundle IN (0, 1)),
+    archived    INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
+    created_at  INTEGER NOT NULL,
+    UNIQUE (id, company_id)
+) STRICT;
+CREATE INDEX product_company ON product (company_id, sku_key);
+
+CREATE TABLE product_supplier (
+    product_id     INTEGER NOT NULL,
+    supplier_id    INTEGER NOT NULL,
+    company_id     INTEGER NOT NULL,
+    is_primary     INTEGER NOT NULL DEFAULT 0 CHECK (is_primary IN (0, 1)),
+    lead_time_days INTEGER CHECK (lead_time_days >= 0),
+    cost_cents     INTEGER CHECK (cost_cents BETWEEN 0 AND 9999999999),
+    PRIMARY KEY (product_id, supplier_id),
+    FOREIGN KEY (product_id, company_id) REFERENCES product (id, company_id),
+    FOREIGN KEY (supplier_id, company_id) REFERENCES supplier (id, company_id)
+) STRICT, WITHOUT ROWID;
+CREATE UNIQUE INDEX product_one_primary_supplier ON product_supplier (product_id) WHERE is_primary = 1;
+CREATE INDEX product_supplier_supplier ON product_supplier (supplier_id);
+
+CREATE TABLE bundle_component (
+    bundle_id    INTEGER NOT NULL,
+    component_id INTEGER NOT NULL,
+    company_id   INTEGER NOT NULL,
+    quantity     INTEGER NOT NULL CHECK (quantity > 0),
+    PRIMARY KEY (bundle_id, component_id),
+    CHECK (bundle_id <> component_id),
+    FOREIGN KEY (bundle_id, company_id) REFERENCES product (id, company_id),
+    FOREIGN KEY (component_id, company_id) REFERENCES product (id, company_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX bundle_component_component ON bundle_component (component_id);
+
+CREATE TABLE type_threshold (
+    company_id INTEGER NOT NULL REFERENCES company (id),
+    type       TEXT    NOT NULL COLLATE NOCASE,
+    quantity   INTEGER NOT NULL CHECK (quantity >= 0),
+    PRIMARY KEY (company_id, type)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE inventory (
+    product_id   INTEGER NOT NULL,
+    warehouse_id INTEGER NOT NULL,
+    company_id   INTEGER NOT NULL,
+    quantity     INTEGER NOT NULL CHECK (quantity >= 0),
+    PRIMARY KEY (product_id, warehouse_id),
+    FOREIGN KEY (product_id, company_id) REFERENCES product (id, company_id),
+    FOREIGN KEY (warehouse_id, company_id) REFERENCES warehouse (id, company_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX inventory_company ON inventory (company_id, warehouse_id);
+CREATE INDEX inventory_warehouse ON inventory (warehouse_id);
+
+CREATE TABLE location_threshold (
+    product_id   INTEGER NOT NULL,
+    warehouse_id INTEGER NOT NULL,
+    company_id   INTEGER NOT NULL,
+    quantity     INTEGER NOT NULL CHECK (quantity >= 0),
+    PRIMARY KEY (product_id, warehouse_id),
+    FOREIGN KEY (product_id, company_id) REFERENCES product (id, company_id),
+    FOREIGN KEY (warehouse_id, company_id) REFERENCES warehouse (id, company_id)
+) STRICT, WITHOUT ROWID;
+
+-- The append-only ledger. Each reason's sign is a CHECK; UPDATE and DELETE
+-- are refused by triggers. bundle_id names the bundle a component movement
+-- was sold or returned through.
+CREATE TABLE movement (
+    id           INTEGER PRIMARY KEY,
+    product_id   INTEGER NOT NULL,
+    warehouse_id INTEGER NOT NULL,
+    delta        INTEGER NOT NULL CHECK (delta <> 0),
+    reason       TEXT    NOT NULL CHECK (
+        (reason IN ('initial', 'receipt', 'return', 'transfer_in') AND delta > 0)
+        OR (reason IN ('sale', 'damage', 'transfer_out') AND delta < 0)
+        OR (reason IN ('correction', 'count'))),
+    note         TEXT,
+    reference    TEXT,
+    actor        TEXT    NOT NULL,
+    occurred_at  INTEGER NOT NULL,
+    recorded_at  INTEGER NOT NULL,
+    bundle_id    INTEGER REFERENCES product (id),
+    FOREIGN KEY (product_id, warehouse_id) REFERENCES inventory (product_id, warehouse_id)
+) STRICT;
+-- Alerts sum each (product, warehouse)'s sales over a time window; history
+-- filters by product and time; check sums each pair's deltas.
+CREATE INDEX movement_pair_time ON movement (product_id, warehouse_id, occurred_at, reason, delta);
+CREATE INDEX movement_time ON movement (occurred_at);
+
+CREATE TRIGGER movement_append_only_update BEFORE UPDATE ON movement
+BEGIN
+    SELECT RAISE(ABORT, 'the movement ledger is append-only');
+END;
+CREATE TRIGGER movement_append_only_delete BEFORE DELETE ON movement
+BEGIN
+    SELECT RAISE(ABORT, 'the movement ledger is append-only');
+END;

@@ -1,0 +1,116 @@
+//! `alerts low-stock`.
+
+use clap::Subcommand;
+use stockflow::error::{Error, Result};
+use stockflow::model::{CompanyId, Quantity, Timestamp, WarehouseId};
+use stockflow::ops::alerts::{self, Query};
+use stockflow::render::Format;
+
+use super::{App, opt};
+
+#[derive(Debug, Subcommand)]
+pub enum AlertsCmd {
+    /// Products below their threshold that are selling, most urgent first
+    #[command(after_help = "Examples:
+  stockflow alerts low-stock --company 1
+  stockflow alerts low-stock --company 1 --format csv --exit-code > alerts.csv
+  stockflow alerts low-stock --company 1 --format jsonl | jq -r 'select(.days_until_stockout < 7) | .sku'")]
+    LowStock {
+        /// The company
+        #[arg(long, value_name = "ID")]
+        company: String,
+        /// Only this warehouse (of the company)
+        #[arg(long, value_name = "ID")]
+        warehouse: Option<String>,
+        /// Sales window in days, ending at --as-of
+        #[arg(
+            long,
+            value_name = "N",
+            default_value = "30",
+            allow_negative_numbers = true
+        )]
+        days: String,
+        /// End of the sales window (RFC 3339 or a date; default now)
+        #[arg(long, value_name = "TIME")]
+        as_of: Option<String>,
+        /// Days of sales a reorder should cover beyond the supplier's lead time
+        #[arg(
+            long,
+            value_name = "N",
+            default_value = "30",
+            allow_negative_numbers = true
+        )]
+        cover_days: String,
+        /// Print at most N alerts
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
+        limit: Option<String>,
+        /// Skip the first N alerts
+        #[arg(
+            long,
+            value_name = "N",
+            default_value = "0",
+            allow_negative_numbers = true
+        )]
+        offset: String,
+        /// Exit 10 when at least one alert is printed (for cron and monitoring)
+        #[arg(long)]
+        exit_code: bool,
+    },
+}
+
+fn count(what: &str, text: &str) -> Result<i64> {
+    Quantity::parse(what, text).map(|q| q.0)
+}
+
+fn index(what: &str, text: &str) -> Result<usize> {
+    let n = count(what, text)?;
+    usize::try_from(n).map_err(|_| Error::invalid(format!("{what} is too large: {text}")))
+}
+
+pub fn run(cmd: AlertsCmd, app: &App) -> Result<i32> {
+    let AlertsCmd::LowStock {
+        company,
+        warehouse,
+        days,
+        as_of,
+        cover_days,
+        limit,
+        offset,
+        exit_code,
+    } = cmd;
+    let query = Query {
+        company: CompanyId::parse(&company)?,
+        warehouse: opt(warehouse.as_deref(), WarehouseId::parse)?,
+        days: Quantity::parse_positive("days", &days)?.0,
+        as_of: opt(as_of.as_deref(), Timestamp::parse)?.unwrap_or(app.ctx.now),
+        cover_days: count("cover days", &cover_days)?,
+        limit: opt(limit.as_deref(), |l| index("limit", l))?,
+        offset: index("offset", &offset)?,
+    };
+    let report = alerts::low_stock(&mut app.open()?, &query)?;
+    let mut out = app.out();
+    match app.format {
+        Format::Json => out.json_value(&report)?,
+        Format::Jsonl | Format::Csv => out.list(report.alerts.iter().cloned().map(Ok))?,
+        Format::Table => {
+            out.table(&report.alerts)?;
+            let shown = report.alerts.len();
+            let footer = if shown == report.total_alerts {
+                format!("{} alert(s)", report.total_alerts)
+            } else {
+                format!(
+                    "{shown} of {} alert(s) shown (from #{})",
+                    report.total_alerts,
+                    query.offset + 1
+                )
+            };
+            out.line(&footer)?;
+        }
+    }
+    out.finish()?;
+    Ok(if exit_code && report.total_alerts > 0 {
+        10
+    } else {
+        0
+    })
+}

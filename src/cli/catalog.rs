@@ -1,0 +1,176 @@
+//! `company`, `warehouse` and `supplier`.
+
+use clap::{Args, Subcommand};
+use stockflow::error::Result;
+use stockflow::model::{self, CompanyId, Money, Quantity, Sku, SupplierId};
+use stockflow::ops::catalog::{self, Link, NewSupplier};
+
+use super::{App, opt};
+
+#[derive(Debug, Subcommand)]
+pub enum CompanyCmd {
+    /// Create a company
+    Create {
+        /// Its name (unique)
+        #[arg(long, allow_hyphen_values = true)]
+        name: String,
+    },
+    /// List companies
+    List,
+}
+
+pub fn company(cmd: CompanyCmd, app: &App) -> Result<i32> {
+    let mut db = app.open()?;
+    let mut out = app.out();
+    match cmd {
+        CompanyCmd::Create { name } => {
+            let name = model::name("company name", &name)?;
+            out.object(&catalog::create_company(&mut db, &app.ctx, &name)?)?
+        }
+        CompanyCmd::List => out.list(catalog::list_companies(&mut db)?.into_iter().map(Ok))?,
+    }
+    out.finish()?;
+    Ok(0)
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WarehouseCmd {
+    /// Create a warehouse
+    Create {
+        /// The owning company's id
+        #[arg(long, value_name = "ID")]
+        company: String,
+        /// Its name (unique within the company)
+        #[arg(long, allow_hyphen_values = true)]
+        name: String,
+        /// Where it is (free text)
+        #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+        location: Option<String>,
+    },
+    /// List warehouses
+    List {
+        /// Only this company's
+        #[arg(long, value_name = "ID")]
+        company: Option<String>,
+    },
+}
+
+pub fn warehouse(cmd: WarehouseCmd, app: &App) -> Result<i32> {
+    let mut db = app.open()?;
+    let mut out = app.out();
+    match cmd {
+        WarehouseCmd::Create {
+            company,
+            name,
+            location,
+        } => {
+            let company = CompanyId::parse(&company)?;
+            let name = model::name("warehouse name", &name)?;
+            let w =
+                catalog::create_warehouse(&mut db, &app.ctx, company, &name, location.as_deref())?;
+            out.object(&w)?
+        }
+        WarehouseCmd::List { company } => {
+            let company = opt(company.as_deref(), CompanyId::parse)?;
+            out.list(
+                catalog::list_warehouses(&mut db, company)?
+                    .into_iter()
+                    .map(Ok),
+            )?
+        }
+    }
+    out.finish()?;
+    Ok(0)
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SupplierCmd {
+    /// Create a supplier
+    Create {
+        /// The owning company's id
+        #[arg(long, value_name = "ID")]
+        company: String,
+        /// Its name (unique within the company)
+        #[arg(long, allow_hyphen_values = true)]
+        name: String,
+        /// Where purchase orders go (local@domain)
+        #[arg(long)]
+        email: Option<String>,
+        /// Phone number
+        #[arg(long, allow_hyphen_values = true)]
+        phone: Option<String>,
+    },
+    /// List suppliers
+    List {
+        /// Only this company's
+        #[arg(long, value_name = "ID")]
+        company: Option<String>,
+    },
+    /// Link a product to a supplier, or update the link
+    #[command(
+        after_help = "Example:\n  stockflow supplier link --sku WID-001 --supplier 3 --primary --lead-time-days 7 --cost 4.20"
+    )]
+    Link(LinkArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LinkArgs {
+    /// The product
+    #[arg(long)]
+    sku: String,
+    /// The supplier's id (of the product's company)
+    #[arg(long, value_name = "ID")]
+    supplier: String,
+    /// Make this the product's one primary supplier (demotes any other)
+    #[arg(long)]
+    primary: bool,
+    /// Days from order to delivery
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    lead_time_days: Option<String>,
+    /// Unit cost from this supplier
+    #[arg(long, value_name = "DECIMAL", allow_negative_numbers = true)]
+    cost: Option<String>,
+}
+
+pub fn supplier(cmd: SupplierCmd, app: &App) -> Result<i32> {
+    let mut db = app.open()?;
+    let mut out = app.out();
+    match cmd {
+        SupplierCmd::Create {
+            company,
+            name,
+            email,
+            phone,
+        } => {
+            let new = NewSupplier {
+                company: CompanyId::parse(&company)?,
+                name: model::name("supplier name", &name)?,
+                email: opt(email.as_deref(), model::email)?,
+                phone,
+            };
+            out.object(&catalog::create_supplier(&mut db, &app.ctx, &new)?)?
+        }
+        SupplierCmd::List { company } => {
+            let company = opt(company.as_deref(), CompanyId::parse)?;
+            out.list(
+                catalog::list_suppliers(&mut db, company)?
+                    .into_iter()
+                    .map(Ok),
+            )?
+        }
+        SupplierCmd::Link(a) => {
+            let link = Link {
+                sku: Sku::parse(&a.sku)?,
+                supplier: SupplierId::parse(&a.supplier)?,
+                primary: a.primary,
+                lead_time_days: opt(a.lead_time_days.as_deref(), |v| {
+                    Quantity::parse("lead time", v).map(|q| q.0)
+                })?,
+                cost: opt(a.cost.as_deref(), |v| Money::parse("cost", v))?,
+            };
+            out.object(&catalog::link_supplier(&mut db, &link)?)?
+        }
+    }
+    out.finish()?;
+    Ok(0)
+}

@@ -1,0 +1,210 @@
+//! The one error type. Every failure is classified once, where the value that
+//! caused it is known, into a `Kind`; the kind alone decides the exit code
+//! (SPEC section 6), so the table below is the only place exit codes live.
+
+use std::fmt;
+
+use rusqlite::ErrorCode;
+use serde::Serialize;
+
+/// What kind of failure happened; decides the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A bug or an unexpected failure.
+    Internal,
+    /// The command line itself is wrong (clap's own errors).
+    Usage,
+    /// A value is malformed or breaks a rule.
+    InvalidInput,
+    /// A company, warehouse, product or supplier does not exist (or is another company's).
+    NotFound,
+    /// A duplicate, or not enough stock.
+    Conflict,
+    /// The database stayed locked past the busy timeout; safe to retry.
+    Busy,
+    /// Missing file, not a stockflow database, newer schema, or damage.
+    Database,
+    /// The reader of stdout went away (`stockflow stock history | head`): not a failure.
+    BrokenPipe,
+}
+
+/// A failure with its kind and a one-line message naming the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    kind: Kind,
+    message: String,
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An error of `kind` with `message`.
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// A malformed value or broken rule (exit 3).
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(Kind::InvalidInput, message)
+    }
+
+    /// Something that does not exist (exit 4).
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(Kind::NotFound, message)
+    }
+
+    /// A duplicate or not enough stock (exit 5).
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(Kind::Conflict, message)
+    }
+
+    /// A database that cannot be used (exit 7).
+    pub fn database(message: impl Into<String>) -> Self {
+        Self::new(Kind::Database, message)
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The message, without the `error: ` prefix.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The process exit code for this error (SPEC section 6).
+    pub fn exit_code(&self) -> i32 {
+        match self.kind {
+            Kind::Internal => 1,
+            Kind::Usage => 2,
+            Kind::InvalidInput => 3,
+            Kind::NotFound => 4,
+            Kind::Conflict => 5,
+            Kind::Busy => 6,
+            Kind::Database => 7,
+            Kind::BrokenPipe => 0,
+        }
+    }
+
+    /// Prefixes the message with where in an input the error was found.
+    pub fn context(self, place: impl fmt::Display) -> Self {
+        Self {
+            kind: self.kind,
+            message: format!("{place}: {}", self.message),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// True when `err` is SQLite's constraint failure of the given extended code.
+pub fn is_constraint(err: &rusqlite::Error, extended: i32) -> bool {
+    matches!(err, rusqlite::Error::SqliteFailure(e, _) if e.extended_code == extended)
+}
+
+impl From<rusqlite::Error> for Error {
+    /// Failures nobody classified at the call site: busy and damaged files have
+    /// kinds of their own, everything else is unexpected.
+    fn from(err: rusqlite::Error) -> Self {
+        let code = err.sqlite_error_code();
+        match code {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Self::new(
+                Kind::Busy,
+                "the database is locked by another writer; try again",
+            ),
+            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Self::database(format!(
+                "the database file is damaged or not a database: {err}"
+            )),
+            Some(ErrorCode::DiskFull | ErrorCode::ReadOnly | ErrorCode::CannotOpen) => {
+                Self::database(format!("cannot write the database: {err}"))
+            }
+            _ => Self::new(Kind::Internal, format!("database error: {err}")),
+        }
+    }
+}
+
+impl From<csv::Error> for Error {
+    fn from(err: csv::Error) -> Self {
+        let place = err
+            .position()
+            .map(|p| format!("line {}", p.line()))
+            .unwrap_or_else(|| "csv".to_owned());
+        match err.kind() {
+            csv::ErrorKind::Io(e) => Self::from(std::io::Error::new(e.kind(), e.to_string())),
+            _ => Self::invalid(format!("{place}: malformed CSV: {err}")),
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Self {
+        if err.kind() == std::io::ErrorKind::BrokenPipe {
+            return Self::new(Kind::BrokenPipe, "broken pipe");
+        }
+        Self::new(Kind::Internal, format!("i/o error: {err}"))
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(err: serde_json::Error) -> Self {
+        if err.is_io() {
+            Self::from(std::io::Error::from(err))
+        } else {
+            Self::new(Kind::Internal, format!("json error: {err}"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_code_table_matches_the_spec() {
+        for (kind, code) in [
+            (Kind::Internal, 1),
+            (Kind::Usage, 2),
+            (Kind::InvalidInput, 3),
+            (Kind::NotFound, 4),
+            (Kind::Conflict, 5),
+            (Kind::Busy, 6),
+            (Kind::Database, 7),
+            (Kind::BrokenPipe, 0),
+        ] {
+            assert_eq!(Error::new(kind, "x").exit_code(), code, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn kinds_serialize_as_the_spec_names_them() {
+        let names: Vec<String> = [Kind::InvalidInput, Kind::NotFound, Kind::Busy]
+            .iter()
+            .map(|k| serde_json::to_string(k).unwrap())
+            .collect();
+        assert_eq!(names, ["\"invalid_input\"", "\"not_found\"", "\"busy\""]);
+    }
+
+    #[test]
+    fn sqlite_busy_is_busy_and_context_keeps_kind() {
+        let busy = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            None,
+        );
+        assert_eq!(Error::from(busy).exit_code(), 6);
+        let e = Error::invalid("unknown reason").context("line 4, column reason");
+        assert_eq!(e.to_string(), "line 4, column reason: unknown reason");
+        assert_eq!(e.exit_code(), 3);
+    }
+}

@@ -1,0 +1,603 @@
+//! Validated newtypes. Text from the command line or a CSV file becomes one of
+//! these at the edge, so the rest of the library never sees an invalid SKU, a
+//! rounded price or a local time. Each binds straight to SQL.
+
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::ToSql;
+use rusqlite::types::{FromSql, FromSqlResult, ToSqlOutput, ValueRef};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::{Serialize, Serializer};
+
+use crate::error::{Error, Result};
+
+/// Largest quantity or delta stockflow accepts (10^12 units).
+pub const MAX_UNITS: i64 = 1_000_000_000_000;
+const MAX_CENTS: i64 = 9_999_999_999;
+
+macro_rules! id_type {
+    ($name:ident, $what:literal) => {
+        #[doc = concat!("The integer id of a ", $what, ".")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl $name {
+            /// Parses a positive integer id; the message names the value.
+            pub fn parse(text: &str) -> Result<Self> {
+                parse_id(concat!($what, " id"), text).map(Self)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                self.0.to_sql()
+            }
+        }
+
+        impl FromSql for $name {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                i64::column_result(value).map(Self)
+            }
+        }
+    };
+}
+
+id_type!(CompanyId, "company");
+id_type!(WarehouseId, "warehouse");
+id_type!(SupplierId, "supplier");
+id_type!(ProductId, "product");
+
+fn parse_id(what: &str, text: &str) -> Result<i64> {
+    match text.trim().parse::<i64>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(Error::invalid(format!(
+            "{what} must be a positive integer: {text}"
+        ))),
+    }
+}
+
+/// Parses a whole number with optional sign, refusing anything past `MAX_UNITS`.
+fn parse_units(what: &str, text: &str) -> Result<i64> {
+    let t = text.trim();
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::invalid(format!(
+            "{what} must be a whole number: {text}"
+        )));
+    }
+    match t.parse::<i64>() {
+        Ok(n) if n.abs() <= MAX_UNITS => Ok(n),
+        _ => Err(Error::invalid(format!(
+            "{what} must be at most {MAX_UNITS} in size: {text}"
+        ))),
+    }
+}
+
+/// A count of units: a whole number >= 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Quantity(pub i64);
+
+impl Quantity {
+    /// Parses `text` as a quantity; `what` names the field in the message.
+    pub fn parse(what: &str, text: &str) -> Result<Self> {
+        let n = parse_units(what, text)?;
+        if n < 0 {
+            return Err(Error::invalid(format!(
+                "{what} must not be negative: {text}"
+            )));
+        }
+        Ok(Self(n))
+    }
+
+    /// Like `parse`, but zero is refused too.
+    pub fn parse_positive(what: &str, text: &str) -> Result<Self> {
+        let q = Self::parse(what, text)?;
+        if q.0 == 0 {
+            return Err(Error::invalid(format!(
+                "{what} must be greater than 0: {text}"
+            )));
+        }
+        Ok(q)
+    }
+}
+
+/// A signed, non-zero change of stock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Delta(pub i64);
+
+impl Delta {
+    /// Parses a signed whole number other than zero.
+    pub fn parse(text: &str) -> Result<Self> {
+        match parse_units("delta", text)? {
+            0 => Err(Error::invalid("delta must not be 0")),
+            n => Ok(Self(n)),
+        }
+    }
+}
+
+/// An amount of money, held as integer cents; its face is a `Decimal` with two places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Money(i64);
+
+impl Money {
+    /// Parses a non-negative decimal with at most two places and at most 99999999.99.
+    /// Nothing is ever rounded: anything else is refused with a message naming `what`.
+    pub fn parse(what: &str, text: &str) -> Result<Self> {
+        let bad = |why: &str| Error::invalid(format!("{what} {why}: {text}"));
+        if text.starts_with('-') {
+            return Err(bad("must not be negative"));
+        }
+        let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !digits(whole) || !digits(frac) || text.ends_with('.') {
+            return Err(bad("must be a decimal number such as 19.90"));
+        }
+        if frac.len() > 2 {
+            return Err(bad("must have at most 2 decimal places"));
+        }
+        if whole.trim_start_matches('0').len() > 8 {
+            return Err(bad("must be at most 99999999.99"));
+        }
+        let value: Decimal = text.parse().map_err(|_| bad("is not a decimal number"))?;
+        (value * Decimal::ONE_HUNDRED)
+            .to_i64()
+            .and_then(Self::from_cents)
+            .ok_or_else(|| bad("must be at most 99999999.99"))
+    }
+
+    /// Money from integer cents, if within range.
+    pub fn from_cents(cents: i64) -> Option<Self> {
+        (0..=MAX_CENTS).contains(&cents).then_some(Self(cents))
+    }
+
+    /// The amount in integer cents.
+    pub fn cents(self) -> i64 {
+        self.0
+    }
+
+    /// The exact decimal value, always with two places.
+    pub fn to_decimal(self) -> Decimal {
+        Decimal::new(self.0, 2)
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.to_decimal().fmt(f)
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl ToSql for Money {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        self.0.to_sql()
+    }
+}
+
+impl FromSql for Money {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let cents = i64::column_result(value)?;
+        Self::from_cents(cents).ok_or(rusqlite::types::FromSqlError::OutOfRange(cents))
+    }
+}
+
+/// A stock-keeping unit: 1–64 characters, no whitespace or control characters.
+/// Two SKUs are the same when their lower-case forms (`key`) are equal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Sku(String);
+
+impl Sku {
+    /// Validates `text` as a SKU.
+    pub fn parse(text: &str) -> Result<Self> {
+        let len = text.chars().count();
+        if len == 0 {
+            return Err(Error::invalid("sku must not be empty"));
+        }
+        if len > 64 {
+            return Err(Error::invalid(format!(
+                "sku must be at most 64 characters ({len} given): {text}"
+            )));
+        }
+        if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(Error::invalid(format!(
+                "sku must not contain whitespace or control characters: {text:?}"
+            )));
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    /// The SKU as given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The case-folded form that uniqueness and look-ups compare.
+    pub fn key(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+impl fmt::Display for Sku {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A point in time, in whole seconds since the Unix epoch, UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    /// Parses RFC 3339 (any offset) or a bare date (midnight UTC). Fractions of a second are dropped.
+    pub fn parse(text: &str) -> Result<Self> {
+        if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+            return Self::checked(t.timestamp(), text);
+        }
+        if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            if let Some(t) = d.and_hms_opt(0, 0, 0) {
+                return Self::checked(t.and_utc().timestamp(), text);
+            }
+        }
+        Err(Error::invalid(format!(
+            "time must be RFC 3339 (2026-01-15T10:00:00Z) or a date (2026-01-15): {text}"
+        )))
+    }
+
+    fn checked(secs: i64, text: &str) -> Result<Self> {
+        // Keep four-digit years so the printed form stays fixed-width and sortable.
+        const MAX: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+        if (0..=MAX).contains(&secs) {
+            Ok(Self(secs))
+        } else {
+            Err(Error::invalid(format!(
+                "time must be between 1970-01-01 and 9999-12-31: {text}"
+            )))
+        }
+    }
+
+    /// The current time of a `DateTime<Utc>` clock reading.
+    pub fn from_datetime(t: DateTime<Utc>) -> Self {
+        Self(t.timestamp())
+    }
+
+    /// Seconds since the Unix epoch.
+    pub fn seconds(self) -> i64 {
+        self.0
+    }
+
+    /// This time moved by whole days (negative goes back).
+    pub fn plus_days(self, days: i64) -> Self {
+        Self(self.0.saturating_add(days.saturating_mul(86_400)))
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match DateTime::from_timestamp(self.0, 0) {
+            Some(t) => write!(f, "{}", t.format("%Y-%m-%dT%H:%M:%SZ")),
+            None => write!(f, "@{}", self.0),
+        }
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl ToSql for Timestamp {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        self.0.to_sql()
+    }
+}
+
+impl FromSql for Timestamp {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        i64::column_result(value).map(Self)
+    }
+}
+
+/// Why stock moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// Opening stock written by `product create` or `import products`.
+    Initial,
+    /// Goods received (delta > 0).
+    Receipt,
+    /// Goods returned by a customer (delta > 0).
+    Return,
+    /// Goods sold (delta < 0).
+    Sale,
+    /// Goods damaged or lost (delta < 0).
+    Damage,
+    /// A manual correction (either sign).
+    Correction,
+    /// The leaving half of a transfer.
+    TransferOut,
+    /// The arriving half of a transfer.
+    TransferIn,
+    /// The difference found by a cycle count.
+    Count,
+}
+
+impl Reason {
+    /// The stored and printed name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Initial => "initial",
+            Self::Receipt => "receipt",
+            Self::Return => "return",
+            Self::Sale => "sale",
+            Self::Damage => "damage",
+            Self::Correction => "correction",
+            Self::TransferOut => "transfer_out",
+            Self::TransferIn => "transfer_in",
+            Self::Count => "count",
+        }
+    }
+
+    const ALL: [Reason; 9] = [
+        Self::Initial,
+        Self::Receipt,
+        Self::Return,
+        Self::Sale,
+        Self::Damage,
+        Self::Correction,
+        Self::TransferOut,
+        Self::TransferIn,
+        Self::Count,
+    ];
+
+    /// Parses a reason a user may give to `stock adjust`.
+    pub fn parse_user(text: &str) -> Result<Self> {
+        match Self::ALL.into_iter().find(|r| r.as_str() == text) {
+            Some(
+                r @ (Self::Receipt | Self::Return | Self::Sale | Self::Damage | Self::Correction),
+            ) => Ok(r),
+            Some(r) => Err(Error::invalid(format!(
+                "reason {} is written by stockflow itself; use receipt, return, sale, damage or correction",
+                r.as_str()
+            ))),
+            None => Err(Error::invalid(format!(
+                "unknown reason {text:?} (use receipt, return, sale, damage or correction)"
+            ))),
+        }
+    }
+
+    /// Checks the sign rule of this reason for `delta`.
+    pub fn check_sign(self, delta: Delta) -> Result<()> {
+        let ok = match self {
+            Self::Initial | Self::Receipt | Self::Return | Self::TransferIn => delta.0 > 0,
+            Self::Sale | Self::Damage | Self::TransferOut => delta.0 < 0,
+            Self::Correction | Self::Count => true,
+        };
+        if ok {
+            Ok(())
+        } else {
+            let sign = if delta.0 > 0 { "negative" } else { "positive" };
+            Err(Error::invalid(format!(
+                "a {} needs a {sign} delta: {}",
+                self.as_str(),
+                delta.0
+            )))
+        }
+    }
+}
+
+impl ToSql for Reason {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl FromSql for Reason {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let s = value.as_str()?;
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or(rusqlite::types::FromSqlError::InvalidType)
+    }
+}
+
+/// Validates a required free-text field (a name): not blank, at most 200 characters.
+pub fn name(what: &str, text: &str) -> Result<String> {
+    if text.trim().is_empty() {
+        return Err(Error::invalid(format!("{what} must not be blank")));
+    }
+    if text.chars().count() > 200 {
+        return Err(Error::invalid(format!(
+            "{what} must be at most 200 characters: {text}"
+        )));
+    }
+    Ok(text.to_owned())
+}
+
+/// Validates a product type: 1–64 characters, not blank, no control characters.
+pub fn product_type(text: &str) -> Result<String> {
+    if text.trim().is_empty() || text.chars().count() > 64 || text.chars().any(char::is_control) {
+        return Err(Error::invalid(format!(
+            "type must be 1-64 characters without control characters: {text:?}"
+        )));
+    }
+    Ok(text.to_owned())
+}
+
+/// Validates an e-mail address loosely: `local@domain`, no whitespace.
+pub fn email(text: &str) -> Result<String> {
+    let ok = match text.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !domain.contains('@')
+                && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    };
+    if ok {
+        Ok(text.to_owned())
+    } else {
+        Err(Error::invalid(format!(
+            "email must look like local@domain: {text}"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn money_keeps_exact_cents() {
+        for (text, shown) in [
+            ("0.10", "0.10"),
+            ("0.3", "0.30"),
+            ("5", "5.00"),
+            ("99999999.99", "99999999.99"),
+            ("007.50", "7.50"),
+            ("0", "0.00"),
+        ] {
+            assert_eq!(
+                Money::parse("price", text).unwrap().to_string(),
+                shown,
+                "{text}"
+            );
+        }
+        assert_eq!(Money::parse("price", "19.90").unwrap().cents(), 1990);
+    }
+
+    #[test]
+    fn money_refuses_rather_than_rounds() {
+        for (text, why) in [
+            ("19.999", "at most 2 decimal places"),
+            ("-1", "must not be negative"),
+            ("1e3", "decimal number"),
+            ("abc", "decimal number"),
+            ("NaN", "decimal number"),
+            ("", "decimal number"),
+            (".5", "decimal number"),
+            ("5.", "decimal number"),
+            ("+5", "decimal number"),
+            (" 5", "decimal number"),
+            ("1,5", "decimal number"),
+            ("100000000.00", "at most 99999999.99"),
+            ("123456789012345678901234567890", "at most 99999999.99"),
+        ] {
+            let err = Money::parse("price", text).unwrap_err();
+            assert_eq!(err.exit_code(), 3, "{text}");
+            assert!(err.to_string().contains(why), "{text}: {err}");
+            assert!(err.to_string().starts_with("price "), "{err}");
+        }
+    }
+
+    #[test]
+    fn sku_rules_and_case_folding() {
+        assert!(Sku::parse("WID-001").is_ok());
+        assert!(Sku::parse(&"x".repeat(64)).is_ok());
+        assert!(
+            Sku::parse(&"é".repeat(64)).is_ok(),
+            "64 characters, not bytes"
+        );
+        for bad in ["", "A B", " A", "A\tB", "A\u{7}", "A\nB", &"x".repeat(65)] {
+            assert_eq!(Sku::parse(bad).unwrap_err().exit_code(), 3, "{bad:?}");
+        }
+        assert_eq!(Sku::parse("Wid-Ä1").unwrap().key(), "wid-ä1");
+    }
+
+    #[test]
+    fn quantities_and_deltas() {
+        assert_eq!(Quantity::parse("quantity", "12").unwrap(), Quantity(12));
+        assert!(
+            Quantity::parse("quantity", "-3")
+                .unwrap_err()
+                .to_string()
+                .contains("negative")
+        );
+        assert!(Quantity::parse("quantity", "3.5").is_err());
+        assert!(Quantity::parse("quantity", "1000000000001").is_err());
+        assert!(Quantity::parse_positive("quantity", "0").is_err());
+        assert_eq!(Delta::parse("-5").unwrap(), Delta(-5));
+        assert_eq!(Delta::parse("+5").unwrap(), Delta(5));
+        assert!(Delta::parse("0").is_err());
+        assert!(Delta::parse("five").is_err());
+    }
+
+    #[test]
+    fn timestamps_are_utc_seconds() {
+        let t = Timestamp::parse("2026-01-15T12:00:00+02:00").unwrap();
+        assert_eq!(t.to_string(), "2026-01-15T10:00:00Z");
+        assert_eq!(
+            Timestamp::parse("2026-01-15").unwrap().to_string(),
+            "2026-01-15T00:00:00Z"
+        );
+        assert_eq!(
+            Timestamp::parse("2026-01-15T10:00:00.9Z")
+                .unwrap()
+                .to_string(),
+            "2026-01-15T10:00:00Z"
+        );
+        for bad in [
+            "yesterday",
+            "2026-13-01",
+            "2026-01-15 10:00",
+            "15/01/2026",
+            "",
+        ] {
+            assert!(Timestamp::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn reason_sign_rules() {
+        assert!(Reason::Sale.check_sign(Delta(-1)).is_ok());
+        assert!(Reason::Sale.check_sign(Delta(1)).is_err());
+        assert!(Reason::Receipt.check_sign(Delta(-1)).is_err());
+        assert!(Reason::Correction.check_sign(Delta(-1)).is_ok());
+        assert!(Reason::parse_user("initial").is_err());
+        assert!(Reason::parse_user("gift").is_err());
+        assert_eq!(Reason::parse_user("damage").unwrap(), Reason::Damage);
+    }
+
+    #[test]
+    fn emails() {
+        assert!(email("orders@supplier.com").is_ok());
+        for bad in ["orders", "@x", "x@", "a b@c", "a@b@c"] {
+            assert!(email(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_valid_price_round_trips(whole in 0u64..=99_999_999, frac in proptest::option::of(0u32..100), one_digit in any::<bool>()) {
+            let text = match frac {
+                None => whole.to_string(),
+                Some(f) if one_digit => format!("{whole}.{}", f % 10),
+                Some(f) => format!("{whole}.{f:02}"),
+            };
+            let m = Money::parse("price", &text).unwrap();
+            let back: Decimal = text.parse().unwrap();
+            prop_assert_eq!(m.to_decimal(), back);
+            prop_assert_eq!(Money::parse("price", &m.to_string()).unwrap(), m);
+            prop_assert_eq!(m.to_string().split_once('.').unwrap().1.len(), 2);
+        }
+    }
+}

@@ -1,0 +1,341 @@
+//! Low-stock alerts: what is about to run out, where, from whom to reorder,
+//! and how much.
+//!
+//! The query first keeps the (product, warehouse) rows already below their
+//! threshold, and only for those sums the window's sales through the covering
+//! ledger index, so its cost follows the low rows, not the whole ledger.
+
+use rusqlite::{Connection, params};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+
+use super::lookup;
+use super::threshold::FALLBACK;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::model::{CompanyId, ProductId, SupplierId, Timestamp, WarehouseId};
+use crate::render::{Cell, Record};
+
+/// The largest `--days` window accepted (100 years).
+pub const MAX_DAYS: i64 = 36_500;
+
+/// What to ask.
+#[derive(Debug, Clone)]
+pub struct Query {
+    /// The company.
+    pub company: CompanyId,
+    /// Only this warehouse (of the company).
+    pub warehouse: Option<WarehouseId>,
+    /// Length of the sales window in days (>= 1).
+    pub days: i64,
+    /// End of the window (inclusive).
+    pub as_of: Timestamp,
+    /// Review period added to the lead time for the suggested reorder.
+    pub cover_days: i64,
+    /// Page size.
+    pub limit: Option<usize>,
+    /// Alerts to skip before the page.
+    pub offset: usize,
+}
+
+/// The primary supplier of an alert's product.
+#[derive(Debug, Clone, Serialize)]
+pub struct SupplierRef {
+    /// Its id.
+    pub id: SupplierId,
+    /// Its name.
+    pub name: String,
+    /// Where purchase orders go.
+    pub contact_email: Option<String>,
+}
+
+/// One (product, warehouse) that needs reordering.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alert {
+    /// The product's id.
+    pub product_id: ProductId,
+    /// The product's name.
+    pub product_name: String,
+    /// The product's SKU.
+    pub sku: String,
+    /// The warehouse's id.
+    pub warehouse_id: WarehouseId,
+    /// The warehouse's name.
+    pub warehouse_name: String,
+    /// Units in stock now.
+    pub current_stock: i64,
+    /// The threshold that applies (most specific first).
+    pub threshold: i64,
+    /// floor(current_stock × days / units_sold).
+    pub days_until_stockout: i64,
+    /// The primary supplier, if any.
+    pub supplier: Option<SupplierRef>,
+    /// The product's type.
+    pub product_type: Option<String>,
+    /// Units sold in the window.
+    pub units_sold: i64,
+    /// units_sold / days, two places.
+    pub avg_daily_sales: String,
+    /// The primary supplier's lead time.
+    pub lead_time_days: Option<i64>,
+    /// Enough to cover lead time plus the review period, and at least back to the threshold.
+    pub suggested_reorder_quantity: i64,
+}
+
+impl Record for Alert {
+    fn columns() -> &'static [&'static str] {
+        &[
+            "product_id",
+            "product_name",
+            "sku",
+            "warehouse_id",
+            "warehouse_name",
+            "current_stock",
+            "threshold",
+            "days_until_stockout",
+            "supplier_id",
+            "supplier_name",
+            "supplier_email",
+            "product_type",
+            "units_sold",
+            "avg_daily_sales",
+            "lead_time_days",
+            "suggested_reorder_quantity",
+        ]
+    }
+    fn cells(&self) -> Vec<Cell> {
+        let s = self.supplier.as_ref();
+        vec![
+            Cell::num(Some(self.product_id)),
+            Cell::Text(self.product_name.clone()),
+            Cell::Text(self.sku.clone()),
+            Cell::num(Some(self.warehouse_id)),
+            Cell::Text(self.warehouse_name.clone()),
+            Cell::num(Some(self.current_stock)),
+            Cell::num(Some(self.threshold)),
+            Cell::num(Some(self.days_until_stockout)),
+            Cell::num(s.map(|s| s.id)),
+            Cell::text(s.map(|s| s.name.as_str())),
+            Cell::text(s.and_then(|s| s.contact_email.as_deref())),
+            Cell::text(self.product_type.as_deref()),
+            Cell::num(Some(self.units_sold)),
+            Cell::Number(self.avg_daily_sales.clone()),
+            Cell::num(self.lead_time_days),
+            Cell::num(Some(self.suggested_reorder_quantity)),
+        ]
+    }
+    fn urgent(&self) -> bool {
+        self.days_until_stockout <= self.lead_time_days.unwrap_or(0)
+    }
+}
+
+/// A page of alerts and how many there are in all.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The page, most urgent first.
+    pub alerts: Vec<Alert>,
+    /// Every alert, whatever the page.
+    pub total_alerts: usize,
+}
+
+/// The alert rule as one statement: `?1` company, `?2` warehouse or NULL,
+/// `?3` window start (exclusive), `?4` as-of (inclusive).
+pub const SQL: &str = "
+WITH low AS (
+    SELECT i.product_id, i.warehouse_id, i.quantity,
+           coalesce(lt.quantity, p.threshold, tt.quantity, c.default_threshold, ?5) AS threshold
+    FROM inventory i
+    JOIN product p ON p.id = i.product_id
+    JOIN company c ON c.id = i.company_id
+    LEFT JOIN location_threshold lt
+           ON lt.product_id = i.product_id AND lt.warehouse_id = i.warehouse_id
+    LEFT JOIN type_threshold tt ON tt.company_id = p.company_id AND tt.type = p.type
+    WHERE i.company_id = ?1 AND (?2 IS NULL OR i.warehouse_id = ?2)
+      AND p.archived = 0 AND p.is_bundle = 0
+      AND i.quantity < coalesce(lt.quantity, p.threshold, tt.quantity, c.default_threshold, ?5)
+),
+sold AS (
+    SELECT low.*, (SELECT -sum(m.delta) FROM movement m
+                   WHERE m.product_id = low.product_id AND m.warehouse_id = low.warehouse_id
+                     AND m.occurred_at > ?3 AND m.occurred_at <= ?4 AND m.reason = 'sale') AS units_sold
+    FROM low
+)
+SELECT sold.product_id, p.name, p.sku, sold.warehouse_id, w.name, sold.quantity, sold.threshold,
+       sold.units_sold, p.type, s.id, s.name, s.contact_email, ps.lead_time_days
+FROM sold
+JOIN product p ON p.id = sold.product_id
+JOIN warehouse w ON w.id = sold.warehouse_id
+LEFT JOIN product_supplier ps ON ps.product_id = sold.product_id AND ps.is_primary = 1
+LEFT JOIN supplier s ON s.id = ps.supplier_id
+WHERE sold.units_sold > 0";
+
+/// Runs the alert rule for one company.
+pub fn low_stock(db: &mut Db, q: &Query) -> Result<Report> {
+    if !(1..=MAX_DAYS).contains(&q.days) {
+        return Err(Error::invalid(format!(
+            "days must be between 1 and {MAX_DAYS}: {}",
+            q.days
+        )));
+    }
+    db.read(|tx| {
+        lookup::company(tx, q.company)?;
+        if let Some(w) = q.warehouse {
+            lookup::warehouse_of(tx, w, q.company)?;
+        }
+        let mut alerts = fetch(tx, q)?;
+        alerts.sort_by(|a, b| {
+            (a.days_until_stockout, &a.sku, a.warehouse_id).cmp(&(
+                b.days_until_stockout,
+                &b.sku,
+                b.warehouse_id,
+            ))
+        });
+        let total_alerts = alerts.len();
+        let page = alerts
+            .into_iter()
+            .skip(q.offset)
+            .take(q.limit.unwrap_or(usize::MAX))
+            .collect();
+        Ok(Report {
+            alerts: page,
+            total_alerts,
+        })
+    })
+}
+
+fn fetch(conn: &Connection, q: &Query) -> Result<Vec<Alert>> {
+    let mut stmt = conn.prepare(SQL)?;
+    let from = q.as_of.plus_days(-q.days);
+    let rows = stmt.query_map(
+        params![q.company, q.warehouse, from, q.as_of, FALLBACK],
+        |r| {
+            let stock: i64 = r.get(5)?;
+            let threshold: i64 = r.get(6)?;
+            let units_sold: i64 = r.get(7)?;
+            let supplier = match r.get::<_, Option<SupplierId>>(9)? {
+                Some(id) => Some(SupplierRef {
+                    id,
+                    name: r.get(10)?,
+                    contact_email: r.get(11)?,
+                }),
+                None => None,
+            };
+            let lead_time_days: Option<i64> = r.get(12)?;
+            let f = Figures::new(stock, threshold, units_sold, q.days);
+            Ok(Alert {
+                product_id: r.get(0)?,
+                product_name: r.get(1)?,
+                sku: r.get(2)?,
+                warehouse_id: r.get(3)?,
+                warehouse_name: r.get(4)?,
+                current_stock: stock,
+                threshold,
+                days_until_stockout: f.days_until_stockout(),
+                supplier,
+                product_type: r.get(8)?,
+                units_sold,
+                avg_daily_sales: f.avg_daily_sales(),
+                lead_time_days,
+                suggested_reorder_quantity: f
+                    .suggested_reorder(lead_time_days.unwrap_or(0) + q.cover_days),
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The arithmetic of one alert, in exact integers.
+#[derive(Debug, Clone, Copy)]
+pub struct Figures {
+    stock: i128,
+    threshold: i128,
+    units_sold: i128,
+    days: i128,
+}
+
+impl Figures {
+    /// Figures for `stock` units against `threshold`, `units_sold` over `days` (> 0).
+    pub fn new(stock: i64, threshold: i64, units_sold: i64, days: i64) -> Self {
+        Self {
+            stock: stock.into(),
+            threshold: threshold.into(),
+            units_sold: units_sold.into(),
+            days: days.into(),
+        }
+    }
+
+    /// floor(stock × days / units_sold); 0 when stock is 0.
+    pub fn days_until_stockout(self) -> i64 {
+        if self.units_sold <= 0 {
+            return i64::MAX;
+        }
+        clamp(self.stock * self.days / self.units_sold)
+    }
+
+    /// units_sold / days, rounded half away from zero to two places.
+    pub fn avg_daily_sales(self) -> String {
+        let (Ok(sold), Ok(days)) = (i64::try_from(self.units_sold), i64::try_from(self.days))
+        else {
+            return String::new();
+        };
+        let mut avg = (Decimal::from(sold) / Decimal::from(days))
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        avg.rescale(2);
+        avg.to_string()
+    }
+
+    /// max(threshold − stock, ceil(units_sold × cover / days) − stock), where
+    /// cover = lead time + review period in days.
+    pub fn suggested_reorder(self, cover_days: i64) -> i64 {
+        let need = self.units_sold * i128::from(cover_days);
+        let demand = (need + self.days - 1).div_euclid(self.days);
+        clamp((self.threshold - self.stock).max(demand - self.stock))
+    }
+}
+
+fn clamp(v: i128) -> i64 {
+    i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_until_stockout_floors_in_integers() {
+        // 5 units, 30 days, 12 sold: 5 × 30 / 12 = 12.5 → 12.
+        assert_eq!(Figures::new(5, 20, 12, 30).days_until_stockout(), 12);
+        assert_eq!(Figures::new(0, 20, 12, 30).days_until_stockout(), 0);
+        // 1 × 30 / 31 = 0.97 → 0.
+        assert_eq!(Figures::new(1, 20, 31, 30).days_until_stockout(), 0);
+        // Huge values do not overflow.
+        assert_eq!(
+            Figures::new(1_000_000_000_000, 2_000_000_000_000, 1, 36_500).days_until_stockout(),
+            36_500_000_000_000_000
+        );
+    }
+
+    #[test]
+    fn average_has_two_places() {
+        assert_eq!(Figures::new(0, 1, 12, 30).avg_daily_sales(), "0.40");
+        assert_eq!(Figures::new(0, 1, 30, 30).avg_daily_sales(), "1.00");
+        assert_eq!(Figures::new(0, 1, 1, 3).avg_daily_sales(), "0.33");
+        assert_eq!(Figures::new(0, 1, 2, 3).avg_daily_sales(), "0.67");
+        assert_eq!(
+            Figures::new(0, 1, 1, 8).avg_daily_sales(),
+            "0.13",
+            "0.125 rounds up"
+        );
+    }
+
+    #[test]
+    fn suggested_reorder_covers_lead_time_and_threshold() {
+        // 12 sold in 30 days, lead 7 + cover 30 = 37 days: ceil(12 × 37 / 30) = ceil(14.8) = 15;
+        // 15 − 5 = 10; threshold 20 − 5 = 15 → 15.
+        assert_eq!(Figures::new(5, 20, 12, 30).suggested_reorder(37), 15);
+        // 90 sold in 30 days over 37 days: ceil(111) = 111 − 5 = 106 > 15.
+        assert_eq!(Figures::new(5, 20, 90, 30).suggested_reorder(37), 106);
+        // ceil(10 × 7 / 3) = ceil(23.33) = 24 − 0 = 24.
+        assert_eq!(Figures::new(0, 5, 10, 3).suggested_reorder(7), 24);
+    }
+}

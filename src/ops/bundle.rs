@@ -1,0 +1,199 @@
+//! Bundles: products made of other products. A bundle holds no stock of its
+//! own; what is available is what its components allow, and selling one moves
+//! its components.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use super::lookup::{self, ProductRef};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::model::{ProductId, Quantity, Sku, WarehouseId};
+use crate::render::{Cell, Record};
+
+/// One component of a bundle.
+#[derive(Debug, Clone, Serialize)]
+pub struct Component {
+    /// The component's SKU.
+    pub sku: String,
+    /// Units of it in one bundle.
+    pub quantity: i64,
+}
+
+impl Record for Component {
+    fn columns() -> &'static [&'static str] {
+        &["sku", "quantity"]
+    }
+    fn cells(&self) -> Vec<Cell> {
+        vec![Cell::Text(self.sku.clone()), Cell::num(Some(self.quantity))]
+    }
+}
+
+/// A bundle and its components, as `bundle set` prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Bundle {
+    /// The bundle's SKU.
+    pub sku: String,
+    /// Its direct components.
+    pub components: Vec<Component>,
+}
+
+/// Makes `bundle` a bundle of exactly `components` (replacing any earlier set).
+pub fn set(db: &mut Db, bundle: &Sku, components: &[(Sku, Quantity)]) -> Result<Bundle> {
+    if components.is_empty() {
+        return Err(Error::invalid(
+            "a bundle needs at least one --component SKU=QTY",
+        ));
+    }
+    db.write(|tx| {
+        let b = lookup::product(tx, bundle)?;
+        let stocked: i64 = tx.query_row(
+            "SELECT coalesce(sum(quantity), 0) FROM inventory WHERE product_id = ?1",
+            [b.id],
+            |r| r.get(0),
+        )?;
+        if stocked > 0 && !b.is_bundle {
+            return Err(Error::conflict(format!(
+                "{} holds {stocked} units of stock and cannot become a bundle",
+                b.sku
+            )));
+        }
+        tx.execute("DELETE FROM bundle_component WHERE bundle_id = ?1", [b.id])?;
+        tx.execute("UPDATE product SET is_bundle = 1 WHERE id = ?1", [b.id])?;
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for (sku, qty) in components {
+            let c = lookup::product(tx, sku)?;
+            if c.company_id != b.company_id {
+                return Err(Error::not_found(format!(
+                    "product {} does not belong to company {}",
+                    c.sku, b.company_id
+                )));
+            }
+            if !seen.insert(c.id) {
+                return Err(Error::invalid(format!("component listed twice: {}", c.sku)));
+            }
+            if c.id == b.id || contains(tx, c.id, b.id)? {
+                return Err(Error::invalid(format!(
+                    "a bundle cannot contain itself: {} is or contains {}",
+                    c.sku, b.sku
+                )));
+            }
+            tx.execute(
+                "INSERT INTO bundle_component (bundle_id, component_id, company_id, quantity)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![b.id, c.id, b.company_id, qty.0],
+            )?;
+            out.push(Component {
+                sku: c.sku,
+                quantity: qty.0,
+            });
+        }
+        Ok(Bundle {
+            sku: b.sku,
+            components: out,
+        })
+    })
+}
+
+/// Whether `outer` contains `inner`, directly or through other bundles.
+fn contains(conn: &Connection, outer: ProductId, inner: ProductId) -> Result<bool> {
+    let found: i64 = conn.query_row(
+        "WITH RECURSIVE sub(id) AS (
+             SELECT component_id FROM bundle_component WHERE bundle_id = ?1
+             UNION SELECT bc.component_id FROM bundle_component bc JOIN sub ON bc.bundle_id = sub.id)
+         SELECT count(*) FROM sub WHERE id = ?2",
+        params![outer, inner],
+        |r| r.get(0),
+    )?;
+    Ok(found > 0)
+}
+
+/// The direct components of a bundle, by SKU.
+pub(crate) fn direct(conn: &Connection, bundle: ProductId) -> Result<Vec<Component>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.sku, bc.quantity FROM bundle_component bc JOIN product p ON p.id = bc.component_id
+         WHERE bc.bundle_id = ?1 ORDER BY p.sku_key",
+    )?;
+    let rows = stmt.query_map([bundle], |r| {
+        Ok(Component {
+            sku: r.get(0)?,
+            quantity: r.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The stocked (non-bundle) products a bundle is made of, with units per
+/// bundle, nested bundles multiplied out and repeated leaves summed.
+pub(crate) fn leaves(conn: &Connection, bundle: ProductId) -> Result<Vec<(ProductRef, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.id, p.company_id, p.sku, p.is_bundle, bc.quantity
+         FROM bundle_component bc JOIN product p ON p.id = bc.component_id
+         WHERE bc.bundle_id = ?1 ORDER BY p.sku_key",
+    )?;
+    let direct = stmt
+        .query_map([bundle], |r| {
+            Ok((
+                ProductRef {
+                    id: r.get(0)?,
+                    company_id: r.get(1)?,
+                    sku: r.get(2)?,
+                    is_bundle: r.get(3)?,
+                },
+                r.get::<_, i64>(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out: Vec<(ProductRef, i64)> = Vec::new();
+    for (product, qty) in direct {
+        let parts = if product.is_bundle {
+            leaves(conn, product.id)?
+                .into_iter()
+                .map(|(p, q)| (p, q * qty))
+                .collect()
+        } else {
+            vec![(product, qty)]
+        };
+        for (p, q) in parts {
+            match out.iter_mut().find(|(o, _)| o.id == p.id) {
+                Some((_, total)) => *total += q,
+                None => out.push((p, q)),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Bundles available per warehouse: for each warehouse where any component is
+/// stocked, the minimum over components of floor(stock / units per bundle).
+pub(crate) fn available(conn: &Connection, bundle: ProductId) -> Result<Vec<(WarehouseId, i64)>> {
+    let parts = leaves(conn, bundle)?;
+    let mut stock: HashMap<(ProductId, WarehouseId), i64> = HashMap::new();
+    let mut warehouses: Vec<WarehouseId> = Vec::new();
+    let mut stmt =
+        conn.prepare_cached("SELECT warehouse_id, quantity FROM inventory WHERE product_id = ?1")?;
+    for (p, _) in &parts {
+        for row in stmt.query_map([p.id], |r| Ok((r.get(0)?, r.get(1)?)))? {
+            let (w, q): (WarehouseId, i64) = row?;
+            stock.insert((p.id, w), q);
+            if !warehouses.contains(&w) {
+                warehouses.push(w);
+            }
+        }
+    }
+    warehouses.sort();
+    Ok(warehouses
+        .into_iter()
+        .map(|w| {
+            let n = parts
+                .iter()
+                .map(|(p, per)| stock.get(&(p.id, w)).copied().unwrap_or(0) / per)
+                .min()
+                .unwrap_or(0);
+            (w, n)
+        })
+        .collect())
+}

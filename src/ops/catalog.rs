@@ -1,0 +1,348 @@
+//! Companies, warehouses and suppliers: the tenants and the places and
+//! partners they trade with. Names are unique (per company for warehouses and
+//! suppliers), enforced by constraints through `ON CONFLICT DO NOTHING`.
+
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::lookup;
+use crate::Ctx;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::model::{CompanyId, Money, Sku, SupplierId, Timestamp, WarehouseId};
+use crate::render::{Cell, Record};
+
+/// A company (tenant).
+#[derive(Debug, Clone, Serialize)]
+pub struct Company {
+    /// Its id.
+    pub id: CompanyId,
+    /// Its name, unique case-insensitively.
+    pub name: String,
+    /// When it was created.
+    pub created_at: Timestamp,
+}
+
+impl Record for Company {
+    fn columns() -> &'static [&'static str] {
+        &["id", "name", "created_at"]
+    }
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            Cell::num(Some(self.id)),
+            Cell::Text(self.name.clone()),
+            Cell::Text(self.created_at.to_string()),
+        ]
+    }
+}
+
+/// Creates a company; a duplicate name is a conflict.
+pub fn create_company(db: &mut Db, ctx: &Ctx, name: &str) -> Result<Company> {
+    db.write(|tx| {
+        let id: Option<CompanyId> = tx
+            .query_row(
+                "INSERT INTO company (name, created_at) VALUES (?1, ?2)
+                 ON CONFLICT DO NOTHING RETURNING id",
+                params![name, ctx.now],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let id =
+            id.ok_or_else(|| Error::conflict(format!("company name already exists: {name}")))?;
+        Ok(Company {
+            id,
+            name: name.to_owned(),
+            created_at: ctx.now,
+        })
+    })
+}
+
+/// Every company, by id.
+pub fn list_companies(db: &mut Db) -> Result<Vec<Company>> {
+    db.read(|tx| {
+        let mut stmt = tx.prepare("SELECT id, name, created_at FROM company ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Company {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                created_at: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
+}
+
+/// A warehouse of a company.
+#[derive(Debug, Clone, Serialize)]
+pub struct Warehouse {
+    /// Its id.
+    pub id: WarehouseId,
+    /// The owning company.
+    pub company_id: CompanyId,
+    /// Its name, unique within the company.
+    pub name: String,
+    /// Free-text location, if given.
+    pub location: Option<String>,
+}
+
+impl Record for Warehouse {
+    fn columns() -> &'static [&'static str] {
+        &["id", "company_id", "name", "location"]
+    }
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            Cell::num(Some(self.id)),
+            Cell::num(Some(self.company_id)),
+            Cell::Text(self.name.clone()),
+            Cell::text(self.location.as_deref()),
+        ]
+    }
+}
+
+/// Creates a warehouse; the company must exist, the name be new within it.
+pub fn create_warehouse(
+    db: &mut Db,
+    ctx: &Ctx,
+    company: CompanyId,
+    name: &str,
+    location: Option<&str>,
+) -> Result<Warehouse> {
+    db.write(|tx| {
+        lookup::company(tx, company)?;
+        let id: Option<WarehouseId> = tx
+            .query_row(
+                "INSERT INTO warehouse (company_id, name, location, created_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT DO NOTHING RETURNING id",
+                params![company, name, location, ctx.now],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let id = id.ok_or_else(|| {
+            Error::conflict(format!("warehouse name already exists in company {company}: {name}"))
+        })?;
+        Ok(Warehouse {
+            id,
+            company_id: company,
+            name: name.to_owned(),
+            location: location.map(str::to_owned),
+        })
+    })
+}
+
+/// Warehouses, optionally of one company, by id.
+pub fn list_warehouses(db: &mut Db, company: Option<CompanyId>) -> Result<Vec<Warehouse>> {
+    db.read(|tx| {
+        if let Some(c) = company {
+            lookup::company(tx, c)?;
+        }
+        let mut stmt = tx.prepare(
+            "SELECT id, company_id, name, location FROM warehouse
+             WHERE ?1 IS NULL OR company_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([company], |r| {
+            Ok(Warehouse {
+                id: r.get(0)?,
+                company_id: r.get(1)?,
+                name: r.get(2)?,
+                location: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
+}
+
+/// A supplier of a company.
+#[derive(Debug, Clone, Serialize)]
+pub struct Supplier {
+    /// Its id.
+    pub id: SupplierId,
+    /// The owning company.
+    pub company_id: CompanyId,
+    /// Its name, unique within the company.
+    pub name: String,
+    /// Where purchase orders go.
+    pub contact_email: Option<String>,
+    /// A phone number, as given.
+    pub phone: Option<String>,
+}
+
+impl Supplier {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: r.get(0)?,
+            company_id: r.get(1)?,
+            name: r.get(2)?,
+            contact_email: r.get(3)?,
+            phone: r.get(4)?,
+        })
+    }
+}
+
+impl Record for Supplier {
+    fn columns() -> &'static [&'static str] {
+        &["id", "company_id", "name", "contact_email", "phone"]
+    }
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            Cell::num(Some(self.id)),
+            Cell::num(Some(self.company_id)),
+            Cell::Text(self.name.clone()),
+            Cell::text(self.contact_email.as_deref()),
+            Cell::text(self.phone.as_deref()),
+        ]
+    }
+}
+
+/// What `supplier create` needs (email already validated).
+#[derive(Debug, Clone)]
+pub struct NewSupplier {
+    /// The owning company.
+    pub company: CompanyId,
+    /// The supplier's name.
+    pub name: String,
+    /// Contact e-mail.
+    pub email: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+}
+
+/// Creates a supplier; the company must exist, the name be new within it.
+pub fn create_supplier(db: &mut Db, ctx: &Ctx, new: &NewSupplier) -> Result<Supplier> {
+    db.write(|tx| {
+        lookup::company(tx, new.company)?;
+        tx.query_row(
+            "INSERT INTO supplier (company_id, name, contact_email, phone, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT DO NOTHING RETURNING id, company_id, name, contact_email, phone",
+            params![new.company, new.name, new.email, new.phone, ctx.now],
+            Supplier::from_row,
+        )
+        .optional()?
+        .ok_or_else(|| {
+            Error::conflict(format!(
+                "supplier name already exists in company {}: {}",
+                new.company, new.name
+            ))
+        })
+    })
+}
+
+/// Suppliers, optionally of one company, by id.
+pub fn list_suppliers(db: &mut Db, company: Option<CompanyId>) -> Result<Vec<Supplier>> {
+    db.read(|tx| {
+        if let Some(c) = company {
+            lookup::company(tx, c)?;
+        }
+        let mut stmt = tx.prepare(
+            "SELECT id, company_id, name, contact_email, phone FROM supplier
+             WHERE ?1 IS NULL OR company_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([company], Supplier::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
+}
+
+/// A product's link to one of its suppliers.
+#[derive(Debug, Clone, Serialize)]
+pub struct SupplierLink {
+    /// The product's SKU.
+    pub sku: String,
+    /// The supplier's id.
+    pub supplier_id: SupplierId,
+    /// The supplier's name.
+    pub supplier_name: String,
+    /// Whether this is the product's one primary supplier.
+    pub is_primary: bool,
+    /// Days from order to delivery.
+    pub lead_time_days: Option<i64>,
+    /// Unit cost from this supplier.
+    pub cost: Option<Money>,
+}
+
+impl Record for SupplierLink {
+    fn columns() -> &'static [&'static str] {
+        &[
+            "sku",
+            "supplier_id",
+            "supplier_name",
+            "is_primary",
+            "lead_time_days",
+            "cost",
+        ]
+    }
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            Cell::Text(self.sku.clone()),
+            Cell::num(Some(self.supplier_id)),
+            Cell::Text(self.supplier_name.clone()),
+            Cell::num(Some(self.is_primary)),
+            Cell::num(self.lead_time_days),
+            Cell::num(self.cost),
+        ]
+    }
+}
+
+/// What `supplier link` sets. `None` fields keep their current value on a re-link.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// The product.
+    pub sku: Sku,
+    /// The supplier (of the product's company).
+    pub supplier: SupplierId,
+    /// Make this the product's primary supplier, demoting any other.
+    pub primary: bool,
+    /// Lead time in days.
+    pub lead_time_days: Option<i64>,
+    /// Unit cost.
+    pub cost: Option<Money>,
+}
+
+/// Links a product to a supplier, or updates the existing link.
+pub fn link_supplier(db: &mut Db, link: &Link) -> Result<SupplierLink> {
+    db.write(|tx| link_in(tx, link))
+}
+
+pub(crate) fn link_in(tx: &rusqlite::Connection, link: &Link) -> Result<SupplierLink> {
+    let product = lookup::product(tx, &link.sku)?;
+    lookup::supplier_of(tx, link.supplier, product.company_id)?;
+    if link.primary {
+        tx.prepare_cached(
+            "UPDATE product_supplier SET is_primary = 0
+             WHERE product_id = ?1 AND supplier_id <> ?2 AND is_primary = 1",
+        )?
+        .execute(params![product.id, link.supplier])?;
+    }
+    tx.prepare_cached(
+        "INSERT INTO product_supplier (product_id, supplier_id, company_id, is_primary, lead_time_days, cost_cents)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (product_id, supplier_id) DO UPDATE SET
+             is_primary = max(is_primary, excluded.is_primary),
+             lead_time_days = coalesce(excluded.lead_time_days, lead_time_days),
+             cost_cents = coalesce(excluded.cost_cents, cost_cents)",
+    )?
+    .execute(params![
+        product.id,
+        link.supplier,
+        product.company_id,
+        link.primary,
+        link.lead_time_days,
+        link.cost
+    ])?;
+    let row = tx
+        .prepare_cached(
+            "SELECT s.name, ps.is_primary, ps.lead_time_days, ps.cost_cents
+             FROM product_supplier ps JOIN supplier s ON s.id = ps.supplier_id
+             WHERE ps.product_id = ?1 AND ps.supplier_id = ?2",
+        )?
+        .query_row(params![product.id, link.supplier], |r| {
+            Ok(SupplierLink {
+                sku: product.sku.clone(),
+                supplier_id: link.supplier,
+                supplier_name: r.get(0)?,
+                is_primary: r.get(1)?,
+                lead_time_days: r.get(2)?,
+                cost: r.get(3)?,
+            })
+        })?;
+    Ok(row)
+}

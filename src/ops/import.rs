@@ -1,0 +1,130 @@
+//! `import products`: a CSV of products (with opening stock and a primary
+//! supplier) created all together or not at all.
+
+use std::io::Read;
+
+use super::batch::{Applied, Columns, at, csv_reader};
+use super::catalog::{Link, link_in};
+use super::ledger::Ledger;
+use super::lookup;
+use super::product::{NewProduct, insert};
+use crate::Ctx;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::model::{self, CompanyId, Money, Quantity, Sku, SupplierId, WarehouseId};
+
+const REQUIRED: &[&str] = &["company_id", "sku", "name", "price"];
+const OPTIONAL: &[&str] = &[
+    "type",
+    "threshold",
+    "warehouse_id",
+    "quantity",
+    "supplier_id",
+    "lead_time_days",
+    "cost",
+];
+
+/// Creates every product of `input`, or none; errors name the line and column.
+pub fn products<R: Read>(db: &mut Db, ctx: &Ctx, input: R) -> Result<Applied> {
+    let mut reader = csv_reader(input);
+    let columns = Columns::new(reader.headers()?, REQUIRED, OPTIONAL)?;
+    db.write(|tx| {
+        let mut ledger = Ledger::new(tx, ctx)?;
+        let mut record = csv::StringRecord::new();
+        let mut applied = 0;
+        while reader.read_record(&mut record)? {
+            let line = record.position().map_or(0, csv::Position::line);
+            let row = Row::parse(&columns, &record, line)?;
+            let new = &row.product;
+            lookup::company(tx, new.company).map_err(at(line, "company_id"))?;
+            if let Some((warehouse, _)) = new.stock {
+                ledger
+                    .check_warehouse(warehouse, new.company)
+                    .map_err(at(line, "warehouse_id"))?;
+            }
+            let product = insert(tx, ctx, &mut ledger, new).map_err(at(line, "sku"))?;
+            if let Some(supplier) = row.supplier {
+                let link = Link {
+                    sku: row.product.sku.clone(),
+                    supplier,
+                    primary: true,
+                    lead_time_days: row.lead_time_days,
+                    cost: row.cost,
+                };
+                link_in(tx, &link).map_err(at(line, "supplier_id"))?;
+            } else if row.lead_time_days.is_some() || row.cost.is_some() {
+                return Err(Error::invalid(format!(
+                    "line {line}, column supplier_id: lead_time_days and cost need a supplier_id ({})",
+                    product.sku
+                )));
+            }
+            applied += 1;
+        }
+        ledger.finish()?;
+        Ok(Applied { applied })
+    })
+}
+
+struct Row {
+    product: NewProduct,
+    supplier: Option<SupplierId>,
+    lead_time_days: Option<i64>,
+    cost: Option<Money>,
+}
+
+impl Row {
+    fn parse(columns: &Columns, record: &csv::StringRecord, line: u64) -> Result<Self> {
+        let cell = |name: &'static str| columns.get(record, name);
+        let need = |name: &'static str| columns.need(record, name).map_err(at(line, name));
+        let opt = |name: &'static str, parse: &dyn Fn(&str) -> Result<i64>| {
+            cell(name)
+                .map(|v| parse(v).map_err(at(line, name)))
+                .transpose()
+        };
+        let company = CompanyId::parse(need("company_id")?).map_err(at(line, "company_id"))?;
+        let sku = Sku::parse(need("sku")?).map_err(at(line, "sku"))?;
+        let name = model::name("name", need("name")?).map_err(at(line, "name"))?;
+        let price = Money::parse("price", need("price")?).map_err(at(line, "price"))?;
+        let product_type = cell("type")
+            .map(|t| model::product_type(t).map_err(at(line, "type")))
+            .transpose()?;
+        let threshold = opt("threshold", &|v| {
+            Quantity::parse("threshold", v).map(|q| q.0)
+        })?;
+        let warehouse = opt("warehouse_id", &|v| WarehouseId::parse(v).map(|w| w.0))?;
+        let quantity = opt("quantity", &|v| Quantity::parse("quantity", v).map(|q| q.0))?;
+        let stock = match (warehouse, quantity) {
+            (Some(w), Some(q)) => Some((WarehouseId(w), Quantity(q))),
+            (None, None) => None,
+            (Some(_), None) => return Err(both_or_neither(line, "quantity")),
+            (None, Some(_)) => return Err(both_or_neither(line, "warehouse_id")),
+        };
+        let supplier = opt("supplier_id", &|v| SupplierId::parse(v).map(|s| s.0))?;
+        let lead_time_days = opt("lead_time_days", &|v| {
+            Quantity::parse("lead_time_days", v).map(|q| q.0)
+        })?;
+        let cost = cell("cost")
+            .map(|c| Money::parse("cost", c).map_err(at(line, "cost")))
+            .transpose()?;
+        Ok(Self {
+            product: NewProduct {
+                company,
+                sku,
+                name,
+                price,
+                product_type,
+                threshold: threshold.map(Quantity),
+                stock,
+            },
+            supplier: supplier.map(SupplierId),
+            lead_time_days,
+            cost,
+        })
+    }
+}
+
+fn both_or_neither(line: u64, missing: &str) -> Error {
+    Error::invalid(format!(
+        "line {line}, column {missing}: warehouse_id and quantity go together (both or neither)"
+    ))
+}

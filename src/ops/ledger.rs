@@ -1,0 +1,241 @@
+//! The one mechanism that moves stock. Every movement — a single adjust, a
+//! transfer, a count, a bundle sale, a batch of millions — goes through a
+//! [`Ledger`] inside one write transaction: it checks tenancy and the
+//! never-negative rule against stock it tracks in memory, appends the
+//! movement, and on [`Ledger::finish`] writes each touched inventory row once.
+//! Statements are prepared once and look-ups cached, so a batch costs one
+//! insert per movement plus one update per (product, warehouse) pair.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use rusqlite::{CachedStatement, Connection, OptionalExtension, params};
+
+use super::lookup::{self, ProductRef};
+use crate::Ctx;
+use crate::error::{Error, Result};
+use crate::model::{CompanyId, ProductId, Reason, Sku, Timestamp, WarehouseId};
+
+/// One movement to write.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Entry<'a> {
+    pub product: ProductId,
+    pub company: CompanyId,
+    pub sku: &'a str,
+    pub warehouse: WarehouseId,
+    pub delta: i64,
+    pub reason: Reason,
+    pub note: Option<&'a str>,
+    pub reference: Option<&'a str>,
+    pub occurred_at: Timestamp,
+    pub bundle: Option<ProductId>,
+}
+
+/// What was written for one entry.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Written {
+    pub id: i64,
+    pub quantity: i64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Pair {
+    quantity: i64,
+    dirty: bool,
+}
+
+/// Writes movements within one transaction; see the module docs.
+pub(crate) struct Ledger<'c> {
+    conn: &'c Connection,
+    actor: &'c str,
+    now: Timestamp,
+    insert: CachedStatement<'c>,
+    pairs: HashMap<(ProductId, WarehouseId), Pair>,
+    warehouses: HashMap<WarehouseId, Option<CompanyId>>,
+    products: HashMap<String, Rc<ProductRef>>,
+    components: HashMap<ProductId, Vec<(ProductRef, i64)>>,
+}
+
+impl std::fmt::Debug for Ledger<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ledger")
+            .field("pairs", &self.pairs.len())
+            .finish()
+    }
+}
+
+impl<'c> Ledger<'c> {
+    /// A ledger writer on `conn`, which must be inside a write transaction.
+    pub fn new(conn: &'c Connection, ctx: &'c Ctx) -> Result<Self> {
+        let insert = conn.prepare_cached(
+            "INSERT INTO movement (product_id, warehouse_id, delta, reason, note, reference,
+                                   actor, occurred_at, recorded_at, bundle_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        Ok(Self {
+            conn,
+            actor: &ctx.actor,
+            now: ctx.now,
+            insert,
+            pairs: HashMap::new(),
+            warehouses: HashMap::new(),
+            products: HashMap::new(),
+            components: HashMap::new(),
+        })
+    }
+
+    /// The product whose SKU is `text` (validated on first sight), cached by the
+    /// text as given so a batch pays for each spelling of a SKU once.
+    pub fn product(&mut self, text: &str) -> Result<Rc<ProductRef>> {
+        if let Some(found) = self.products.get(text) {
+            return Ok(Rc::clone(found));
+        }
+        let found = Rc::new(lookup::product(self.conn, &Sku::parse(text)?)?);
+        self.products.insert(text.to_owned(), Rc::clone(&found));
+        Ok(found)
+    }
+
+    /// Current stock of a pair as this transaction sees it (0 when never stocked).
+    pub fn quantity(&mut self, product: ProductId, warehouse: WarehouseId) -> Result<i64> {
+        Ok(self.pair(product, warehouse)?.map_or(0, |p| p.quantity))
+    }
+
+    fn pair(&mut self, product: ProductId, warehouse: WarehouseId) -> Result<Option<Pair>> {
+        if let Some(p) = self.pairs.get(&(product, warehouse)) {
+            return Ok(Some(*p));
+        }
+        let quantity: Option<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT quantity FROM inventory WHERE product_id = ?1 AND warehouse_id = ?2",
+            )?
+            .query_row(params![product, warehouse], |r| r.get(0))
+            .optional()?;
+        Ok(quantity.map(|quantity| {
+            let pair = Pair {
+                quantity,
+                dirty: false,
+            };
+            self.pairs.insert((product, warehouse), pair);
+            pair
+        }))
+    }
+
+    /// Checks that `warehouse` exists and belongs to `company` (cached).
+    pub fn check_warehouse(&mut self, warehouse: WarehouseId, company: CompanyId) -> Result<()> {
+        let owner = match self.warehouses.get(&warehouse) {
+            Some(owner) => *owner,
+            None => {
+                let owner: Option<CompanyId> = self
+                    .conn
+                    .prepare_cached("SELECT company_id FROM warehouse WHERE id = ?1")?
+                    .query_row([warehouse], |r| r.get(0))
+                    .optional()?;
+                self.warehouses.insert(warehouse, owner);
+                owner
+            }
+        };
+        match owner {
+            Some(c) if c == company => Ok(()),
+            Some(_) => Err(Error::not_found(format!(
+                "warehouse {warehouse} does not belong to company {company}"
+            ))),
+            None => Err(Error::not_found(format!(
+                "warehouse {warehouse} does not exist"
+            ))),
+        }
+    }
+
+    /// Makes sure an inventory row exists for the pair (with 0 when new).
+    pub fn ensure_stocked(
+        &mut self,
+        product: ProductId,
+        company: CompanyId,
+        warehouse: WarehouseId,
+    ) -> Result<()> {
+        if self.pair(product, warehouse)?.is_some() {
+            return Ok(());
+        }
+        self.check_warehouse(warehouse, company)?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO inventory (product_id, warehouse_id, company_id, quantity)
+                 VALUES (?1, ?2, ?3, 0)",
+            )?
+            .execute(params![product, warehouse, company])?;
+        let fresh = Pair {
+            quantity: 0,
+            dirty: false,
+        };
+        self.pairs.insert((product, warehouse), fresh);
+        Ok(())
+    }
+
+    /// Appends one movement, refusing it (exit 5) if stock would go negative.
+    pub fn apply(&mut self, e: &Entry<'_>) -> Result<Written> {
+        self.ensure_stocked(e.product, e.company, e.warehouse)?;
+        let pair = self
+            .pairs
+            .get_mut(&(e.product, e.warehouse))
+            .ok_or_else(|| Error::new(crate::Kind::Internal, "inventory row vanished"))?;
+        let quantity = pair.quantity + e.delta;
+        if quantity < 0 {
+            return Err(Error::conflict(format!(
+                "not enough stock of {} in warehouse {}: have {}, {} {} would leave {quantity}",
+                e.sku,
+                e.warehouse,
+                pair.quantity,
+                e.reason.as_str(),
+                e.delta.abs(),
+            )));
+        }
+        pair.quantity = quantity;
+        pair.dirty = true;
+        self.insert.execute(params![
+            e.product,
+            e.warehouse,
+            e.delta,
+            e.reason,
+            e.note,
+            e.reference,
+            self.actor,
+            e.occurred_at,
+            self.now,
+            e.bundle,
+        ])?;
+        Ok(Written {
+            id: self.conn.last_insert_rowid(),
+            quantity,
+        })
+    }
+
+    /// The leaf components of a bundle with their quantity per bundle unit
+    /// (nested bundles multiplied out), cached.
+    pub fn components(&mut self, bundle: ProductId) -> Result<Vec<(ProductRef, i64)>> {
+        if let Some(c) = self.components.get(&bundle) {
+            return Ok(c.clone());
+        }
+        let leaves = super::bundle::leaves(self.conn, bundle)?;
+        self.components.insert(bundle, leaves.clone());
+        Ok(leaves)
+    }
+
+    /// Writes every touched inventory row; call once, before commit.
+    pub fn finish(self) -> Result<()> {
+        let mut dirty: Vec<_> = self
+            .pairs
+            .into_iter()
+            .filter(|(_, pair)| pair.dirty)
+            .map(|(key, pair)| (key, pair.quantity))
+            .collect();
+        // In key order, so the inventory B-tree is walked once, front to back.
+        dirty.sort_unstable();
+        let mut update = self.conn.prepare_cached(
+            "UPDATE inventory SET quantity = ?3 WHERE product_id = ?1 AND warehouse_id = ?2",
+        )?;
+        for ((product, warehouse), quantity) in dirty {
+            update.execute(params![product, warehouse, quantity])?;
+        }
+        Ok(())
+    }
+}

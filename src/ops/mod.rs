@@ -1,0 +1,14 @@
+//! The domain operations. Each takes plain values already validated by
+//! [`crate::model`], runs in one transaction, and returns data; none prints.
+
+pub mod alerts;
+mod batch;
+pub mod bundle;
+pub mod catalog;
+pub mod check;
+pub mod import;
+pub mod ledger;
+mod lookup;
+pub mod product;
+pub mod stock;
+pub mod threshold;

@@ -1,0 +1,506 @@
+//! Moving stock: adjust (one movement or a CSV batch), transfer, count; and
+//! reading it back: the stock list and the ledger history. Every write goes
+//! through [`Ledger`] in one transaction.
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, Row, ToSql};
+use serde::Serialize;
+
+use super::ledger::{Entry, Ledger, Written};
+use super::lookup::ProductRef;
+use crate::Ctx;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::model::{CompanyId, Delta, ProductId, Quantity, Reason, Sku, Timestamp, WarehouseId};
+use crate::render::{Cell, Record};
+
+pub use super::batch::{Applied, adjust_file};
+
+/// Stock of one product in one warehouse.
+#[derive(Debug, Clone, Serialize)]
+pub struct StockRow {
+    /// The product's id.
+    pub product_id: ProductId,
+    /// The product's SKU.
+    pub sku: String,
+    /// The product's name.
+    pub product_name: String,
+    /// The warehouse's id.
+    pub warehouse_id: WarehouseId,
+    /// The warehouse's name.
+    pub warehouse_name: String,
+    /// Units in stock.
+    pub quantity: i64,
+}
+
+impl Record for StockRow {
+    fn columns() -> &'static [&'static str] {
+        &[
+            "product_id",
+            "sku",
+            "product_name",
+            "warehouse_id",
+            "warehouse_name",
+            "quantity",
+        ]
+    }
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            Cell::num(Some(self.product_id)),
+            Cell::Text(self.sku.clone()),
+            Cell::Text(self.product_name.clone()),
+            Cell::num(Some(self.warehouse_id)),
+            Cell::Text(self.warehouse_name.clone()),
+            Cell::num(Some(self.quantity)),
+        ]
+    }
+}
+
+const STOCK_SELECT: &str = "SELECT i.product_id, p.sku, p.name, i.warehouse_id, w.name, i.quantity
+     FROM inventory i JOIN product p ON p.id = i.product_id JOIN warehouse w ON w.id = i.warehouse_id";
+
+fn stock_row(r: &Row<'_>) -> rusqlite::Result<StockRow> {
+    Ok(StockRow {
+        product_id: r.get(0)?,
+        sku: r.get(1)?,
+        product_name: r.get(2)?,
+        warehouse_id: r.get(3)?,
+        warehouse_name: r.get(4)?,
+        quantity: r.get(5)?,
+    })
+}
+
+pub(crate) fn rows_of_product(conn: &Connection, product: ProductId) -> Result<Vec<StockRow>> {
+    let mut stmt = conn.prepare(&format!(
+        "{STOCK_SELECT} WHERE i.product_id = ?1 ORDER BY i.warehouse_id"
+    ))?;
+    let rows = stmt.query_map([product], stock_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(crate) fn warehouse_names(
+    conn: &Connection,
+    company: CompanyId,
+) -> Result<HashMap<WarehouseId, String>> {
+    let mut stmt = conn.prepare("SELECT id, name FROM warehouse WHERE company_id = ?1")?;
+    let rows = stmt.query_map([company], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Filters for `stock list`.
+#[derive(Debug, Clone, Default)]
+pub struct StockFilter {
+    /// Only this company's stock.
+    pub company: Option<CompanyId>,
+    /// Only this warehouse.
+    pub warehouse: Option<WarehouseId>,
+    /// Only this product.
+    pub sku: Option<Sku>,
+}
+
+/// Streams stock rows (by SKU, then warehouse) into `f`.
+pub fn list<T>(
+    db: &mut Db,
+    filter: &StockFilter,
+    f: impl FnOnce(&mut dyn Iterator<Item = Result<StockRow>>) -> Result<T>,
+) -> Result<T> {
+    db.read(|tx| {
+        let mut sql = format!("{STOCK_SELECT} WHERE 1");
+        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+        if let Some(c) = filter.company {
+            super::lookup::company(tx, c)?;
+            sql.push_str(" AND i.company_id = ?");
+            args.push(Box::new(c));
+        }
+        if let Some(w) = filter.warehouse {
+            sql.push_str(" AND i.warehouse_id = ?");
+            args.push(Box::new(w));
+        }
+        if let Some(sku) = &filter.sku {
+            sql.push_str(" AND i.product_id = ?");
+            args.push(Box::new(super::lookup::product(tx, sku)?.id));
+        }
+        sql.push_str(" ORDER BY p.sku_key, i.warehouse_id");
+        let mut stmt = tx.prepare(&sql)?;
+        let mut rows = stmt
+            .query_map(rusqlite::params_from_iter(args.iter()), stock_row)?
+            .map(|r| r.map_err(Error::from));
+        f(&mut rows)
+    })
+}
+
+/// One ledger movement. `quantity` is the new stock, present after a write.
+#[derive(Debug, Clone, Serialize)]
+pub struct Movement {
+    /// Its id (ledger order).
+    pub id: i64,
+    /// The product moved.
+    pub product_id: ProductId,
+    /// Its SKU.
+    pub sku: String,
+    /// Where.
+    pub warehouse_id: WarehouseId,
+    /// The signed change.
+    pub delta: i64,
+    /// Why.
+    pub reason: Reason,
+    /// Free-text note.
+    pub note: Option<String>,
+    /// External reference (order number, ...).
+    pub reference: Option<String>,
+    /// Who recorded it.
+    pub actor: String,
+    /// When it happened.
+    pub occurred_at: Timestamp,
+    /// When it was written.
+    pub recorded_at: Timestamp,
+    /// The bundle it was sold or returned through, if any.
+    pub bundle_sku: Option<String>,
+    /// Stock after this movement (only right after a write).
+    pub quantity: Option<i64>,
+}
+
+impl Record for Movement {
+    fn columns() -> &'static [&'static str] {
+        &[
+            "id",
+            "product_id",
+            "sku",
+            "warehouse_id",
+            "delta",
+            "reason",
+            "note",
+            "reference",
+            "actor",
+            "occurred_at",
+            "recorded_at",
+            "bundle_sku",
+            "quantity",
+        ]
+    }
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            Cell::num(Some(self.id)),
+            Cell::num(Some(self.product_id)),
+            Cell::Text(self.sku.clone()),
+            Cell::num(Some(self.warehouse_id)),
+            Cell::num(Some(self.delta)),
+            Cell::Text(self.reason.as_str().to_owned()),
+            Cell::text(self.note.as_deref()),
+            Cell::text(self.reference.as_deref()),
+            Cell::Text(self.actor.clone()),
+            Cell::Text(self.occurred_at.to_string()),
+            Cell::Text(self.recorded_at.to_string()),
+            Cell::text(self.bundle_sku.as_deref()),
+            Cell::num(self.quantity),
+        ]
+    }
+}
+
+fn written(e: &Entry<'_>, w: Written, ctx: &Ctx, bundle_sku: Option<&str>) -> Movement {
+    Movement {
+        id: w.id,
+        product_id: e.product,
+        sku: e.sku.to_owned(),
+        warehouse_id: e.warehouse,
+        delta: e.delta,
+        reason: e.reason,
+        note: e.note.map(str::to_owned),
+        reference: e.reference.map(str::to_owned),
+        actor: ctx.actor.clone(),
+        occurred_at: e.occurred_at,
+        recorded_at: ctx.now,
+        bundle_sku: bundle_sku.map(str::to_owned),
+        quantity: Some(w.quantity),
+    }
+}
+
+/// One `stock adjust`.
+#[derive(Debug, Clone, Copy)]
+pub struct Adjustment<'a> {
+    /// The product (SKU as given).
+    pub sku: &'a str,
+    /// Where.
+    pub warehouse: WarehouseId,
+    /// The signed change.
+    pub delta: Delta,
+    /// Why (a user reason).
+    pub reason: Reason,
+    /// Free-text note.
+    pub note: Option<&'a str>,
+    /// External reference.
+    pub reference: Option<&'a str>,
+    /// When it happened (default: now).
+    pub at: Option<Timestamp>,
+}
+
+/// Applies one adjustment. A bundle's sale or return moves each component,
+/// so the result holds one movement per component.
+pub fn adjust(db: &mut Db, ctx: &Ctx, adj: &Adjustment<'_>) -> Result<Vec<Movement>> {
+    db.write(|tx| {
+        let mut ledger = Ledger::new(tx, ctx)?;
+        let mut out = Vec::new();
+        apply_adjustment(&mut ledger, adj, ctx.now, |e, w, bundle| {
+            out.push(written(e, w, ctx, bundle));
+        })?;
+        ledger.finish()?;
+        Ok(out)
+    })
+}
+
+/// Validates and applies one adjustment through `ledger`, calling `done` for
+/// each movement written. Shared by `adjust` and the CSV batch.
+pub(crate) fn apply_adjustment(
+    ledger: &mut Ledger<'_>,
+    adj: &Adjustment<'_>,
+    now: Timestamp,
+    mut done: impl FnMut(&Entry<'_>, Written, Option<&str>),
+) -> Result<()> {
+    adj.reason.check_sign(adj.delta)?;
+    let product = ledger.product(adj.sku)?;
+    let base = Entry {
+        product: product.id,
+        company: product.company_id,
+        sku: &product.sku,
+        warehouse: adj.warehouse,
+        delta: adj.delta.0,
+        reason: adj.reason,
+        note: adj.note,
+        reference: adj.reference,
+        occurred_at: adj.at.unwrap_or(now),
+        bundle: None,
+    };
+    if !product.is_bundle {
+        let w = ledger.apply(&base)?;
+        done(&base, w, None);
+        return Ok(());
+    }
+    if !matches!(adj.reason, Reason::Sale | Reason::Return) {
+        return Err(bundle_has_no_stock(&product, adj.reason.as_str()));
+    }
+    ledger.check_warehouse(adj.warehouse, product.company_id)?;
+    for (part, per) in ledger.components(product.id)? {
+        let e = Entry {
+            product: part.id,
+            sku: &part.sku,
+            delta: adj
+                .delta
+                .0
+                .checked_mul(per)
+                .ok_or_else(|| Error::invalid(format!("delta too large: {}", adj.delta.0)))?,
+            bundle: Some(product.id),
+            ..base
+        };
+        let w = ledger.apply(&e)?;
+        done(&e, w, Some(&product.sku));
+    }
+    Ok(())
+}
+
+fn bundle_has_no_stock(product: &ProductRef, what: &str) -> Error {
+    Error::invalid(format!(
+        "{} is a bundle and has no stock of its own: a {what} must be made on its components",
+        product.sku
+    ))
+}
+
+/// One `stock transfer`.
+#[derive(Debug, Clone)]
+pub struct Transfer {
+    /// The product.
+    pub sku: Sku,
+    /// The warehouse the units leave.
+    pub from: WarehouseId,
+    /// The warehouse they arrive at.
+    pub to: WarehouseId,
+    /// How many (> 0).
+    pub quantity: Quantity,
+    /// Free-text note on both movements.
+    pub note: Option<String>,
+    /// When it happened (default: now).
+    pub at: Option<Timestamp>,
+}
+
+/// Moves units between two warehouses of the product's company: a
+/// `transfer_out` and a `transfer_in`, in one transaction.
+pub fn transfer(db: &mut Db, ctx: &Ctx, t: &Transfer) -> Result<Vec<Movement>> {
+    let Transfer {
+        sku,
+        from,
+        to,
+        quantity,
+        note,
+        at,
+    } = t;
+    let (from, to) = (*from, *to);
+    if from == to {
+        return Err(Error::invalid(format!(
+            "a transfer needs two different warehouses: {from} and {to}"
+        )));
+    }
+    db.write(|tx| {
+        let mut ledger = Ledger::new(tx, ctx)?;
+        let product = ledger.product(sku.as_str())?;
+        if product.is_bundle {
+            return Err(bundle_has_no_stock(&product, "transfer"));
+        }
+        ledger.check_warehouse(to, product.company_id)?;
+        let out = Entry {
+            product: product.id,
+            company: product.company_id,
+            sku: &product.sku,
+            warehouse: from,
+            delta: -quantity.0,
+            reason: Reason::TransferOut,
+            note: note.as_deref(),
+            reference: None,
+            occurred_at: at.unwrap_or(ctx.now),
+            bundle: None,
+        };
+        let inn = Entry {
+            warehouse: to,
+            delta: quantity.0,
+            reason: Reason::TransferIn,
+            ..out
+        };
+        let w_out = ledger.apply(&out)?;
+        let w_in = ledger.apply(&inn)?;
+        ledger.finish()?;
+        Ok(vec![
+            written(&out, w_out, ctx, None),
+            written(&inn, w_in, ctx, None),
+        ])
+    })
+}
+
+/// One `stock count`.
+#[derive(Debug, Clone)]
+pub struct Count {
+    /// The product.
+    pub sku: Sku,
+    /// Where it was counted.
+    pub warehouse: WarehouseId,
+    /// How many units were found.
+    pub counted: Quantity,
+    /// Free-text note.
+    pub note: Option<String>,
+    /// When it was counted (default: now).
+    pub at: Option<Timestamp>,
+}
+
+/// Records a cycle count: the difference from the current stock becomes a
+/// `count` movement; no difference writes nothing and returns `None`.
+pub fn count(db: &mut Db, ctx: &Ctx, c: &Count) -> Result<Option<Movement>> {
+    let Count {
+        sku,
+        warehouse,
+        counted,
+        note,
+        at,
+    } = c;
+    let warehouse = *warehouse;
+    db.write(|tx| {
+        let mut ledger = Ledger::new(tx, ctx)?;
+        let product = ledger.product(sku.as_str())?;
+        if product.is_bundle {
+            return Err(bundle_has_no_stock(&product, "count"));
+        }
+        ledger.check_warehouse(warehouse, product.company_id)?;
+        let delta = counted.0 - ledger.quantity(product.id, warehouse)?;
+        if delta == 0 {
+            return Ok(None);
+        }
+        let e = Entry {
+            product: product.id,
+            company: product.company_id,
+            sku: &product.sku,
+            warehouse,
+            delta,
+            reason: Reason::Count,
+            note: note.as_deref(),
+            reference: None,
+            occurred_at: at.unwrap_or(ctx.now),
+            bundle: None,
+        };
+        let w = ledger.apply(&e)?;
+        ledger.finish()?;
+        Ok(Some(written(&e, w, ctx, None)))
+    })
+}
+
+/// Filters for `stock history`.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryFilter {
+    /// Only this product (for a bundle: the movements made through it).
+    pub sku: Option<Sku>,
+    /// Only this warehouse.
+    pub warehouse: Option<WarehouseId>,
+    /// occurred_at >= since.
+    pub since: Option<Timestamp>,
+    /// occurred_at <= until.
+    pub until: Option<Timestamp>,
+    /// At most this many movements.
+    pub limit: Option<i64>,
+}
+
+/// Streams movements, newest first (by occurred_at, then id), into `f`.
+pub fn history<T>(
+    db: &mut Db,
+    filter: &HistoryFilter,
+    f: impl FnOnce(&mut dyn Iterator<Item = Result<Movement>>) -> Result<T>,
+) -> Result<T> {
+    db.read(|tx| {
+        let mut sql = String::from(
+            "SELECT m.id, m.product_id, p.sku, m.warehouse_id, m.delta, m.reason, m.note,
+                    m.reference, m.actor, m.occurred_at, m.recorded_at, b.sku
+             FROM movement m JOIN product p ON p.id = m.product_id
+             LEFT JOIN product b ON b.id = m.bundle_id WHERE 1",
+        );
+        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+        if let Some(sku) = &filter.sku {
+            let product = super::lookup::product(tx, sku)?;
+            sql.push_str(if product.is_bundle {
+                " AND m.bundle_id = ?"
+            } else {
+                " AND m.product_id = ?"
+            });
+            args.push(Box::new(product.id));
+        }
+        if let Some(w) = filter.warehouse {
+            sql.push_str(" AND m.warehouse_id = ?");
+            args.push(Box::new(w));
+        }
+        if let Some(t) = filter.since {
+            sql.push_str(" AND m.occurred_at >= ?");
+            args.push(Box::new(t));
+        }
+        if let Some(t) = filter.until {
+            sql.push_str(" AND m.occurred_at <= ?");
+            args.push(Box::new(t));
+        }
+        sql.push_str(" ORDER BY m.occurred_at DESC, m.id DESC LIMIT ?");
+        args.push(Box::new(filter.limit.unwrap_or(-1)));
+        let mut stmt = tx.prepare(&sql)?;
+        let mut rows = stmt
+            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                Ok(Movement {
+                    id: r.get(0)?,
+                    product_id: r.get(1)?,
+                    sku: r.get(2)?,
+                    warehouse_id: r.get(3)?,
+                    delta: r.get(4)?,
+                    reason: r.get(5)?,
+                    note: r.get(6)?,
+                    reference: r.get(7)?,
+                    actor: r.get(8)?,
+                    occurred_at: r.get(9)?,
+                    recorded_at: r.get(10)?,
+                    bundle_sku: r.get(11)?,
+                    quantity: None,
+                })
+            })?
+            .map(|r| r.map_err(Error::from));
+        f(&mut rows)
+    })
+}

@@ -1,0 +1,164 @@
+//! Low-stock thresholds at four levels. The alert uses the most specific one:
+//! (product, warehouse), then the product's own, then the company's for the
+//! product's type, then the company default, otherwise [`FALLBACK`].
+
+use rusqlite::params;
+use serde::Serialize;
+
+use super::lookup;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::model::{CompanyId, Quantity, Sku, WarehouseId};
+use crate::render::{Cell, Record};
+
+/// The threshold when nothing more specific is set.
+pub const FALLBACK: i64 = 10;
+
+/// Where a threshold applies.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// Every product of the company without a more specific threshold.
+    Default(CompanyId),
+    /// The company's products of one type.
+    Type(CompanyId, String),
+    /// One product in one warehouse.
+    Location(Sku, WarehouseId),
+}
+
+/// A threshold as set or listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Threshold {
+    /// `default`, `type`, `product` or `product_warehouse`.
+    pub scope: &'static str,
+    /// The company.
+    pub company_id: CompanyId,
+    /// The product type, for `type`.
+    #[serde(rename = "type")]
+    pub product_type: Option<String>,
+    /// The product, for `product` and `product_warehouse`.
+    pub sku: Option<String>,
+    /// The warehouse, for `product_warehouse`.
+    pub warehouse_id: Option<WarehouseId>,
+    /// Stock strictly below this raises an alert.
+    pub quantity: i64,
+}
+
+impl Record for Threshold {
+    fn columns() -> &'static [&'static str] {
+        &[
+            "scope",
+            "company_id",
+            "type",
+            "sku",
+            "warehouse_id",
+            "quantity",
+        ]
+    }
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            Cell::Text(self.scope.to_owned()),
+            Cell::num(Some(self.company_id)),
+            Cell::text(self.product_type.as_deref()),
+            Cell::text(self.sku.as_deref()),
+            Cell::num(self.warehouse_id),
+            Cell::num(Some(self.quantity)),
+        ]
+    }
+}
+
+/// Sets (or replaces) a threshold.
+pub fn set(db: &mut Db, scope: &Scope, quantity: Quantity) -> Result<Threshold> {
+    db.write(|tx| {
+        let q = quantity.0;
+        Ok(match scope {
+            Scope::Default(company) => {
+                lookup::company(tx, *company)?;
+                tx.execute(
+                    "UPDATE company SET default_threshold = ?2 WHERE id = ?1",
+                    params![company, q],
+                )?;
+                row("default", *company, None, None, None, q)
+            }
+            Scope::Type(company, ty) => {
+                lookup::company(tx, *company)?;
+                tx.execute(
+                    "INSERT INTO type_threshold (company_id, type, quantity) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (company_id, type) DO UPDATE SET quantity = excluded.quantity",
+                    params![company, ty, q],
+                )?;
+                row("type", *company, Some(ty.clone()), None, None, q)
+            }
+            Scope::Location(sku, warehouse) => {
+                let product = lookup::product(tx, sku)?;
+                lookup::warehouse_of(tx, *warehouse, product.company_id)?;
+                if product.is_bundle {
+                    return Err(Error::invalid(format!(
+                        "{} is a bundle: bundles never raise alerts, set thresholds on its components",
+                        product.sku
+                    )));
+                }
+                tx.execute(
+                    "INSERT INTO location_threshold (product_id, warehouse_id, company_id, quantity)
+                     VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (product_id, warehouse_id) DO UPDATE SET quantity = excluded.quantity",
+                    params![product.id, warehouse, product.company_id, q],
+                )?;
+                row(
+                    "product_warehouse",
+                    product.company_id,
+                    None,
+                    Some(product.sku),
+                    Some(*warehouse),
+                    q,
+                )
+            }
+        })
+    })
+}
+
+fn row(
+    scope: &'static str,
+    company_id: CompanyId,
+    product_type: Option<String>,
+    sku: Option<String>,
+    warehouse_id: Option<WarehouseId>,
+    quantity: i64,
+) -> Threshold {
+    Threshold {
+        scope,
+        company_id,
+        product_type,
+        sku,
+        warehouse_id,
+        quantity,
+    }
+}
+
+/// Every threshold of a company, most general first.
+pub fn list(db: &mut Db, company: CompanyId) -> Result<Vec<Threshold>> {
+    db.read(|tx| {
+        lookup::company(tx, company)?;
+        let mut stmt = tx.prepare(
+            "SELECT 'default', NULL, NULL, NULL, default_threshold, 0, '' FROM company
+                 WHERE id = ?1 AND default_threshold IS NOT NULL
+             UNION ALL SELECT 'type', type, NULL, NULL, quantity, 1, type FROM type_threshold
+                 WHERE company_id = ?1
+             UNION ALL SELECT 'product', NULL, sku, NULL, threshold, 2, sku_key FROM product
+                 WHERE company_id = ?1 AND threshold IS NOT NULL
+             UNION ALL SELECT 'product_warehouse', NULL, p.sku, lt.warehouse_id, lt.quantity, 3, p.sku_key
+                 FROM location_threshold lt JOIN product p ON p.id = lt.product_id
+                 WHERE lt.company_id = ?1
+             ORDER BY 6, 7, 4",
+        )?;
+        let rows = stmt.query_map([company], |r| {
+            let scope = match r.get::<_, String>(0)?.as_str() {
+                "default" => "default",
+                "type" => "type",
+                "product" => "product",
+                _ => "product_warehouse",
+            };
+            Ok(row(scope, company, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
+}

@@ -1,0 +1,177 @@
+use std::process::{Child, Command, Stdio};
+
+use crate::support::{BIN, Sf};
+
+fn spawn(sf: &Sf, args: &[&str]) -> Child {
+    Command::new(BIN)
+        .env_clear()
+        .env("STOCKFLOW_DB", &sf.db)
+        .env("STOCKFLOW_ACTOR", "worker")
+        .env("STOCKFLOW_BUSY_TIMEOUT_MS", "60000")
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn")
+}
+
+fn wait_all(children: Vec<Child>) -> Vec<(i32, String)> {
+    children
+        .into_iter()
+        .map(|c| {
+            let out = c.wait_with_output().expect("wait");
+            (
+                out.status.code().unwrap_or(-1),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn concurrent_adjusts_queue_and_all_land() {
+    let sf = Sf::new();
+    sf.company("Acme");
+    sf.warehouse(1, "Main");
+    sf.product(1, "WID", &["--warehouse", "1", "--quantity", "1000"]);
+    // 8 processes × 25 adjusts each (a shell loop per process), all at once.
+    let children: Vec<Child> = (0..8)
+        .map(|_| {
+            Command::new("sh")
+                .arg("-c")
+                .arg(format!(
+                    "for i in $(seq 25); do {BIN} stock adjust --sku WID --warehouse 1 --delta -1 --reason sale || exit $?; done"
+                ))
+                .env_clear()
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                .env("STOCKFLOW_DB", &sf.db)
+                .env("STOCKFLOW_BUSY_TIMEOUT_MS", "60000")
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn sh")
+        })
+        .collect();
+    for (code, stderr) in wait_all(children) {
+        assert_eq!(code, 0, "a writer failed instead of queueing: {stderr}");
+    }
+    assert_eq!(sf.stock("WID", 1), 1000 - 200);
+    assert_eq!(sf.ledger_rows(), 201);
+    sf.run(&["check"]).ok();
+}
+
+#[test]
+fn opposite_transfers_do_not_deadlock_and_conserve_stock() {
+    let sf = Sf::new();
+    sf.company("Acme");
+    sf.warehouse(1, "A");
+    sf.warehouse(1, "B");
+    sf.product(1, "WID", &["--warehouse", "1", "--quantity", "500"]);
+    sf.adjust("WID", 2, 500, "receipt", "2026-01-01");
+    let children: Vec<Child> = (0..8)
+        .map(|i| {
+            let (from, to) = if i % 2 == 0 { ("1", "2") } else { ("2", "1") };
+            Command::new("sh")
+                .arg("-c")
+                .arg(format!(
+                    "for i in $(seq 25); do {BIN} stock transfer --sku WID --from {from} --to {to} --quantity 3 || exit $?; done"
+                ))
+                .env_clear()
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                .env("STOCKFLOW_DB", &sf.db)
+                .env("STOCKFLOW_BUSY_TIMEOUT_MS", "60000")
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn sh")
+        })
+        .collect();
+    for (code, stderr) in wait_all(children) {
+        assert_eq!(code, 0, "{stderr}");
+    }
+    // Four processes each way, 25 × 3 units each: the net flow is zero.
+    assert_eq!((sf.stock("WID", 1), sf.stock("WID", 2)), (500, 500));
+    assert_eq!(sf.ledger_rows(), 2 + 8 * 25 * 2);
+    sf.run(&["check"]).ok();
+}
+
+#[test]
+fn racing_creates_of_one_sku_have_exactly_one_winner() {
+    let sf = Sf::new();
+    sf.company("Acme");
+    sf.warehouse(1, "Main");
+    let children: Vec<Child> = (0..8)
+        .map(|i| {
+            let sku = if i % 2 == 0 { "RACE-1" } else { "race-1" };
+            spawn(
+                &sf,
+                &[
+                    "product",
+                    "create",
+                    "--company",
+                    "1",
+                    "--sku",
+                    sku,
+                    "--name",
+                    "Race",
+                    "--price",
+                    "1",
+                    "--warehouse",
+                    "1",
+                    "--quantity",
+                    "5",
+                ],
+            )
+        })
+        .collect();
+    let codes: Vec<i32> = wait_all(children).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(codes.iter().filter(|c| **c == 0).count(), 1, "{codes:?}");
+    assert_eq!(codes.iter().filter(|c| **c == 5).count(), 7, "{codes:?}");
+    assert_eq!(sf.json(&["stock", "list"]).as_array().unwrap().len(), 1);
+    assert_eq!(sf.ledger_rows(), 1);
+}
+
+#[test]
+fn a_writer_that_waits_too_long_is_busy_and_writes_nothing() {
+    let sf = Sf::new();
+    sf.company("Acme");
+    let conn = rusqlite::Connection::open(&sf.db).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let out = sf
+        .cmd(&["company", "create", "--name", "Blocked"])
+        .env("STOCKFLOW_BUSY_TIMEOUT_MS", "200")
+        .output();
+    conn.execute_batch("ROLLBACK").unwrap();
+    out.fails(6, "locked");
+    assert_eq!(sf.json(&["company", "list"]).as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_killed_batch_leaves_all_or_nothing() {
+    let sf = Sf::new();
+    sf.company("Acme");
+    sf.warehouse(1, "Main");
+    sf.product(1, "WID", &["--warehouse", "1", "--quantity", "1"]);
+    let rows = 300_000;
+    let mut csv = String::from("sku,warehouse_id,delta,reason\n");
+    for _ in 0..rows {
+        csv.push_str("WID,1,1,receipt\n");
+    }
+    let path = sf.file("big.csv", &csv);
+    for delay_ms in [50, 300, 900] {
+        let mut child = spawn(&sf, &["stock", "adjust", "--file", &path]);
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let stock = sf.stock("WID", 1);
+        let ledger = sf.ledger_rows();
+        assert!(
+            (stock == 1 && ledger == 1) || (stock == 1 + rows && ledger == 1 + rows),
+            "after a kill at {delay_ms} ms: stock {stock}, ledger rows {ledger}"
+        );
+        sf.run(&["check"]).ok();
+        if stock != 1 {
+            break;
+        }
+    }
+}

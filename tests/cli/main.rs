@@ -1,0 +1,16 @@
+//! Integration tests: every user-visible rule, through the real binary.
+
+// The harness hands PATH through to the processes it starts; the rule that only
+// main reads the environment is for the product, not for its tests.
+#![allow(clippy::disallowed_methods)]
+
+mod alerts;
+mod bundle;
+mod catalog;
+mod concurrency;
+mod import;
+mod init;
+mod output;
+mod product;
+mod stock;
+mod support;

@@ -1,0 +1,595 @@
+use serde_json::Value;
+
+use crate::support::Sf;
+
+/// Acme with warehouses 1 (Main) and 2 (North), Other with warehouse 3,
+/// and WID-1 holding 10 units in warehouse 1.
+fn setup() -> Sf {
+    let sf = Sf::new();
+    sf.company("Acme");
+    sf.warehouse(1, "Main");
+    sf.warehouse(1, "North");
+    sf.company("Other");
+    sf.warehouse(2, "Theirs");
+    sf.product(1, "WID-1", &["--warehouse", "1", "--quantity", "10"]);
+    sf
+}
+
+fn adjust(sf: &Sf, args: &[&str]) -> crate::support::Out {
+    let mut all = vec!["stock", "adjust"];
+    all.extend(args);
+    sf.run(&all)
+}
+
+#[test]
+fn adjust_prints_the_movement_with_the_new_quantity() {
+    let sf = setup();
+    let m = sf.json(&[
+        "stock",
+        "adjust",
+        "--sku",
+        "wid-1",
+        "--warehouse",
+        "1",
+        "--delta",
+        "-3",
+        "--reason",
+        "sale",
+        "--note",
+        "walk-in",
+        "--reference",
+        "INV-9",
+        "--at",
+        "2026-01-15T12:00:00+02:00",
+    ]);
+    assert_eq!(m["sku"], "WID-1");
+    assert_eq!(
+        (m["delta"].as_i64(), m["quantity"].as_i64()),
+        (Some(-3), Some(7))
+    );
+    assert_eq!(
+        (
+            m["reason"].as_str(),
+            m["note"].as_str(),
+            m["reference"].as_str()
+        ),
+        (Some("sale"), Some("walk-in"), Some("INV-9"))
+    );
+    assert_eq!(m["occurred_at"], "2026-01-15T10:00:00Z");
+    assert_eq!(m["actor"], "tester");
+    let m = sf
+        .cmd(&[
+            "stock",
+            "adjust",
+            "--sku",
+            "WID-1",
+            "--warehouse",
+            "1",
+            "--delta",
+            "2",
+            "--reason",
+            "return",
+            "--format",
+            "json",
+        ])
+        .env("STOCKFLOW_ACTOR", "alice")
+        .output()
+        .ok()
+        .json();
+    assert_eq!(m["actor"], "alice");
+    assert_eq!(m["quantity"], 9);
+}
+
+#[test]
+fn sign_rules_and_reasons_are_enforced_without_writing() {
+    let sf = setup();
+    let before = sf.snapshot();
+    for (delta, reason, code, part) in [
+        ("5", "sale", 3, "a sale needs a negative delta: 5"),
+        ("-5", "receipt", 3, "a receipt needs a positive delta: -5"),
+        ("-5", "return", 3, "return"),
+        ("5", "damage", 3, "damage"),
+        ("0", "correction", 3, "delta must not be 0"),
+        ("x", "correction", 3, "delta must be a whole number: x"),
+        ("1.5", "correction", 3, "1.5"),
+        ("5", "initial", 3, "initial is written by stockflow itself"),
+        ("5", "transfer_in", 3, "transfer_in"),
+        ("-5", "count", 3, "count"),
+        ("5", "gift", 3, "unknown reason \"gift\""),
+        (
+            "-11",
+            "sale",
+            5,
+            "not enough stock of WID-1 in warehouse 1: have 10",
+        ),
+        ("-11", "correction", 5, "have 10"),
+    ] {
+        adjust(
+            &sf,
+            &[
+                "--sku",
+                "WID-1",
+                "--warehouse",
+                "1",
+                "--delta",
+                delta,
+                "--reason",
+                reason,
+            ],
+        )
+        .fails(code, part);
+    }
+    adjust(
+        &sf,
+        &[
+            "--sku",
+            "WID-1",
+            "--warehouse",
+            "3",
+            "--delta",
+            "1",
+            "--reason",
+            "receipt",
+        ],
+    )
+    .fails(4, "warehouse 3 does not belong to company 1");
+    adjust(
+        &sf,
+        &[
+            "--sku",
+            "WID-1",
+            "--warehouse",
+            "9",
+            "--delta",
+            "1",
+            "--reason",
+            "receipt",
+        ],
+    )
+    .fails(4, "warehouse 9");
+    adjust(
+        &sf,
+        &[
+            "--sku",
+            "NOPE",
+            "--warehouse",
+            "1",
+            "--delta",
+            "1",
+            "--reason",
+            "receipt",
+        ],
+    )
+    .fails(4, "NOPE");
+    adjust(
+        &sf,
+        &[
+            "--sku",
+            "WID-1",
+            "--warehouse",
+            "1",
+            "--delta",
+            "1",
+            "--reason",
+            "receipt",
+            "--at",
+            "yesterday",
+        ],
+    )
+    .fails(3, "yesterday");
+    adjust(&sf, &["--sku", "WID-1", "--warehouse", "1", "--delta", "1"]).code(2);
+    assert_eq!(sf.snapshot(), before);
+}
+
+#[test]
+fn correction_may_go_either_way_and_stock_may_reach_zero() {
+    let sf = setup();
+    adjust(
+        &sf,
+        &[
+            "--sku",
+            "WID-1",
+            "--warehouse",
+            "1",
+            "--delta",
+            "-10",
+            "--reason",
+            "correction",
+        ],
+    )
+    .ok();
+    assert_eq!(sf.stock("WID-1", 1), 0);
+    adjust(
+        &sf,
+        &[
+            "--sku",
+            "WID-1",
+            "--warehouse",
+            "1",
+            "--delta",
+            "4",
+            "--reason",
+            "correction",
+        ],
+    )
+    .ok();
+    assert_eq!(sf.stock("WID-1", 1), 4);
+}
+
+#[test]
+fn first_receipt_into_a_warehouse_stocks_it_there() {
+    let sf = setup();
+    adjust(
+        &sf,
+        &[
+            "--sku",
+            "WID-1",
+            "--warehouse",
+            "2",
+            "--delta",
+            "6",
+            "--reason",
+            "receipt",
+        ],
+    )
+    .ok();
+    assert_eq!(sf.stock("WID-1", 2), 6);
+    assert_eq!(sf.stock("WID-1", 1), 10);
+    sf.run(&["check"]).ok();
+}
+
+#[test]
+fn transfer_writes_both_halves_or_nothing() {
+    let sf = setup();
+    let moves = sf.json(&[
+        "stock",
+        "transfer",
+        "--sku",
+        "WID-1",
+        "--from",
+        "1",
+        "--to",
+        "2",
+        "--quantity",
+        "4",
+        "--note",
+        "rebalance",
+    ]);
+    let summary: Vec<(i64, i64, &str, i64)> = moves
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["warehouse_id"].as_i64().unwrap(),
+                m["delta"].as_i64().unwrap(),
+                m["reason"].as_str().unwrap(),
+                m["quantity"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [(1, -4, "transfer_out", 6), (2, 4, "transfer_in", 4)]
+    );
+    let before = sf.snapshot();
+    let t = |from: &str, to: &str, q: &str| {
+        sf.run(&[
+            "stock",
+            "transfer",
+            "--sku",
+            "WID-1",
+            "--from",
+            from,
+            "--to",
+            to,
+            "--quantity",
+            q,
+        ])
+    };
+    t("1", "2", "7").fails(5, "have 6");
+    t("1", "3", "1").fails(4, "warehouse 3 does not belong");
+    t("1", "1", "1").fails(3, "two different warehouses");
+    t("1", "2", "0").fails(3, "quantity must be greater than 0");
+    t("1", "2", "-1").fails(3, "-1");
+    assert_eq!(sf.snapshot(), before);
+}
+
+#[test]
+fn count_records_the_difference_or_nothing() {
+    let sf = setup();
+    let m = sf.json(&[
+        "stock",
+        "count",
+        "--sku",
+        "WID-1",
+        "--warehouse",
+        "1",
+        "--quantity",
+        "7",
+    ]);
+    assert_eq!(
+        (
+            m["delta"].as_i64(),
+            m["reason"].as_str(),
+            m["quantity"].as_i64()
+        ),
+        (Some(-3), Some("count"), Some(7))
+    );
+    let rows = sf.ledger_rows();
+    let out = sf
+        .run(&[
+            "stock",
+            "count",
+            "--sku",
+            "WID-1",
+            "--warehouse",
+            "1",
+            "--quantity",
+            "7",
+            "--format",
+            "json",
+        ])
+        .ok();
+    assert_eq!(out.json(), Value::Null);
+    assert_eq!(sf.ledger_rows(), rows, "a zero difference records nothing");
+    let m = sf.json(&[
+        "stock",
+        "count",
+        "--sku",
+        "WID-1",
+        "--warehouse",
+        "2",
+        "--quantity",
+        "2",
+    ]);
+    assert_eq!(
+        (m["delta"].as_i64(), m["quantity"].as_i64()),
+        (Some(2), Some(2))
+    );
+    sf.run(&[
+        "stock",
+        "count",
+        "--sku",
+        "WID-1",
+        "--warehouse",
+        "1",
+        "--quantity",
+        "-1",
+    ])
+    .fails(3, "-1");
+    sf.run(&[
+        "stock",
+        "count",
+        "--sku",
+        "WID-1",
+        "--warehouse",
+        "3",
+        "--quantity",
+        "1",
+    ])
+    .fails(4, "warehouse 3");
+    sf.run(&["check"]).ok();
+}
+
+const BATCH: &str = "sku,warehouse_id,delta,reason,note,reference,at
+WID-1,1,5,receipt,dock,PO-1,2026-01-02
+wid-1,1,-12,sale,,,2026-01-03T08:00:00Z
+WID-1,2,3,receipt,,,
+";
+
+#[test]
+fn batch_applies_rows_in_order_in_one_transaction() {
+    let sf = setup();
+    let path = sf.file("moves.csv", BATCH);
+    assert_eq!(
+        sf.json(&["stock", "adjust", "--file", &path]),
+        serde_json::json!({"applied": 3})
+    );
+    assert_eq!(
+        sf.stock("WID-1", 1),
+        3,
+        "10 + 5 - 12: the sale only fits after the receipt"
+    );
+    assert_eq!(sf.stock("WID-1", 2), 3);
+    let h = sf.json(&[
+        "stock",
+        "history",
+        "--sku",
+        "WID-1",
+        "--warehouse",
+        "1",
+        "--limit",
+        "2",
+        "--until",
+        "2026-02-01",
+    ]);
+    assert_eq!(h[0]["occurred_at"], "2026-01-03T08:00:00Z");
+    assert_eq!(h[1]["note"], "dock");
+    assert_eq!(h[1]["reference"], "PO-1");
+    let receipts = "sku,warehouse_id,delta,reason\nWID-1,1,1,receipt\nWID-1,1,2,receipt\n";
+    let out = sf
+        .cmd(&["stock", "adjust", "--file", "-", "--format", "json"])
+        .stdin(receipts)
+        .output()
+        .ok();
+    assert_eq!(out.json()["applied"], 2);
+    assert_eq!(sf.stock("WID-1", 1), 6);
+    sf.run(&["check"]).ok();
+}
+
+#[test]
+fn one_bad_batch_row_applies_nothing_and_names_line_and_column() {
+    let sf = setup();
+    let before = sf.snapshot();
+    for (row, code, part) in [
+        (
+            "WID-1,1,5,gift,,,",
+            3,
+            "line 5, column reason: unknown reason \"gift\"",
+        ),
+        (
+            "WID-1,1,-100,sale,,,",
+            5,
+            "line 5, column delta: not enough stock",
+        ),
+        ("WID-1,1,5,sale,,,", 3, "line 5, column delta"),
+        ("WID-1,x,5,receipt,,,", 3, "line 5, column warehouse_id"),
+        ("WID-1,3,5,receipt,,,", 4, "line 5, column warehouse_id"),
+        ("NOPE,1,5,receipt,,,", 4, "line 5, column sku"),
+        ("WID-1,1,5,receipt,,,someday", 3, "line 5, column at"),
+        (
+            "WID-1,1,,receipt,,,",
+            3,
+            "line 5, column delta: delta is required",
+        ),
+        ("WID-1,1,5", 3, "line 5"),
+    ] {
+        let path = sf.file("bad.csv", &format!("{BATCH}{row}\n"));
+        sf.run(&["stock", "adjust", "--file", &path])
+            .fails(code, part);
+        assert_eq!(sf.snapshot(), before, "{row}");
+    }
+    let path = sf.file("hdr.csv", "sku,warehouse,delta,reason\n");
+    sf.run(&["stock", "adjust", "--file", &path])
+        .fails(3, "line 1: unknown column \"warehouse\"");
+    sf.run(&["stock", "adjust", "--file", &path, "--sku", "WID-1"])
+        .code(2);
+}
+
+#[test]
+fn history_filters_and_orders_newest_first() {
+    let sf = setup();
+    sf.adjust("WID-1", 1, -1, "sale", "2026-01-01");
+    sf.adjust("WID-1", 1, -2, "sale", "2026-01-05");
+    sf.adjust("WID-1", 2, 4, "receipt", "2026-01-03");
+    sf.product(1, "GAD-1", &["--warehouse", "1", "--quantity", "1"]);
+    let deltas = |args: &[&str]| -> Vec<i64> {
+        let mut all = vec!["stock", "history"];
+        all.extend(args);
+        sf.json(&all)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["delta"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(
+        deltas(&[
+            "--sku",
+            "WID-1",
+            "--since",
+            "2026-01-01",
+            "--until",
+            "2026-01-31"
+        ]),
+        [-2, 4, -1]
+    );
+    assert_eq!(
+        deltas(&[
+            "--sku",
+            "WID-1",
+            "--warehouse",
+            "1",
+            "--since",
+            "2026-01-02",
+            "--until",
+            "2026-01-31"
+        ]),
+        [-2]
+    );
+    assert_eq!(
+        deltas(&["--since", "2026-01-03", "--until", "2026-01-05"]),
+        [-2, 4],
+        "both ends inclusive"
+    );
+    assert_eq!(deltas(&["--sku", "GAD-1"]), [1]);
+    assert_eq!(deltas(&["--limit", "1", "--until", "2026-02-01"]), [-2]);
+    sf.run(&["stock", "history", "--since", "last week"])
+        .fails(3, "last week");
+    sf.run(&["stock", "history", "--limit", "-1"])
+        .fails(3, "-1");
+    let lines = sf
+        .run(&["stock", "history", "--format", "jsonl"])
+        .ok()
+        .stdout;
+    assert_eq!(lines.lines().count(), 5);
+    for line in lines.lines() {
+        let m: Value = serde_json::from_str(line).unwrap();
+        assert!(m["id"].is_i64() && m["recorded_at"].is_string(), "{line}");
+    }
+}
+
+#[test]
+fn stock_list_filters() {
+    let sf = setup();
+    sf.product(1, "GAD-1", &["--warehouse", "2", "--quantity", "3"]);
+    sf.product(2, "THEIRS", &["--warehouse", "3", "--quantity", "8"]);
+    let skus = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["stock", "list"];
+        all.extend(args);
+        sf.json(&all)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["sku"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(skus(&["--company", "1"]), ["GAD-1", "WID-1"]);
+    assert_eq!(skus(&["--warehouse", "2"]), ["GAD-1"]);
+    assert_eq!(skus(&["--sku", "theirs"]), ["THEIRS"]);
+    assert_eq!(skus(&[]).len(), 3);
+    let (header, rows) = sf
+        .run(&["stock", "list", "--company", "2", "--format", "csv"])
+        .ok()
+        .csv();
+    assert_eq!(
+        header,
+        [
+            "product_id",
+            "sku",
+            "product_name",
+            "warehouse_id",
+            "warehouse_name",
+            "quantity"
+        ]
+    );
+    assert_eq!(rows[0][5], "8");
+}
+
+#[test]
+fn check_finds_a_ledger_that_disagrees_with_inventory() {
+    let sf = setup();
+    let ok = sf.json(&["check"]);
+    assert_eq!(ok, serde_json::json!({"ok": true, "problems": []}));
+    let conn = rusqlite::Connection::open(&sf.db).unwrap();
+    conn.execute("UPDATE inventory SET quantity = 11", [])
+        .unwrap();
+    drop(conn);
+    let out = sf.run(&["check", "--format", "json"]).code(7);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["ok"], false);
+    assert!(
+        report["problems"][0]
+            .as_str()
+            .unwrap()
+            .contains("inventory says 11, ledger sums to 10"),
+        "{report}"
+    );
+}
+
+#[test]
+fn the_ledger_is_append_only() {
+    let sf = setup();
+    let conn = rusqlite::Connection::open(&sf.db).unwrap();
+    let err = conn
+        .execute("UPDATE movement SET delta = 99", [])
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    let err = conn.execute("DELETE FROM movement", []).unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    let err = conn
+        .execute("UPDATE inventory SET quantity = -1", [])
+        .unwrap_err();
+    assert!(err.to_string().contains("CHECK"), "{err}");
+}
