@@ -129,10 +129,12 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
         StockCmd::Adjust(a) => {
             if let Some(path) = a.file {
                 let applied = with_input(&path, |input| {
-                    let size = std::fs::metadata(&path).map(|m| m.len()).ok();
+                    let size = (path != "-")
+                        .then(|| std::fs::metadata(&path).map(|m| m.len()).ok())
+                        .flatten();
                     let bar = progress_bar(app, size);
                     let mut tick = |bytes| bar.as_ref().map_or((), |b| b.set_position(bytes));
-                    let applied = stock::adjust_file(&mut db, &app.ctx, input, &mut tick);
+                    let applied = stock::adjust_file(&mut db, &app.ctx, input, size, &mut tick);
                     if let Some(b) = bar {
                         b.finish_and_clear();
                     }

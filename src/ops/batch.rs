@@ -83,20 +83,40 @@ pub(crate) fn csv_reader<R: Read>(input: R) -> csv::Reader<R> {
 }
 
 const REQUIRED: &[&str] = &["sku", "warehouse_id", "delta", "reason"];
+/// Movements checked and held before they are written sorted by pair.
+const CHUNK: usize = 500_000;
+/// SQLite page cache for a batch, in KiB.
+const BATCH_CACHE_KIB: i64 = 48 * 1024;
 const OPTIONAL: &[&str] = &["note", "reference", "at"];
 
-/// Applies every row of `input` or none. `progress` is called now and then
-/// with the number of bytes read so far.
+/// Bytes of CSV per movement, at least (`SKU-1,1,-1,sale` plus a line end):
+/// turns a file size into a safe over-estimate of its rows.
+const MIN_ROW_BYTES: u64 = 16;
+/// Below this many rows a batch never rebuilds the ledger indexes.
+const BULK_MIN_ROWS: u64 = 200_000;
+
+/// Applies every row of `input` or none. `size` is the input's length in
+/// bytes when known (a file): a batch that may outgrow the ledger it lands in
+/// is bulk-loaded. `progress` is called now and then with the bytes read so far.
 pub fn adjust_file<R: Read>(
     db: &mut Db,
     ctx: &Ctx,
     input: R,
+    size: Option<u64>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Applied> {
     let mut reader = csv_reader(input);
     let columns = Columns::new(reader.headers()?, REQUIRED, OPTIONAL)?;
     db.write(|tx| {
-        let mut ledger = Ledger::new(tx, ctx)?;
+        // A larger page cache keeps the ledger indexes' hot pages in memory.
+        tx.pragma_update(None, "cache_size", -BATCH_CACHE_KIB)?;
+        let ledger = Ledger::new(tx, ctx)?;
+        let rows = size.map_or(0, |bytes| bytes / MIN_ROW_BYTES);
+        let existing = u64::try_from(ledger.ledger_rows()?).unwrap_or(u64::MAX);
+        let mut ledger = ledger.buffered(CHUNK);
+        if rows >= BULK_MIN_ROWS && rows / 2 >= existing {
+            ledger = ledger.bulk()?;
+        }
         let mut record = csv::StringRecord::new();
         let mut applied = 0u64;
         while reader.read_record(&mut record)? {

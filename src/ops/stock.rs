@@ -198,9 +198,15 @@ impl Record for Movement {
     }
 }
 
-fn written(e: &Entry<'_>, w: Written, ctx: &Ctx, bundle_sku: Option<&str>) -> Movement {
-    Movement {
-        id: w.id,
+fn written(e: &Entry<'_>, w: Written, ctx: &Ctx, bundle_sku: Option<&str>) -> Result<Movement> {
+    let id = w.id.ok_or_else(|| {
+        Error::new(
+            crate::Kind::Internal,
+            "movement id unknown in a buffered ledger",
+        )
+    })?;
+    Ok(Movement {
+        id,
         product_id: e.product,
         sku: e.sku.to_owned(),
         warehouse_id: e.warehouse,
@@ -213,7 +219,7 @@ fn written(e: &Entry<'_>, w: Written, ctx: &Ctx, bundle_sku: Option<&str>) -> Mo
         recorded_at: ctx.now,
         bundle_sku: bundle_sku.map(str::to_owned),
         quantity: Some(w.quantity),
-    }
+    })
 }
 
 /// One `stock adjust`.
@@ -245,7 +251,7 @@ pub fn adjust(db: &mut Db, ctx: &Ctx, adj: &Adjustment<'_>) -> Result<Vec<Moveme
             out.push(written(e, w, ctx, bundle));
         })?;
         ledger.finish()?;
-        Ok(out)
+        out.into_iter().collect()
     })
 }
 
@@ -368,8 +374,8 @@ pub fn transfer(db: &mut Db, ctx: &Ctx, t: &Transfer) -> Result<Vec<Movement>> {
         let w_in = ledger.apply(&inn)?;
         ledger.finish()?;
         Ok(vec![
-            written(&out, w_out, ctx, None),
-            written(&inn, w_in, ctx, None),
+            written(&out, w_out, ctx, None)?,
+            written(&inn, w_in, ctx, None)?,
         ])
     })
 }
@@ -425,7 +431,7 @@ pub fn count(db: &mut Db, ctx: &Ctx, c: &Count) -> Result<Option<Movement>> {
         };
         let w = ledger.apply(&e)?;
         ledger.finish()?;
-        Ok(Some(written(&e, w, ctx, None)))
+        Ok(Some(written(&e, w, ctx, None)?))
     })
 }
 

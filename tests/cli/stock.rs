@@ -593,3 +593,53 @@ fn the_ledger_is_append_only() {
         .unwrap_err();
     assert!(err.to_string().contains("CHECK"), "{err}");
 }
+
+#[test]
+fn a_bulk_batch_keeps_the_schema_and_the_books() {
+    let sf = setup();
+    let schema = |sf: &Sf| -> Vec<String> {
+        let conn = rusqlite::Connection::open(&sf.db).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let fresh = schema(&sf);
+    // 250,000 rows into a ledger of one: large enough to rebuild the indexes.
+    let mut csv = String::from("sku,warehouse_id,delta,reason\n");
+    for i in 0..125_000 {
+        csv.push_str(if i % 2 == 0 {
+            "WID-1,2,2,receipt\n"
+        } else {
+            "WID-1,1,3,receipt\n"
+        });
+        csv.push_str("WID-1,2,-1,sale\n");
+    }
+    let path = sf.file("bulk.csv", &csv);
+    assert_eq!(
+        sf.json(&["stock", "adjust", "--file", &path])["applied"],
+        250_000
+    );
+    assert_eq!(schema(&sf), fresh, "every index is back");
+    // Warehouse 2: 62,500 receipts of 2 in, 125,000 sales of 1 out.
+    assert_eq!(sf.stock("WID-1", 2), 0);
+    assert_eq!(sf.stock("WID-1", 1), 10 + 62_500 * 3);
+    sf.run(&["check"]).ok();
+    let newest = sf.json(&[
+        "stock",
+        "history",
+        "--sku",
+        "WID-1",
+        "--warehouse",
+        "2",
+        "--limit",
+        "1",
+    ]);
+    assert_eq!(
+        newest[0]["reason"], "sale",
+        "file order is kept within a pair"
+    );
+}
