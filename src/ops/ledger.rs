@@ -52,6 +52,9 @@ pub(crate) struct Written {
     pub quantity: i64,
 }
 
+/// A buffered movement's note and reference.
+type NoteAndReference = (Option<Box<str>>, Option<Box<str>>);
+
 /// A checked movement waiting to be inserted by a buffered ledger, kept
 /// small (48 bytes) so a large chunk fits in little memory: the rare note and
 /// reference live in a side table.
@@ -84,7 +87,7 @@ pub(crate) struct Ledger<'c> {
     products: HashMap<String, Rc<ProductRef>>,
     components: HashMap<ProductId, Vec<(ProductRef, i64)>>,
     buffer: Vec<Pending>,
-    texts: Vec<(Option<Box<str>>, Option<Box<str>>)>,
+    texts: Vec<NoteAndReference>,
     chunk: usize,
     rebuild: Vec<String>,
 }
