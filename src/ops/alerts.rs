@@ -2,8 +2,10 @@
 //! and how much.
 //!
 //! The query first keeps the (product, warehouse) rows already below their
-//! threshold, and only for those sums the window's sales through the covering
-//! ledger index, so its cost follows the low rows, not the whole ledger.
+//! threshold (walking the company's products, then each one's inventory by
+//! primary key), and only for those sums the window's sales through the
+//! covering ledger index, so its cost follows the low rows, not the ledger.
+//! `MATERIALIZED` keeps SQLite from running the sales sum for every row.
 
 use rusqlite::{Connection, params};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -141,20 +143,20 @@ pub struct Report {
 /// The alert rule as one statement: `?1` company, `?2` warehouse or NULL,
 /// `?3` window start (exclusive), `?4` as-of (inclusive).
 pub const SQL: &str = "
-WITH low AS (
+WITH low AS MATERIALIZED (
     SELECT i.product_id, i.warehouse_id, i.quantity,
            coalesce(lt.quantity, p.threshold, tt.quantity, c.default_threshold, ?5) AS threshold
-    FROM inventory i
-    JOIN product p ON p.id = i.product_id
-    JOIN company c ON c.id = i.company_id
+    FROM product p
+    JOIN company c ON c.id = p.company_id
+    LEFT JOIN type_threshold tt ON tt.company_id = p.company_id AND tt.type = p.type
+    JOIN inventory i ON i.product_id = p.id
     LEFT JOIN location_threshold lt
            ON lt.product_id = i.product_id AND lt.warehouse_id = i.warehouse_id
-    LEFT JOIN type_threshold tt ON tt.company_id = p.company_id AND tt.type = p.type
-    WHERE i.company_id = ?1 AND (?2 IS NULL OR i.warehouse_id = ?2)
-      AND p.archived = 0 AND p.is_bundle = 0
+    WHERE p.company_id = ?1 AND p.archived = 0 AND p.is_bundle = 0
+      AND (?2 IS NULL OR i.warehouse_id = ?2)
       AND i.quantity < coalesce(lt.quantity, p.threshold, tt.quantity, c.default_threshold, ?5)
 ),
-sold AS (
+sold AS MATERIALIZED (
     SELECT low.*, (SELECT -sum(m.delta) FROM movement m
                    WHERE m.product_id = low.product_id AND m.warehouse_id = low.warehouse_id
                      AND m.occurred_at > ?3 AND m.occurred_at <= ?4 AND m.reason = 'sale') AS units_sold

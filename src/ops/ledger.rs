@@ -247,10 +247,13 @@ impl<'c> Ledger<'c> {
 
     /// Appends one movement, refusing it (exit 5) if stock would go negative.
     pub fn apply(&mut self, e: &Entry<'_>) -> Result<Written> {
-        self.ensure_stocked(e.product, e.company, e.warehouse)?;
+        let key = (e.product, e.warehouse);
+        if !self.pairs.contains_key(&key) {
+            self.ensure_stocked(e.product, e.company, e.warehouse)?;
+        }
         let pair = self
             .pairs
-            .get_mut(&(e.product, e.warehouse))
+            .get_mut(&key)
             .ok_or_else(|| Error::new(crate::Kind::Internal, "inventory row vanished"))?;
         let quantity = pair.quantity + e.delta;
         if quantity < 0 {

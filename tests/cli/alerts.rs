@@ -1,1 +1,463 @@
+//! The worked example: every clause of the alert rule, with each expected
+//! number computed by hand in the comments. As-of 2026-03-31T00:00:00Z and
+//! the default 30 days: the window is (2026-03-01T00:00:00Z, 2026-03-31T00:00:00Z].
 
+use serde_json::{Value, json};
+
+use crate::support::Sf;
+
+const AS_OF: &str = "2026-03-31T00:00:00Z";
+
+fn create(sf: &Sf, company: &str, sku: &str, extra: &[&str]) {
+    let mut args = vec![
+        "product",
+        "create",
+        "--company",
+        company,
+        "--sku",
+        sku,
+        "--name",
+        sku,
+        "--price",
+        "1",
+    ];
+    args.extend(extra);
+    sf.run(&args).ok();
+}
+
+/// Builds the example. Company 1 (Acme): warehouses 1 Main, 2 North; suppliers
+/// 1 Primary Co (lead 5 for CAB-1), 2 Backup Co. Company 2 (Other): warehouse 3.
+/// Thresholds: Acme default 8, Acme type "cable" 25.
+fn example() -> Sf {
+    let sf = Sf::new();
+    sf.company("Acme");
+    sf.warehouse(1, "Main");
+    sf.warehouse(1, "North");
+    sf.company("Other");
+    sf.warehouse(2, "Yard");
+    sf.supplier(1, "Primary Co", "primary@example.com");
+    sf.supplier(1, "Backup Co", "backup@example.com");
+    sf.run(&[
+        "threshold",
+        "set",
+        "--company",
+        "1",
+        "--default",
+        "--quantity",
+        "8",
+    ])
+    .ok();
+    sf.run(&[
+        "threshold",
+        "set",
+        "--company",
+        "1",
+        "--type",
+        "cable",
+        "--quantity",
+        "25",
+    ])
+    .ok();
+
+    // CAB-1 (type threshold 25). Main: 30 − 10 = 20 < 25. North: 12 − 2 = 10 < 25.
+    create(
+        &sf,
+        "1",
+        "CAB-1",
+        &["--type", "cable", "--warehouse", "1", "--quantity", "30"],
+    );
+    sf.adjust("CAB-1", 1, -10, "sale", "2026-03-10");
+    sf.adjust("CAB-1", 2, 12, "receipt", "2026-02-01");
+    sf.adjust("CAB-1", 2, -2, "sale", "2026-03-25");
+    sf.run(&[
+        "supplier",
+        "link",
+        "--sku",
+        "CAB-1",
+        "--supplier",
+        "2",
+        "--lead-time-days",
+        "1",
+    ])
+    .ok();
+    sf.run(&[
+        "supplier",
+        "link",
+        "--sku",
+        "CAB-1",
+        "--supplier",
+        "1",
+        "--primary",
+        "--lead-time-days",
+        "5",
+    ])
+    .ok();
+
+    // PRD-1: own threshold 50 beats the type's 25. Main: 60 − 15 = 45 < 50.
+    // North: (product, warehouse) threshold 5 beats 50: 40 − 34 = 6, not below 5.
+    create(
+        &sf,
+        "1",
+        "PRD-1",
+        &[
+            "--type",
+            "cable",
+            "--threshold",
+            "50",
+            "--warehouse",
+            "1",
+            "--quantity",
+            "60",
+        ],
+    );
+    sf.adjust("PRD-1", 1, -15, "sale", "2026-03-15");
+    sf.adjust("PRD-1", 2, 40, "receipt", "2026-02-01");
+    sf.adjust("PRD-1", 2, -34, "sale", "2026-03-15");
+    sf.run(&[
+        "threshold",
+        "set",
+        "--sku",
+        "PRD-1",
+        "--warehouse",
+        "2",
+        "--quantity",
+        "5",
+    ])
+    .ok();
+
+    // DEF-1: company default 8. 20 − 13 = 7 < 8. Primary supplier Backup Co, lead 10.
+    create(&sf, "1", "DEF-1", &["--warehouse", "1", "--quantity", "20"]);
+    sf.adjust("DEF-1", 1, -13, "sale", "2026-03-25");
+    sf.run(&[
+        "supplier",
+        "link",
+        "--sku",
+        "DEF-1",
+        "--supplier",
+        "2",
+        "--primary",
+        "--lead-time-days",
+        "10",
+    ])
+    .ok();
+
+    // ZERO-1: 5 − 5 = 0.
+    create(&sf, "1", "ZERO-1", &["--warehouse", "1", "--quantity", "5"]);
+    sf.adjust("ZERO-1", 1, -5, "sale", "2026-03-05");
+
+    // EDGE-OUT: its only sale is at the window's start, which is outside: no alert.
+    create(
+        &sf,
+        "1",
+        "EDGE-OUT",
+        &["--warehouse", "1", "--quantity", "5"],
+    );
+    sf.adjust("EDGE-OUT", 1, -1, "sale", "2026-03-01T00:00:00Z");
+    // EDGE-IN: one second later is inside: 5 − 1 = 4 < 8.
+    create(
+        &sf,
+        "1",
+        "EDGE-IN",
+        &["--warehouse", "1", "--quantity", "5"],
+    );
+    sf.adjust("EDGE-IN", 1, -1, "sale", "2026-03-01T00:00:01Z");
+    // ASOF-1: a sale exactly at as-of is inside: 8 − 1 = 7 < 8.
+    create(&sf, "1", "ASOF-1", &["--warehouse", "1", "--quantity", "8"]);
+    sf.adjust("ASOF-1", 1, -1, "sale", AS_OF);
+    // AFTER-1: its sale is after as-of: no sales in the window, no alert.
+    create(
+        &sf,
+        "1",
+        "AFTER-1",
+        &["--warehouse", "1", "--quantity", "5"],
+    );
+    sf.adjust("AFTER-1", 1, -2, "sale", "2026-04-02");
+    // EQUAL-1: 10 − 2 = 8, equal to the threshold: not strictly below, no alert.
+    create(
+        &sf,
+        "1",
+        "EQUAL-1",
+        &["--warehouse", "1", "--quantity", "10"],
+    );
+    sf.adjust("EQUAL-1", 1, -2, "sale", "2026-03-20");
+    // ARCH-1: 5 − 3 = 2 but archived: no alert.
+    create(&sf, "1", "ARCH-1", &["--warehouse", "1", "--quantity", "5"]);
+    sf.adjust("ARCH-1", 1, -3, "sale", "2026-03-20");
+    sf.run(&["product", "archive", "ARCH-1"]).ok();
+    // KIT = 2 × COMP-1; 2 kits sold take 4 COMP-1: 10 − 4 = 6 < 8. The kit never alerts.
+    create(
+        &sf,
+        "1",
+        "COMP-1",
+        &["--warehouse", "1", "--quantity", "10"],
+    );
+    create(&sf, "1", "KIT", &[]);
+    sf.run(&["bundle", "set", "KIT", "--component", "COMP-1=2"])
+        .ok();
+    sf.adjust("KIT", 1, -2, "sale", "2026-03-20");
+    // OTH-1 belongs to Other (fallback threshold 10): 2 − 1 = 1; only in Other's alerts.
+    create(&sf, "2", "OTH-1", &["--warehouse", "3", "--quantity", "2"]);
+    sf.adjust("OTH-1", 3, -1, "sale", "2026-03-10");
+    sf
+}
+
+fn alerts(sf: &Sf, extra: &[&str]) -> Value {
+    let mut args = vec!["alerts", "low-stock", "--company", "1", "--as-of", AS_OF];
+    args.extend(extra);
+    sf.json(&args)
+}
+
+/// (sku, warehouse, stock, threshold, units sold, days, suggested reorder) per alert.
+fn summary(report: &Value) -> Vec<(String, i64, i64, i64, i64, i64, i64)> {
+    report["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let n = |k: &str| a[k].as_i64().unwrap_or_else(|| panic!("{k} in {a}"));
+            (
+                a["sku"].as_str().unwrap().to_owned(),
+                n("warehouse_id"),
+                n("current_stock"),
+                n("threshold"),
+                n("units_sold"),
+                n("days_until_stockout"),
+                n("suggested_reorder_quantity"),
+            )
+        })
+        .collect()
+}
+
+fn row(
+    sku: &str,
+    w: i64,
+    stock: i64,
+    threshold: i64,
+    sold: i64,
+    days: i64,
+    reorder: i64,
+) -> (String, i64, i64, i64, i64, i64, i64) {
+    (sku.to_owned(), w, stock, threshold, sold, days, reorder)
+}
+
+#[test]
+fn worked_example_every_clause() {
+    let sf = example();
+    let report = alerts(&sf, &[]);
+    // days = floor(stock × 30 / sold); reorder = max(threshold − stock,
+    // ceil(sold × (lead + 30) / 30) − stock), lead 0 without a supplier.
+    let expected = vec![
+        // 0 stock: 0 days; max(8 − 0, ceil(5 × 30 / 30) − 0 = 5) = 8.
+        row("ZERO-1", 1, 0, 8, 5, 0, 8),
+        // floor(7 × 30 / 13) = floor(16.15) = 16; lead 10: max(1, ceil(13 × 40 / 30) = 18 − 7 = 11) = 11.
+        row("DEF-1", 1, 7, 8, 13, 16, 11),
+        // bundle sales: 4 units; floor(6 × 30 / 4) = 45; max(2, 4 − 6) = 2.
+        row("COMP-1", 1, 6, 8, 4, 45, 2),
+        // floor(20 × 30 / 10) = 60; lead 5: max(25 − 20 = 5, ceil(10 × 35 / 30) = 12 − 20) = 5.
+        row("CAB-1", 1, 20, 25, 10, 60, 5),
+        // product threshold 50: floor(45 × 30 / 15) = 90; max(5, 15 − 45) = 5.
+        row("PRD-1", 1, 45, 50, 15, 90, 5),
+        // floor(4 × 30 / 1) = 120; max(4, 1 − 4) = 4.
+        row("EDGE-IN", 1, 4, 8, 1, 120, 4),
+        // floor(10 × 30 / 2) = 150; lead 5: max(15, ceil(2 × 35 / 30) = 3 − 10) = 15.
+        row("CAB-1", 2, 10, 25, 2, 150, 15),
+        // floor(7 × 30 / 1) = 210; max(1, 1 − 7) = 1.
+        row("ASOF-1", 1, 7, 8, 1, 210, 1),
+    ];
+    assert_eq!(summary(&report), expected);
+    assert_eq!(report["total_alerts"], 8);
+
+    let cab = &report["alerts"][3];
+    assert_eq!(
+        cab["supplier"],
+        json!({"id": 1, "name": "Primary Co", "contact_email": "primary@example.com"})
+    );
+    assert_eq!(
+        (cab["lead_time_days"].as_i64(), cab["product_type"].as_str()),
+        (Some(5), Some("cable"))
+    );
+    assert_eq!(cab["avg_daily_sales"], "0.33", "10 / 30");
+    assert_eq!(cab["warehouse_name"], "Main");
+    assert_eq!(cab["product_name"], "CAB-1");
+    assert!(cab["product_id"].is_i64());
+    let zero = &report["alerts"][0];
+    assert_eq!(zero["supplier"], Value::Null);
+    assert_eq!(zero["lead_time_days"], Value::Null);
+    assert_eq!(
+        report["alerts"][1]["avg_daily_sales"], "0.43",
+        "13 / 30 = 0.4333"
+    );
+}
+
+#[test]
+fn other_companies_never_mix() {
+    let sf = example();
+    let other = sf.json(&["alerts", "low-stock", "--company", "2", "--as-of", AS_OF]);
+    // fallback threshold 10: floor(1 × 30 / 1) = 30; max(10 − 1 = 9, 1 − 1 = 0) = 9.
+    assert_eq!(summary(&other), vec![row("OTH-1", 3, 1, 10, 1, 30, 9)]);
+    let mine = alerts(&sf, &[]);
+    assert!(!mine.to_string().contains("OTH-1"));
+}
+
+#[test]
+fn warehouse_filter_paging_and_a_shorter_window() {
+    let sf = example();
+    let north = alerts(&sf, &["--warehouse", "2"]);
+    assert_eq!(summary(&north), vec![row("CAB-1", 2, 10, 25, 2, 150, 15)]);
+    assert_eq!(north["total_alerts"], 1);
+
+    let page = alerts(&sf, &["--limit", "3", "--offset", "2"]);
+    let skus: Vec<&str> = page["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["sku"].as_str().unwrap())
+        .collect();
+    assert_eq!(skus, ["COMP-1", "CAB-1", "PRD-1"]);
+    assert_eq!(
+        page["total_alerts"], 8,
+        "total counts every alert, not the page"
+    );
+    assert_eq!(alerts(&sf, &["--offset", "50"])["alerts"], json!([]));
+
+    // 10 days: window (2026-03-21, 2026-03-31]. Only DEF-1, CAB-1/North and ASOF-1 sold in it.
+    let short = alerts(&sf, &["--days", "10"]);
+    assert_eq!(
+        summary(&short),
+        vec![
+            // floor(7 × 10 / 13) = 5; lead 10: max(1, ceil(13 × 40 / 10) = 52 − 7 = 45) = 45.
+            row("DEF-1", 1, 7, 8, 13, 5, 45),
+            // floor(10 × 10 / 2) = 50; lead 5: max(15, ceil(2 × 35 / 10) = 7 − 10) = 15.
+            row("CAB-1", 2, 10, 25, 2, 50, 15),
+            // floor(7 × 10 / 1) = 70; max(1, ceil(1 × 30 / 10) = 3 − 7) = 1.
+            row("ASOF-1", 1, 7, 8, 1, 70, 1),
+        ]
+    );
+    // A longer review period asks for more: DEF-1 with --cover-days 60:
+    // max(1, ceil(13 × 70 / 30) = ceil(30.33) = 31 − 7 = 24) = 24.
+    let longer = alerts(&sf, &["--cover-days", "60"]);
+    assert_eq!(longer["alerts"][1]["suggested_reorder_quantity"], 24);
+}
+
+#[test]
+fn bad_queries_and_exit_codes() {
+    let sf = example();
+    let base = ["alerts", "low-stock", "--as-of", AS_OF];
+    let run = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend(extra);
+        sf.run(&args)
+    };
+    run(&["--company", "9"]).fails(4, "company 9 does not exist");
+    run(&["--company", "1", "--warehouse", "3"])
+        .fails(4, "warehouse 3 does not belong to company 1");
+    run(&["--company", "1", "--days", "0"]).fails(3, "days must be greater than 0: 0");
+    run(&["--company", "1", "--days", "-5"]).fails(3, "-5");
+    run(&["--company", "1", "--limit", "x"]).fails(3, "limit");
+    sf.run(&["alerts", "low-stock", "--company", "1", "--as-of", "soon"])
+        .fails(3, "soon");
+    run(&["--company", "x"]).fails(3, "x");
+    run(&["--company", "1", "--exit-code"]).code(10);
+    sf.run(&[
+        "alerts",
+        "low-stock",
+        "--company",
+        "1",
+        "--as-of",
+        "2020-01-01",
+        "--exit-code",
+    ])
+    .code(0);
+    // A company with no warehouses: an empty list, exit 0.
+    sf.company("Empty");
+    let empty = sf.json(&["alerts", "low-stock", "--company", "3", "--exit-code"]);
+    assert_eq!(empty, json!({"alerts": [], "total_alerts": 0}));
+}
+
+#[test]
+fn every_format_carries_the_same_alerts() {
+    let sf = example();
+    let json = alerts(&sf, &[]);
+    let jsonl = sf
+        .run(&[
+            "alerts",
+            "low-stock",
+            "--company",
+            "1",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "jsonl",
+        ])
+        .ok();
+    let lines: Vec<Value> = jsonl
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(Value::Array(lines), json["alerts"]);
+
+    let csv = sf
+        .run(&[
+            "alerts",
+            "low-stock",
+            "--company",
+            "1",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "csv",
+        ])
+        .ok();
+    let (header, rows) = csv.csv();
+    assert_eq!(
+        header[..11],
+        [
+            "product_id",
+            "product_name",
+            "sku",
+            "warehouse_id",
+            "warehouse_name",
+            "current_stock",
+            "threshold",
+            "days_until_stockout",
+            "supplier_id",
+            "supplier_name",
+            "supplier_email"
+        ]
+    );
+    assert_eq!(rows.len(), 8);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    assert_eq!(rows[0][col("sku")], "ZERO-1");
+    assert_eq!(rows[0][col("supplier_id")], "", "no supplier: empty cells");
+    assert_eq!(rows[3][col("supplier_email")], "primary@example.com");
+    assert_eq!(rows[3][col("days_until_stockout")], "60");
+    assert_eq!(rows[3][col("avg_daily_sales")], "0.33");
+
+    let table = sf
+        .run(&["alerts", "low-stock", "--company", "1", "--as-of", AS_OF])
+        .ok()
+        .stdout;
+    assert!(table.contains("ZERO-1") && table.contains("ASOF-1"));
+    assert!(table.trim_end().ends_with("8 alert(s)"), "{table}");
+    assert!(!table.contains('\u{1b}'), "no colour in a pipe");
+    let paged = sf
+        .run(&[
+            "alerts",
+            "low-stock",
+            "--company",
+            "1",
+            "--as-of",
+            AS_OF,
+            "--limit",
+            "2",
+        ])
+        .ok()
+        .stdout;
+    assert!(
+        paged
+            .trim_end()
+            .ends_with("2 of 8 alert(s) shown (from #1)"),
+        "{paged}"
+    );
+}

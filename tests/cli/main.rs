@@ -3,6 +3,8 @@
 // The harness hands PATH through to the processes it starts; the rule that only
 // main reads the environment is for the product, not for its tests.
 #![allow(clippy::disallowed_methods)]
+// In tests a panic is the failure report, helpers included.
+#![allow(clippy::unwrap_used)]
 
 mod alerts;
 mod bundle;
