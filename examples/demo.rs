@@ -214,16 +214,28 @@ fn sales_history(
             .map_err(|e| stockflow::Error::new(stockflow::Kind::Internal, e.to_string()))
     };
     let rate = 1 + rng.below(demand * 2);
-    let running_low = rng.below(6) == 0;
+    let running_low = rng.below(5) == 0;
     let mut stock = 0i64;
-    let mut order = 0;
     for day in 0..90i64 {
-        let restock = day % 30 == 0 && !(running_low && day == 60);
-        if restock {
-            let delta = (rate * 35) as i64 + rng.below(20) as i64;
-            order += 1;
-            line(csv, delta, "receipt", &format!("PO-{order:03}"), day)?;
-            stock += delta;
+        if day % 30 == 0 {
+            // Enough for the month and a buffer; a pair running low got a
+            // last delivery that leaves it 0 to 9 days' worth by now.
+            let target = if running_low && day == 60 {
+                30 + rng.below(10)
+            } else {
+                45
+            };
+            let delta = (rate * target) as i64 - stock;
+            if delta > 0 {
+                line(
+                    csv,
+                    delta,
+                    "receipt",
+                    &format!("PO-{:03}", day / 30 + 1),
+                    day,
+                )?;
+                stock += delta;
+            }
         }
         let sold = (rng.below(rate * 2 + 1) as i64).min(stock);
         if sold > 0 {

@@ -82,6 +82,11 @@ impl Cell {
 pub trait Record: Serialize {
     /// Column names, for the CSV header and the table header.
     fn columns() -> &'static [&'static str];
+    /// The columns a table shows, when a row is too wide for a terminal
+    /// (by name, in `columns` order); all of them by default.
+    fn table_columns() -> &'static [&'static str] {
+        Self::columns()
+    }
     /// This row's cells, one per column.
     fn cells(&self) -> Vec<Cell>;
     /// Whether a table should highlight this row (e.g. an urgent alert).
@@ -168,10 +173,15 @@ impl<W: Write> Out<W> {
     /// Rows as a table; urgent rows in red when colour is on.
     pub fn table<R: Record>(&mut self, rows: &[R]) -> Result<()> {
         let mut table = self.new_table();
-        table.set_header(R::columns().iter().copied());
+        let shown: Vec<bool> = R::columns()
+            .iter()
+            .map(|c| R::table_columns().contains(c))
+            .collect();
+        table.set_header(R::table_columns().iter().copied());
         for row in rows {
             let urgent = self.color && row.urgent();
-            table.add_row(row.cells().iter().map(|c| {
+            let cells = row.cells();
+            table.add_row(cells.iter().zip(&shown).filter(|(_, s)| **s).map(|(c, _)| {
                 let cell = TableCell::new(c.plain());
                 if urgent { cell.fg(Color::Red) } else { cell }
             }));

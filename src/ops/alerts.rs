@@ -126,6 +126,19 @@ impl Record for Alert {
             Cell::num(Some(self.suggested_reorder_quantity)),
         ]
     }
+    fn table_columns() -> &'static [&'static str] {
+        &[
+            "sku",
+            "warehouse_name",
+            "current_stock",
+            "threshold",
+            "days_until_stockout",
+            "supplier_name",
+            "avg_daily_sales",
+            "lead_time_days",
+            "suggested_reorder_quantity",
+        ]
+    }
     fn urgent(&self) -> bool {
         self.days_until_stockout <= self.lead_time_days.unwrap_or(0)
     }
