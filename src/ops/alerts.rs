@@ -317,6 +317,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_alert_query_never_scans_the_ledger() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _) = Db::init(&dir.path().join("a.db"), crate::db::DEFAULT_BUSY_TIMEOUT).unwrap();
+        let mut stmt = db
+            .conn()
+            .prepare(&format!("EXPLAIN QUERY PLAN {SQL}"))
+            .unwrap();
+        let plan: Vec<String> = stmt
+            .query_map(params![1, None::<i64>, 0, 86_400, FALLBACK], |r| r.get(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let text = plan.join("\n");
+        assert!(
+            text.contains("SEARCH m USING COVERING INDEX movement_pair_time (product_id=? AND warehouse_id=? AND occurred_at>? AND occurred_at<?)"),
+            "{text}"
+        );
+        assert!(!text.contains("SCAN m"), "{text}");
+        assert!(
+            !plan
+                .iter()
+                .any(|l| l.starts_with("SCAN") && l.contains("movement")),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn days_until_stockout_floors_in_integers() {
         // 5 units, 30 days, 12 sold: 5 × 30 / 12 = 12.5 → 12.
         assert_eq!(Figures::new(5, 20, 12, 30).days_until_stockout(), 12);

@@ -12,6 +12,7 @@ mod catalog;
 mod concurrency;
 mod import;
 mod init;
+mod ledger_props;
 mod output;
 mod product;
 mod stock;

@@ -1,0 +1,192 @@
+//! Property test through the library: random sequences of adjust, transfer,
+//! count and bundle-sale operations, valid and invalid, keep the books right.
+
+use proptest::prelude::*;
+use stockflow::Ctx;
+use stockflow::db::{DEFAULT_BUSY_TIMEOUT, Db};
+use stockflow::model::{CompanyId, Delta, Money, Quantity, Reason, Sku, Timestamp, WarehouseId};
+use stockflow::ops::{bundle, catalog, check, product, stock};
+
+#[derive(Debug, Clone)]
+enum Op {
+    Adjust {
+        sku: usize,
+        warehouse: i64,
+        delta: i64,
+        reason: Reason,
+    },
+    Transfer {
+        sku: usize,
+        from: i64,
+        to: i64,
+        quantity: i64,
+    },
+    Count {
+        sku: usize,
+        warehouse: i64,
+        quantity: i64,
+    },
+}
+
+const SKUS: [&str; 4] = ["A", "B", "C", "KIT"];
+
+fn op() -> impl Strategy<Value = Op> {
+    let reason = prop_oneof![
+        Just(Reason::Receipt),
+        Just(Reason::Return),
+        Just(Reason::Sale),
+        Just(Reason::Damage),
+        Just(Reason::Correction),
+    ];
+    // Warehouses 1 and 2 are the company's, 3 is another company's, 4 does not exist.
+    prop_oneof![
+        (0..4usize, 1..5i64, -30..30i64, reason).prop_map(|(sku, warehouse, delta, reason)| {
+            Op::Adjust {
+                sku,
+                warehouse,
+                delta,
+                reason,
+            }
+        }),
+        (0..4usize, 1..4i64, 1..4i64, 0..25i64).prop_map(|(sku, from, to, quantity)| {
+            Op::Transfer {
+                sku,
+                from,
+                to,
+                quantity,
+            }
+        }),
+        (0..4usize, 1..4i64, 0..40i64).prop_map(|(sku, warehouse, quantity)| Op::Count {
+            sku,
+            warehouse,
+            quantity
+        }),
+    ]
+}
+
+fn ctx() -> Ctx {
+    Ctx {
+        now: Timestamp::parse("2026-06-01").unwrap(),
+        actor: "prop".to_owned(),
+    }
+}
+
+fn setup(db: &mut Db) {
+    let ctx = ctx();
+    let acme = catalog::create_company(db, &ctx, "Acme").unwrap().id;
+    let other = catalog::create_company(db, &ctx, "Other").unwrap().id;
+    catalog::create_warehouse(db, &ctx, acme, "One", None).unwrap();
+    catalog::create_warehouse(db, &ctx, acme, "Two", None).unwrap();
+    catalog::create_warehouse(db, &ctx, other, "Theirs", None).unwrap();
+    for sku in SKUS {
+        let new = product::NewProduct {
+            company: CompanyId(1),
+            sku: Sku::parse(sku).unwrap(),
+            name: sku.to_owned(),
+            price: Money::parse("price", "1").unwrap(),
+            product_type: None,
+            threshold: None,
+            stock: (sku != "KIT").then_some((WarehouseId(1), Quantity(20))),
+        };
+        product::create(db, &ctx, &new).unwrap();
+    }
+    let parts = [
+        (Sku::parse("A").unwrap(), Quantity(2)),
+        (Sku::parse("B").unwrap(), Quantity(1)),
+    ];
+    bundle::set(db, &Sku::parse("KIT").unwrap(), &parts).unwrap();
+}
+
+fn apply(db: &mut Db, op: &Op) -> stockflow::Result<()> {
+    let ctx = ctx();
+    match op {
+        Op::Adjust {
+            sku,
+            warehouse,
+            delta,
+            reason,
+        } => {
+            let adj = stock::Adjustment {
+                sku: SKUS[*sku],
+                warehouse: WarehouseId(*warehouse),
+                delta: Delta::parse(&delta.to_string())?,
+                reason: *reason,
+                note: None,
+                reference: None,
+                at: None,
+            };
+            stock::adjust(db, &ctx, &adj).map(|_| ())
+        }
+        Op::Transfer {
+            sku,
+            from,
+            to,
+            quantity,
+        } => {
+            let t = stock::Transfer {
+                sku: Sku::parse(SKUS[*sku])?,
+                from: WarehouseId(*from),
+                to: WarehouseId(*to),
+                quantity: Quantity::parse_positive("quantity", &quantity.to_string())?,
+                note: None,
+                at: None,
+            };
+            stock::transfer(db, &ctx, &t).map(|_| ())
+        }
+        Op::Count {
+            sku,
+            warehouse,
+            quantity,
+        } => {
+            let c = stock::Count {
+                sku: Sku::parse(SKUS[*sku])?,
+                warehouse: WarehouseId(*warehouse),
+                counted: Quantity(*quantity),
+                note: None,
+                at: None,
+            };
+            stock::count(db, &ctx, &c).map(|_| ())
+        }
+    }
+}
+
+/// Inventory rows and the ledger's length, to compare before and after.
+fn books(db: &Db) -> (Vec<(i64, i64, i64)>, i64) {
+    let conn = db.conn();
+    let mut stmt = conn
+        .prepare("SELECT product_id, warehouse_id, quantity FROM inventory ORDER BY 1, 2")
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let ledger = conn
+        .query_row("SELECT count(*) FROM movement", [], |r| r.get(0))
+        .unwrap();
+    (rows, ledger)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_sequence_keeps_inventory_equal_to_the_ledger(ops in proptest::collection::vec(op(), 1..25)) {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut db, _) = Db::init(&dir.path().join("p.db"), DEFAULT_BUSY_TIMEOUT).unwrap();
+        setup(&mut db);
+        for op in &ops {
+            let before = books(&db);
+            match apply(&mut db, op) {
+                Ok(()) => prop_assert!(books(&db).1 >= before.1, "{op:?} removed movements"),
+                Err(e) => {
+                    prop_assert!([3, 4, 5].contains(&e.exit_code()), "{op:?}: {e}");
+                    prop_assert_eq!(books(&db), before, "rejected {:?} ({}) changed the books", op, e);
+                }
+            }
+            let report = check::run(&mut db).unwrap();
+            prop_assert!(report.ok, "after {:?}: {:?}", op, report.problems);
+            prop_assert!(books(&db).0.iter().all(|(_, _, q)| *q >= 0));
+        }
+    }
+}
