@@ -109,11 +109,6 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// True when `err` is SQLite's constraint failure of the given extended code.
-pub fn is_constraint(err: &rusqlite::Error, extended: i32) -> bool {
-    matches!(err, rusqlite::Error::SqliteFailure(e, _) if e.extended_code == extended)
-}
-
 impl From<rusqlite::Error> for Error {
     /// Failures nobody classified at the call site: busy and damaged files have
     /// kinds of their own, everything else is unexpected.

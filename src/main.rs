@@ -76,7 +76,10 @@ fn clap_error(err: &clap::Error, args: &[String]) -> i32 {
             let text = err.render().to_string();
             let line = text.lines().next().unwrap_or("invalid value");
             let mut message = line.strip_prefix("error: ").unwrap_or(line).to_owned();
-            if let Some(values) = text.lines().find_map(|l| l.trim().strip_prefix("[possible values: ")) {
+            if let Some(values) = text
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("[possible values: "))
+            {
                 message = format!("{message} (expected one of: {}", values.replace(']', ")"));
             }
             report(&Error::invalid(message), requested_format(args))

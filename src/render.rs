@@ -109,11 +109,6 @@ impl<W: Write> Out<W> {
         Self { w, format, color }
     }
 
-    /// The format being written.
-    pub fn format(&self) -> Format {
-        self.format
-    }
-
     /// One object (a created or updated record).
     pub fn object<R: Record>(&mut self, record: &R) -> Result<()> {
         match self.format {
@@ -149,8 +144,8 @@ impl<W: Write> Out<W> {
         }
     }
 
-    /// A value printed only as JSON (pretty) or JSON Lines (compact), with a
-    /// table or CSV fallback supplied by the caller.
+    /// A value as pretty JSON, or one compact line for JSON Lines; for
+    /// objects with no row form (a report, a nested detail).
     pub fn json_value<T: Serialize>(&mut self, value: &T) -> Result<()> {
         match self.format {
             Format::Jsonl => self.json_line(value),
