@@ -310,6 +310,39 @@ mod tests {
         assert_eq!(render(Format::Jsonl, vec![]), "");
     }
 
+    #[derive(Serialize)]
+    struct Wide {
+        a: i64,
+        b: i64,
+    }
+
+    impl Record for Wide {
+        fn columns() -> &'static [&'static str] {
+            &["a", "b"]
+        }
+        fn table_columns() -> &'static [&'static str] {
+            &["b"]
+        }
+        fn cells(&self) -> Vec<Cell> {
+            vec![Cell::num(Some(self.a)), Cell::num(Some(self.b))]
+        }
+    }
+
+    #[test]
+    fn tables_may_show_fewer_columns_than_csv() {
+        let render = |format| {
+            let mut buf = Vec::new();
+            let mut out = Out::new(&mut buf, format, false);
+            out.list(std::iter::once(Ok(Wide { a: 111, b: 222 })))
+                .unwrap();
+            out.finish().unwrap();
+            String::from_utf8(buf).unwrap()
+        };
+        let table = render(Format::Table);
+        assert!(table.contains("222") && !table.contains("111"), "{table}");
+        assert_eq!(render(Format::Csv), "a,b\n111,222\n");
+    }
+
     #[test]
     fn table_has_no_escape_codes_without_colour() {
         let text = render(Format::Table, rows());

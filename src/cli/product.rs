@@ -148,7 +148,9 @@ pub fn product(cmd: ProductCmd, app: &App) -> Result<i32> {
                         "Stock"
                     };
                     out.titled_table(title, &detail.stock)?;
-                    out.titled_table("Suppliers", &detail.suppliers)?;
+                    if !detail.suppliers.is_empty() {
+                        out.titled_table("Suppliers", &detail.suppliers)?;
+                    }
                     if let Some(components) = &detail.components {
                         out.titled_table("Components", components)?;
                     }

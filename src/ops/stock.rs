@@ -179,6 +179,20 @@ impl Record for Movement {
             "quantity",
         ]
     }
+    fn table_columns() -> &'static [&'static str] {
+        &[
+            "id",
+            "sku",
+            "warehouse_id",
+            "delta",
+            "reason",
+            "note",
+            "reference",
+            "actor",
+            "occurred_at",
+            "quantity",
+        ]
+    }
     fn cells(&self) -> Vec<Cell> {
         vec![
             Cell::num(Some(self.id)),
