@@ -201,24 +201,12 @@ impl<'c> Ledger<'c> {
         let owner = match self.warehouses.get(&warehouse) {
             Some(owner) => *owner,
             None => {
-                let owner: Option<CompanyId> = self
-                    .conn
-                    .prepare_cached("SELECT company_id FROM warehouse WHERE id = ?1")?
-                    .query_row([warehouse], |r| r.get(0))
-                    .optional()?;
+                let owner = lookup::warehouse_owner(self.conn, warehouse)?;
                 self.warehouses.insert(warehouse, owner);
                 owner
             }
         };
-        match owner {
-            Some(c) if c == company => Ok(()),
-            Some(_) => Err(Error::not_found(format!(
-                "warehouse {warehouse} does not belong to company {company}"
-            ))),
-            None => Err(Error::not_found(format!(
-                "warehouse {warehouse} does not exist"
-            ))),
-        }
+        lookup::owned_by(warehouse, owner, company)
     }
 
     /// Makes sure an inventory row exists for the pair (with 0 when new).

@@ -23,13 +23,23 @@ pub(crate) fn company(conn: &Connection, id: CompanyId) -> Result<()> {
 }
 
 pub(crate) fn warehouse_of(conn: &Connection, id: WarehouseId, company: CompanyId) -> Result<()> {
-    let owner: Option<CompanyId> = conn
-        .query_row(
-            "SELECT company_id FROM warehouse WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        )
-        .optional()?;
+    owned_by(id, warehouse_owner(conn, id)?, company)
+}
+
+/// The company a warehouse belongs to, if it exists.
+pub(crate) fn warehouse_owner(conn: &Connection, id: WarehouseId) -> Result<Option<CompanyId>> {
+    Ok(conn
+        .prepare_cached("SELECT company_id FROM warehouse WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
+}
+
+/// Turns a warehouse's owner into "fine" or a not-found naming the warehouse.
+pub(crate) fn owned_by(
+    id: WarehouseId,
+    owner: Option<CompanyId>,
+    company: CompanyId,
+) -> Result<()> {
     match owner {
         Some(c) if c == company => Ok(()),
         Some(_) => Err(Error::not_found(format!(

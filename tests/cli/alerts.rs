@@ -141,48 +141,26 @@ fn example() -> Sf {
     ])
     .ok();
 
-    // ZERO-1: 5 − 5 = 0.
-    create(&sf, "1", "ZERO-1", &["--warehouse", "1", "--quantity", "5"]);
-    sf.adjust("ZERO-1", 1, -5, "sale", "2026-03-05");
-
-    // EDGE-OUT: its only sale is at the window's start, which is outside: no alert.
-    create(
-        &sf,
-        "1",
-        "EDGE-OUT",
-        &["--warehouse", "1", "--quantity", "5"],
-    );
-    sf.adjust("EDGE-OUT", 1, -1, "sale", "2026-03-01T00:00:00Z");
-    // EDGE-IN: one second later is inside: 5 − 1 = 4 < 8.
-    create(
-        &sf,
-        "1",
-        "EDGE-IN",
-        &["--warehouse", "1", "--quantity", "5"],
-    );
-    sf.adjust("EDGE-IN", 1, -1, "sale", "2026-03-01T00:00:01Z");
-    // ASOF-1: a sale exactly at as-of is inside: 8 − 1 = 7 < 8.
-    create(&sf, "1", "ASOF-1", &["--warehouse", "1", "--quantity", "8"]);
-    sf.adjust("ASOF-1", 1, -1, "sale", AS_OF);
-    // AFTER-1: its sale is after as-of: no sales in the window, no alert.
-    create(
-        &sf,
-        "1",
-        "AFTER-1",
-        &["--warehouse", "1", "--quantity", "5"],
-    );
-    sf.adjust("AFTER-1", 1, -2, "sale", "2026-04-02");
-    // EQUAL-1: 10 − 2 = 8, equal to the threshold: not strictly below, no alert.
-    create(
-        &sf,
-        "1",
-        "EQUAL-1",
-        &["--warehouse", "1", "--quantity", "10"],
-    );
-    sf.adjust("EQUAL-1", 1, -2, "sale", "2026-03-20");
-    // ARCH-1: 5 − 3 = 2 but archived: no alert.
-    create(&sf, "1", "ARCH-1", &["--warehouse", "1", "--quantity", "5"]);
-    sf.adjust("ARCH-1", 1, -3, "sale", "2026-03-20");
+    // Each (sku, opening stock in Main, sale, when), company default threshold 8:
+    for (sku, opening, sale, at) in [
+        // ZERO-1: 5 − 5 = 0.
+        ("ZERO-1", "5", -5, "2026-03-05"),
+        // EDGE-OUT: its only sale is at the window's start, which is outside: no alert.
+        ("EDGE-OUT", "5", -1, "2026-03-01T00:00:00Z"),
+        // EDGE-IN: one second later is inside: 5 − 1 = 4 < 8.
+        ("EDGE-IN", "5", -1, "2026-03-01T00:00:01Z"),
+        // ASOF-1: a sale exactly at as-of is inside: 8 − 1 = 7 < 8.
+        ("ASOF-1", "8", -1, AS_OF),
+        // AFTER-1: its sale is after as-of: no sales in the window, no alert.
+        ("AFTER-1", "5", -2, "2026-04-02"),
+        // EQUAL-1: 10 − 2 = 8, equal to the threshold: not strictly below, no alert.
+        ("EQUAL-1", "10", -2, "2026-03-20"),
+        // ARCH-1: 5 − 3 = 2 but archived (below): no alert.
+        ("ARCH-1", "5", -3, "2026-03-20"),
+    ] {
+        create(&sf, "1", sku, &["--warehouse", "1", "--quantity", opening]);
+        sf.adjust(sku, 1, sale, "sale", at);
+    }
     sf.run(&["product", "archive", "ARCH-1"]).ok();
     // KIT = 2 × COMP-1; 2 kits sold take 4 COMP-1: 10 − 4 = 6 < 8. The kit never alerts.
     create(
@@ -201,10 +179,18 @@ fn example() -> Sf {
     sf
 }
 
-fn alerts(sf: &Sf, extra: &[&str]) -> Value {
+/// `alerts low-stock --company 1 --as-of AS_OF` plus `extra`, as run.
+fn low_stock(sf: &Sf, extra: &[&str]) -> crate::support::Out {
     let mut args = vec!["alerts", "low-stock", "--company", "1", "--as-of", AS_OF];
     args.extend(extra);
-    sf.json(&args)
+    sf.run(&args)
+}
+
+/// The same, as JSON.
+fn alerts(sf: &Sf, extra: &[&str]) -> Value {
+    let mut args = extra.to_vec();
+    args.extend(["--format", "json"]);
+    low_stock(sf, &args).ok().json()
 }
 
 /// (sku, warehouse, stock, threshold, units sold, days, suggested reorder) per alert.
@@ -378,18 +364,7 @@ fn bad_queries_and_exit_codes() {
 fn every_format_carries_the_same_alerts() {
     let sf = example();
     let json = alerts(&sf, &[]);
-    let jsonl = sf
-        .run(&[
-            "alerts",
-            "low-stock",
-            "--company",
-            "1",
-            "--as-of",
-            AS_OF,
-            "--format",
-            "jsonl",
-        ])
-        .ok();
+    let jsonl = low_stock(&sf, &["--format", "jsonl"]).ok();
     let lines: Vec<Value> = jsonl
         .stdout
         .lines()
@@ -397,18 +372,7 @@ fn every_format_carries_the_same_alerts() {
         .collect();
     assert_eq!(Value::Array(lines), json["alerts"]);
 
-    let csv = sf
-        .run(&[
-            "alerts",
-            "low-stock",
-            "--company",
-            "1",
-            "--as-of",
-            AS_OF,
-            "--format",
-            "csv",
-        ])
-        .ok();
+    let csv = low_stock(&sf, &["--format", "csv"]).ok();
     let (header, rows) = csv.csv();
     assert_eq!(
         header[..11],
@@ -441,19 +405,7 @@ fn every_format_carries_the_same_alerts() {
     assert!(table.contains("ZERO-1") && table.contains("ASOF-1"));
     assert!(table.trim_end().ends_with("8 alert(s)"), "{table}");
     assert!(!table.contains('\u{1b}'), "no colour in a pipe");
-    let paged = sf
-        .run(&[
-            "alerts",
-            "low-stock",
-            "--company",
-            "1",
-            "--as-of",
-            AS_OF,
-            "--limit",
-            "2",
-        ])
-        .ok()
-        .stdout;
+    let paged = low_stock(&sf, &["--limit", "2"]).ok().stdout;
     assert!(
         paged
             .trim_end()
