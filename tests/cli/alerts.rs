@@ -398,10 +398,7 @@ fn every_format_carries_the_same_alerts() {
     assert_eq!(rows[3][col("days_until_stockout")], "60");
     assert_eq!(rows[3][col("avg_daily_sales")], "0.33");
 
-    let table = sf
-        .run(&["alerts", "low-stock", "--company", "1", "--as-of", AS_OF])
-        .ok()
-        .stdout;
+    let table = low_stock(&sf, &[]).ok().stdout;
     assert!(table.contains("ZERO-1") && table.contains("ASOF-1"));
     assert!(table.trim_end().ends_with("8 alert(s)"), "{table}");
     assert!(!table.contains('\u{1b}'), "no colour in a pipe");
