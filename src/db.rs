@@ -145,9 +145,20 @@ impl Db {
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction: committed when `f`
     /// returns `Ok`, rolled back (nothing written) otherwise.
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let path = &self.path;
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| match Error::from(e) {
+                busy if busy.kind() == crate::Kind::Busy => Error::new(
+                    crate::Kind::Busy,
+                    format!(
+                        "{} is locked by another writer; gave up waiting, try again",
+                        path.display()
+                    ),
+                ),
+                other => other,
+            })?;
         let value = f(&tx)?;
         tx.commit()?;
         Ok(value)

@@ -142,7 +142,8 @@ fn a_writer_that_waits_too_long_is_busy_and_writes_nothing() {
         .env("STOCKFLOW_BUSY_TIMEOUT_MS", "200")
         .output();
     conn.execute_batch("ROLLBACK").unwrap();
-    out.fails(6, "locked");
+    let expected = format!("{} is locked by another writer", sf.db.display());
+    out.fails(6, &expected);
     assert_eq!(sf.json(&["company", "list"]).as_array().unwrap().len(), 1);
 }
 
