@@ -67,35 +67,32 @@ fn report(err: &Error, format: Format) -> i32 {
 /// clap's own errors: help and version print normally; a bad value is exit 3,
 /// anything else about the command line is exit 2.
 fn clap_error(err: &clap::Error, args: &[String]) -> i32 {
+    let text = err.render().to_string();
+    let first = text.lines().next().unwrap_or_default();
+    let message = first.strip_prefix("error: ").unwrap_or(first);
     match err.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = err.print();
             0
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
-            let text = err.render().to_string();
-            let line = text.lines().next().unwrap_or("invalid value");
-            let mut message = line.strip_prefix("error: ").unwrap_or(line).to_owned();
-            if let Some(values) = text
+            let hint = text
                 .lines()
                 .find_map(|l| l.trim().strip_prefix("[possible values: "))
-            {
-                message = format!("{message} (expected one of: {}", values.replace(']', ")"));
-            }
-            report(&Error::invalid(message), requested_format(args))
+                .map(|v| format!(" (expected one of: {})", v.trim_end_matches(']')))
+                .unwrap_or_default();
+            report(
+                &Error::invalid(format!("{message}{hint}")),
+                requested_format(args),
+            )
         }
         _ => {
             let _ = err.print();
             if matches!(requested_format(args), Format::Json | Format::Jsonl) {
-                let first = err.render().to_string();
-                let message = first.lines().next().unwrap_or("usage error");
-                let message = message.strip_prefix("error: ").unwrap_or(message);
-                eprintln!(
-                    "{}",
-                    serde_json::json!({"error": {"kind": Kind::Usage, "message": message}})
-                );
+                let json = serde_json::json!({"error": {"kind": Kind::Usage, "message": message}});
+                eprintln!("{json}");
             }
-            Error::new(Kind::Usage, "").exit_code()
+            Error::new(Kind::Usage, message).exit_code()
         }
     }
 }
