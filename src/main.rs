@@ -89,6 +89,14 @@ fn clap_error(err: &clap::Error, args: &[String]) -> i32 {
         _ => {
             let _ = err.print();
             if matches!(requested_format(args), Format::Json | Format::Jsonl) {
+                // The first paragraph on one line: the message and its values.
+                let paragraph: Vec<&str> = text
+                    .lines()
+                    .take_while(|l| !l.is_empty())
+                    .map(str::trim)
+                    .collect();
+                let joined = paragraph.join(" ");
+                let message = joined.strip_prefix("error: ").unwrap_or(&joined);
                 let json = serde_json::json!({"error": {"kind": Kind::Usage, "message": message}});
                 eprintln!("{json}");
             }
