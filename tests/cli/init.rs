@@ -101,6 +101,19 @@ fn usage_errors_are_2_and_bad_values_are_3() {
 }
 
 #[test]
+fn json_usage_errors_name_what_is_missing() {
+    let sf = Sf::new();
+    let out = sf.run(&["company", "create", "--format", "json"]).code(2);
+    let last = out.stderr.lines().last().unwrap();
+    let json: serde_json::Value = serde_json::from_str(last).unwrap();
+    assert_eq!(json["error"]["kind"], "usage");
+    assert_eq!(
+        json["error"]["message"],
+        "the following required arguments were not provided: --name <NAME>"
+    );
+}
+
+#[test]
 fn json_errors_are_also_machine_readable() {
     let sf = Sf::new();
     let out = sf
