@@ -9,7 +9,7 @@ use super::lookup;
 use crate::Ctx;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::model::{CompanyId, Money, Sku, SupplierId, Timestamp, WarehouseId};
+use crate::model::{CompanyId, Money, ProductId, Sku, SupplierId, Timestamp, WarehouseId};
 use crate::render::{Cell, Record};
 
 /// A company (tenant).
@@ -242,15 +242,15 @@ pub fn list_suppliers(db: &mut Db, company: Option<CompanyId>) -> Result<Vec<Sup
     })
 }
 
-/// A product's link to one of its suppliers.
+/// A supplier as linked to one product: the supplier's own keys, the
+/// product's SKU, and the link's terms.
 #[derive(Debug, Clone, Serialize)]
 pub struct SupplierLink {
+    /// The supplier.
+    #[serde(flatten)]
+    pub supplier: Supplier,
     /// The product's SKU.
     pub sku: String,
-    /// The supplier's id.
-    pub supplier_id: SupplierId,
-    /// The supplier's name.
-    pub supplier_name: String,
     /// Whether this is the product's one primary supplier.
     pub is_primary: bool,
     /// Days from order to delivery.
@@ -262,24 +262,63 @@ pub struct SupplierLink {
 impl Record for SupplierLink {
     fn columns() -> &'static [&'static str] {
         &[
+            "id",
+            "company_id",
+            "name",
+            "contact_email",
+            "phone",
             "sku",
-            "supplier_id",
-            "supplier_name",
+            "is_primary",
+            "lead_time_days",
+            "cost",
+        ]
+    }
+    fn table_columns() -> &'static [&'static str] {
+        &[
+            "id",
+            "name",
+            "contact_email",
             "is_primary",
             "lead_time_days",
             "cost",
         ]
     }
     fn cells(&self) -> Vec<Cell> {
-        vec![
+        let mut cells = self.supplier.cells();
+        cells.extend([
             Cell::Text(self.sku.clone()),
-            Cell::num(Some(self.supplier_id)),
-            Cell::Text(self.supplier_name.clone()),
             Cell::num(Some(self.is_primary)),
             Cell::num(self.lead_time_days),
             Cell::num(self.cost),
-        ]
+        ]);
+        cells
     }
+}
+
+/// The suppliers linked to a product, primary first (or only `only`).
+pub(crate) fn links_of(
+    conn: &rusqlite::Connection,
+    product: ProductId,
+    sku: &str,
+    only: Option<SupplierId>,
+) -> Result<Vec<SupplierLink>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.id, s.company_id, s.name, s.contact_email, s.phone,
+                ps.is_primary, ps.lead_time_days, ps.cost_cents
+         FROM product_supplier ps JOIN supplier s ON s.id = ps.supplier_id
+         WHERE ps.product_id = ?1 AND (?2 IS NULL OR ps.supplier_id = ?2)
+         ORDER BY ps.is_primary DESC, ps.supplier_id",
+    )?;
+    let rows = stmt.query_map(params![product, only], |r| {
+        Ok(SupplierLink {
+            supplier: Supplier::from_row(r)?,
+            sku: sku.to_owned(),
+            is_primary: r.get(5)?,
+            lead_time_days: r.get(6)?,
+            cost: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// What `supplier link` sets. `None` fields keep their current value on a re-link.
@@ -328,21 +367,7 @@ pub(crate) fn link_in(tx: &rusqlite::Connection, link: &Link) -> Result<Supplier
         link.lead_time_days,
         link.cost
     ])?;
-    let row = tx
-        .prepare_cached(
-            "SELECT s.name, ps.is_primary, ps.lead_time_days, ps.cost_cents
-             FROM product_supplier ps JOIN supplier s ON s.id = ps.supplier_id
-             WHERE ps.product_id = ?1 AND ps.supplier_id = ?2",
-        )?
-        .query_row(params![product.id, link.supplier], |r| {
-            Ok(SupplierLink {
-                sku: product.sku.clone(),
-                supplier_id: link.supplier,
-                supplier_name: r.get(0)?,
-                is_primary: r.get(1)?,
-                lead_time_days: r.get(2)?,
-                cost: r.get(3)?,
-            })
-        })?;
-    Ok(row)
+    links_of(tx, product.id, &product.sku, Some(link.supplier))?
+        .pop()
+        .ok_or_else(|| Error::new(crate::Kind::Internal, "supplier link vanished"))
 }

@@ -237,7 +237,7 @@ pub fn show(db: &mut Db, sku: &Sku) -> Result<ProductDetail> {
         } else {
             super::stock::rows_of_product(tx, product.id)?
         };
-        let suppliers = links(tx, &product)?;
+        let suppliers = super::catalog::links_of(tx, product.id, &product.sku, None)?;
         let components = if product.is_bundle {
             Some(bundle::direct(tx, product.id)?)
         } else {
@@ -250,25 +250,6 @@ pub fn show(db: &mut Db, sku: &Sku) -> Result<ProductDetail> {
             components,
         })
     })
-}
-
-fn links(conn: &Connection, product: &Product) -> Result<Vec<SupplierLink>> {
-    let mut stmt = conn.prepare(
-        "SELECT ps.supplier_id, s.name, ps.is_primary, ps.lead_time_days, ps.cost_cents
-         FROM product_supplier ps JOIN supplier s ON s.id = ps.supplier_id
-         WHERE ps.product_id = ?1 ORDER BY ps.is_primary DESC, ps.supplier_id",
-    )?;
-    let rows = stmt.query_map([product.id], |r| {
-        Ok(SupplierLink {
-            sku: product.sku.clone(),
-            supplier_id: r.get(0)?,
-            supplier_name: r.get(1)?,
-            is_primary: r.get(2)?,
-            lead_time_days: r.get(3)?,
-            cost: r.get(4)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// What `product update` changes; `None` leaves a field as it is.

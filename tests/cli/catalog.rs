@@ -143,7 +143,7 @@ fn linking_again_updates_and_primary_is_unique() {
         .unwrap()
         .iter()
         .filter(|s| s["is_primary"] == true)
-        .map(|s| s["supplier_id"].as_i64().unwrap())
+        .map(|s| s["id"].as_i64().unwrap())
         .collect();
     assert_eq!(primaries, [b.parse::<i64>().unwrap()]);
     sf.run(&["supplier", "link", "--sku", "WID", "--supplier", &foreign])

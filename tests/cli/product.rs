@@ -277,7 +277,7 @@ fn show_lists_stock_and_suppliers_primary_first() {
     let shown = sf.json(&["product", "show", "WID-1"]);
     assert_eq!(shown["stock"][0]["warehouse_name"], "North");
     assert_eq!(shown["stock"][0]["quantity"], 4);
-    assert_eq!(shown["suppliers"][0]["supplier_id"], s2);
+    assert_eq!(shown["suppliers"][0]["id"], s2);
     assert_eq!(shown["suppliers"][0]["is_primary"], true);
     assert_eq!(shown["suppliers"][0]["lead_time_days"], 6);
     assert_eq!(shown["suppliers"][1]["cost"], "3.50");
