@@ -238,12 +238,33 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
                     Quantity::parse("limit", l).map(|q| q.0)
                 })?,
             };
-            stock::history(&mut db, &filter, |rows| out.list(rows))?
+            // A table holds its rows in memory: without --limit it shows the
+            // newest TABLE_ROWS and says so; the other formats stream everything.
+            let capped = app.format == Format::Table && filter.limit.is_none();
+            let filter = HistoryFilter {
+                limit: filter.limit.or(capped.then_some(TABLE_ROWS + 1)),
+                ..filter
+            };
+            let more = stock::history(&mut db, &filter, |rows| {
+                if !capped {
+                    return out.list(rows).map(|()| false);
+                }
+                out.list((&mut *rows).take(TABLE_ROWS as usize))?;
+                Ok(rows.next().is_some())
+            })?;
+            if capped && more {
+                eprintln!(
+                    "(the newest {TABLE_ROWS} movements; use --limit N, or --format csv or jsonl for all)"
+                );
+            }
         }
     }
     out.finish()?;
     Ok(0)
 }
+
+/// How many movements a `stock history` table shows without `--limit`.
+const TABLE_ROWS: i64 = 200;
 
 /// A progress bar on stderr for a large file, only when stderr is a terminal.
 fn progress_bar(app: &App, size: Option<u64>) -> Option<ProgressBar> {

@@ -643,3 +643,27 @@ fn a_bulk_batch_keeps_the_schema_and_the_books() {
         "file order is kept within a pair"
     );
 }
+
+#[test]
+fn a_history_table_shows_the_newest_200_and_says_so() {
+    let sf = setup();
+    let mut csv = String::from("sku,warehouse_id,delta,reason\n");
+    for _ in 0..250 {
+        csv.push_str("WID-1,1,1,receipt\n");
+    }
+    let path = sf.file("many.csv", &csv);
+    sf.run(&["stock", "adjust", "--file", &path]).ok();
+    let table = sf.run(&["stock", "history"]).ok();
+    assert_eq!(table.stdout.matches("receipt").count(), 200);
+    assert!(
+        table.stderr.contains("the newest 200 movements"),
+        "{}",
+        table.explain()
+    );
+    let limited = sf.run(&["stock", "history", "--limit", "220"]).ok();
+    assert_eq!(limited.stdout.matches("receipt").count(), 220);
+    assert_eq!(limited.stderr, "");
+    // 250 receipts and the initial movement: other formats stream everything.
+    let all = sf.run(&["stock", "history", "--format", "jsonl"]).ok();
+    assert_eq!(all.stdout.lines().count(), 251);
+}
