@@ -97,7 +97,7 @@ const BULK_MIN_ROWS: u64 = 200_000;
 
 /// Applies every row of `input` or none. `size` is the input's length in
 /// bytes when known (a file): a batch that may outgrow the ledger it lands in
-/// is bulk-loaded. `progress` is called now and then with the bytes read so far.
+/// is bulk-loaded; of unknown size (stdin), the first full chunk decides. `progress` is called now and then with the bytes read so far.
 pub fn adjust_file<R: Read>(
     db: &mut Db,
     ctx: &Ctx,
@@ -114,7 +114,9 @@ pub fn adjust_file<R: Read>(
         let rows = size.map_or(0, |bytes| bytes / MIN_ROW_BYTES);
         let existing = u64::try_from(ledger.ledger_rows()?).unwrap_or(u64::MAX);
         let mut ledger = ledger.buffered(CHUNK);
-        if rows >= BULK_MIN_ROWS && rows / 2 >= existing {
+        if size.is_none() {
+            ledger = ledger.bulk_if_large();
+        } else if rows >= BULK_MIN_ROWS && rows / 2 >= existing {
             ledger = ledger.bulk()?;
         }
         let mut record = csv::StringRecord::new();

@@ -91,6 +91,7 @@ pub(crate) struct Ledger<'c> {
     texts: Vec<NoteAndReference>,
     chunk: usize,
     rebuild: Vec<String>,
+    decide_bulk: bool,
 }
 
 impl std::fmt::Debug for Ledger<'_> {
@@ -122,6 +123,7 @@ impl<'c> Ledger<'c> {
             texts: Vec::new(),
             chunk: 0,
             rebuild: Vec::new(),
+            decide_bulk: false,
         })
     }
 
@@ -137,6 +139,18 @@ impl<'c> Ledger<'c> {
     /// Adds bulk loading to a buffered ledger: drops the ledger's secondary
     /// indexes now and builds them again in [`Ledger::finish`] (see the module docs).
     pub fn bulk(mut self) -> Result<Self> {
+        self.drop_indexes()?;
+        Ok(self)
+    }
+
+    /// For an input of unknown size: decides at the first full chunk, and
+    /// bulk-loads when the ledger holds no more movements than that chunk.
+    pub fn bulk_if_large(mut self) -> Self {
+        self.decide_bulk = true;
+        self
+    }
+
+    fn drop_indexes(&mut self) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT name, sql FROM sqlite_schema
              WHERE type = 'index' AND tbl_name = 'movement' AND sql IS NOT NULL",
@@ -149,7 +163,7 @@ impl<'c> Ledger<'c> {
             self.conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
             self.rebuild.push(sql);
         }
-        Ok(self)
+        Ok(())
     }
 
     /// Switches to buffered writing, `chunk` movements at a time (see the module docs).
@@ -293,6 +307,11 @@ impl<'c> Ledger<'c> {
             reason: e.reason,
         });
         if self.buffer.len() >= self.chunk {
+            if std::mem::take(&mut self.decide_bulk)
+                && self.ledger_rows()? <= i64::try_from(self.chunk).unwrap_or(i64::MAX)
+            {
+                self.drop_indexes()?;
+            }
             self.flush()?;
         }
         Ok(Written { id: None, quantity })
