@@ -199,7 +199,9 @@ impl<W: Write> Out<W> {
         table
             .load_style(presets::UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Dynamic);
-        if !self.color {
+        if self.color {
+            table.enforce_styling();
+        } else {
             table.force_no_tty();
         }
         table
@@ -341,6 +343,38 @@ mod tests {
         let table = render(Format::Table);
         assert!(table.contains("222") && !table.contains("111"), "{table}");
         assert_eq!(render(Format::Csv), "a,b\n111,222\n");
+    }
+
+    #[derive(Serialize)]
+    struct Flagged(bool);
+
+    impl Record for Flagged {
+        fn columns() -> &'static [&'static str] {
+            &["flag"]
+        }
+        fn cells(&self) -> Vec<Cell> {
+            vec![Cell::num(Some(self.0))]
+        }
+        fn urgent(&self) -> bool {
+            self.0
+        }
+    }
+
+    #[test]
+    fn only_urgent_rows_are_red_and_only_with_colour() {
+        let render = |color| {
+            let mut buf = Vec::new();
+            let mut out = Out::new(&mut buf, Format::Table, color);
+            out.table(&[Flagged(true), Flagged(false)]).unwrap();
+            out.finish().unwrap();
+            String::from_utf8(buf).unwrap()
+        };
+        let coloured = render(true);
+        let red_line = coloured.lines().find(|l| l.contains("true")).unwrap();
+        let plain_line = coloured.lines().find(|l| l.contains("false")).unwrap();
+        assert!(red_line.contains("\u{1b}["), "{coloured}");
+        assert!(!plain_line.contains('\u{1b}'), "{coloured}");
+        assert!(!render(false).contains('\u{1b}'));
     }
 
     #[test]
