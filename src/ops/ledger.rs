@@ -12,7 +12,7 @@
 //! the difference between one page write per movement and one per page.
 //! Within a pair, ids still follow input order.
 //!
-//! A batch larger than the ledger it lands in runs [`Ledger::bulk`] instead:
+//! A batch larger than the ledger it lands in is also [`Ledger::bulk`]:
 //! the ledger's secondary indexes are dropped inside the transaction and built
 //! again (sorted, bottom-up) before commit, which is what bulk loaders do and
 //! far cheaper than millions of index insertions; the sort runs on two

@@ -222,7 +222,7 @@ pub fn show(db: &mut Db, sku: &Sku) -> Result<ProductDetail> {
     db.read(|tx| {
         let product = get(tx, sku)?;
         let stock = if product.is_bundle {
-            let names = super::stock::warehouse_names(tx, product.company_id)?;
+            let names = super::levels::warehouse_names(tx, product.company_id)?;
             bundle::available(tx, product.id)?
                 .into_iter()
                 .map(|(w, q)| StockRow {
@@ -235,7 +235,7 @@ pub fn show(db: &mut Db, sku: &Sku) -> Result<ProductDetail> {
                 })
                 .collect()
         } else {
-            super::stock::rows_of_product(tx, product.id)?
+            super::levels::rows_of_product(tx, product.id)?
         };
         let suppliers = super::catalog::links_of(tx, product.id, &product.sku, None)?;
         let components = if product.is_bundle {

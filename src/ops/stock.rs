@@ -1,10 +1,7 @@
-//! Moving stock: adjust (one movement or a CSV batch), transfer, count; and
-//! reading it back: the stock list and the ledger history. Every write goes
-//! through [`Ledger`] in one transaction.
+//! Moving stock: adjust (one movement or a CSV batch), transfer, count. Every
+//! write goes through [`Ledger`] in one transaction; reading stock back lives
+//! in `levels` and `history`, re-exported here.
 
-use std::collections::HashMap;
-
-use rusqlite::{Connection, Row, ToSql};
 use serde::Serialize;
 
 use super::ledger::{Entry, Ledger, Written};
@@ -12,123 +9,12 @@ use super::lookup::ProductRef;
 use crate::Ctx;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::model::{CompanyId, Delta, ProductId, Quantity, Reason, Sku, Timestamp, WarehouseId};
+use crate::model::{Delta, ProductId, Quantity, Reason, Sku, Timestamp, WarehouseId};
 use crate::render::{Cell, Record};
 
 pub use super::batch::{Applied, adjust_file};
-
-/// Stock of one product in one warehouse.
-#[derive(Debug, Clone, Serialize)]
-pub struct StockRow {
-    /// The product's id.
-    pub product_id: ProductId,
-    /// The product's SKU.
-    pub sku: String,
-    /// The product's name.
-    pub product_name: String,
-    /// The warehouse's id.
-    pub warehouse_id: WarehouseId,
-    /// The warehouse's name.
-    pub warehouse_name: String,
-    /// Units in stock.
-    pub quantity: i64,
-}
-
-impl Record for StockRow {
-    fn columns() -> &'static [&'static str] {
-        &[
-            "product_id",
-            "sku",
-            "product_name",
-            "warehouse_id",
-            "warehouse_name",
-            "quantity",
-        ]
-    }
-    fn cells(&self) -> Vec<Cell> {
-        vec![
-            Cell::num(Some(self.product_id)),
-            Cell::Text(self.sku.clone()),
-            Cell::Text(self.product_name.clone()),
-            Cell::num(Some(self.warehouse_id)),
-            Cell::Text(self.warehouse_name.clone()),
-            Cell::num(Some(self.quantity)),
-        ]
-    }
-}
-
-const STOCK_SELECT: &str = "SELECT i.product_id, p.sku, p.name, i.warehouse_id, w.name, i.quantity
-     FROM inventory i JOIN product p ON p.id = i.product_id JOIN warehouse w ON w.id = i.warehouse_id";
-
-fn stock_row(r: &Row<'_>) -> rusqlite::Result<StockRow> {
-    Ok(StockRow {
-        product_id: r.get(0)?,
-        sku: r.get(1)?,
-        product_name: r.get(2)?,
-        warehouse_id: r.get(3)?,
-        warehouse_name: r.get(4)?,
-        quantity: r.get(5)?,
-    })
-}
-
-pub(crate) fn rows_of_product(conn: &Connection, product: ProductId) -> Result<Vec<StockRow>> {
-    let mut stmt = conn.prepare(&format!(
-        "{STOCK_SELECT} WHERE i.product_id = ?1 ORDER BY i.warehouse_id"
-    ))?;
-    let rows = stmt.query_map([product], stock_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-pub(crate) fn warehouse_names(
-    conn: &Connection,
-    company: CompanyId,
-) -> Result<HashMap<WarehouseId, String>> {
-    let mut stmt = conn.prepare("SELECT id, name FROM warehouse WHERE company_id = ?1")?;
-    let rows = stmt.query_map([company], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Filters for `stock list`.
-#[derive(Debug, Clone, Default)]
-pub struct StockFilter {
-    /// Only this company's stock.
-    pub company: Option<CompanyId>,
-    /// Only this warehouse.
-    pub warehouse: Option<WarehouseId>,
-    /// Only this product.
-    pub sku: Option<Sku>,
-}
-
-/// Streams stock rows (by SKU, then warehouse) into `f`.
-pub fn list<T>(
-    db: &mut Db,
-    filter: &StockFilter,
-    f: impl FnOnce(&mut dyn Iterator<Item = Result<StockRow>>) -> Result<T>,
-) -> Result<T> {
-    db.read(|tx| {
-        let mut sql = format!("{STOCK_SELECT} WHERE 1");
-        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-        if let Some(c) = filter.company {
-            super::lookup::company(tx, c)?;
-            sql.push_str(" AND i.company_id = ?");
-            args.push(Box::new(c));
-        }
-        if let Some(w) = filter.warehouse {
-            sql.push_str(" AND i.warehouse_id = ?");
-            args.push(Box::new(w));
-        }
-        if let Some(sku) = &filter.sku {
-            sql.push_str(" AND i.product_id = ?");
-            args.push(Box::new(super::lookup::product(tx, sku)?.id));
-        }
-        sql.push_str(" ORDER BY p.sku_key, i.warehouse_id");
-        let mut stmt = tx.prepare(&sql)?;
-        let mut rows = stmt
-            .query_map(rusqlite::params_from_iter(args.iter()), stock_row)?
-            .map(|r| r.map_err(Error::from));
-        f(&mut rows)
-    })
-}
+pub use super::history::{HistoryFilter, history};
+pub use super::levels::{StockFilter, StockRow, list};
 
 /// One ledger movement. `quantity` is the new stock, present after a write.
 #[derive(Debug, Clone, Serialize)]
@@ -446,81 +332,5 @@ pub fn count(db: &mut Db, ctx: &Ctx, c: &Count) -> Result<Option<Movement>> {
         let w = ledger.apply(&e)?;
         ledger.finish()?;
         Ok(Some(written(&e, w, ctx, None)?))
-    })
-}
-
-/// Filters for `stock history`.
-#[derive(Debug, Clone, Default)]
-pub struct HistoryFilter {
-    /// Only this product (for a bundle: the movements made through it).
-    pub sku: Option<Sku>,
-    /// Only this warehouse.
-    pub warehouse: Option<WarehouseId>,
-    /// occurred_at >= since.
-    pub since: Option<Timestamp>,
-    /// occurred_at <= until.
-    pub until: Option<Timestamp>,
-    /// At most this many movements.
-    pub limit: Option<i64>,
-}
-
-/// Streams movements, newest first (by occurred_at, then id), into `f`.
-pub fn history<T>(
-    db: &mut Db,
-    filter: &HistoryFilter,
-    f: impl FnOnce(&mut dyn Iterator<Item = Result<Movement>>) -> Result<T>,
-) -> Result<T> {
-    db.read(|tx| {
-        let mut sql = String::from(
-            "SELECT m.id, m.product_id, p.sku, m.warehouse_id, m.delta, m.reason, m.note,
-                    m.reference, m.actor, m.occurred_at, m.recorded_at, b.sku
-             FROM movement m JOIN product p ON p.id = m.product_id
-             LEFT JOIN product b ON b.id = m.bundle_id WHERE 1",
-        );
-        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-        if let Some(sku) = &filter.sku {
-            let product = super::lookup::product(tx, sku)?;
-            sql.push_str(if product.is_bundle {
-                " AND m.bundle_id = ?"
-            } else {
-                " AND m.product_id = ?"
-            });
-            args.push(Box::new(product.id));
-        }
-        if let Some(w) = filter.warehouse {
-            sql.push_str(" AND m.warehouse_id = ?");
-            args.push(Box::new(w));
-        }
-        if let Some(t) = filter.since {
-            sql.push_str(" AND m.occurred_at >= ?");
-            args.push(Box::new(t));
-        }
-        if let Some(t) = filter.until {
-            sql.push_str(" AND m.occurred_at <= ?");
-            args.push(Box::new(t));
-        }
-        sql.push_str(" ORDER BY m.occurred_at DESC, m.id DESC LIMIT ?");
-        args.push(Box::new(filter.limit.unwrap_or(-1)));
-        let mut stmt = tx.prepare(&sql)?;
-        let mut rows = stmt
-            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
-                Ok(Movement {
-                    id: r.get(0)?,
-                    product_id: r.get(1)?,
-                    sku: r.get(2)?,
-                    warehouse_id: r.get(3)?,
-                    delta: r.get(4)?,
-                    reason: r.get(5)?,
-                    note: r.get(6)?,
-                    reference: r.get(7)?,
-                    actor: r.get(8)?,
-                    occurred_at: r.get(9)?,
-                    recorded_at: r.get(10)?,
-                    bundle_sku: r.get(11)?,
-                    quantity: None,
-                })
-            })?
-            .map(|r| r.map_err(Error::from));
-        f(&mut rows)
     })
 }

@@ -1,0 +1,84 @@
+//! Reading the ledger: `stock history`, streamed newest first.
+
+use rusqlite::ToSql;
+
+use super::stock::Movement;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::model::{Sku, Timestamp, WarehouseId};
+
+/// Filters for `stock history`.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryFilter {
+    /// Only this product (for a bundle: the movements made through it).
+    pub sku: Option<Sku>,
+    /// Only this warehouse.
+    pub warehouse: Option<WarehouseId>,
+    /// occurred_at >= since.
+    pub since: Option<Timestamp>,
+    /// occurred_at <= until.
+    pub until: Option<Timestamp>,
+    /// At most this many movements.
+    pub limit: Option<i64>,
+}
+
+/// Streams movements, newest first (by occurred_at, then id), into `f`.
+pub fn history<T>(
+    db: &mut Db,
+    filter: &HistoryFilter,
+    f: impl FnOnce(&mut dyn Iterator<Item = Result<Movement>>) -> Result<T>,
+) -> Result<T> {
+    db.read(|tx| {
+        let mut sql = String::from(
+            "SELECT m.id, m.product_id, p.sku, m.warehouse_id, m.delta, m.reason, m.note,
+                    m.reference, m.actor, m.occurred_at, m.recorded_at, b.sku
+             FROM movement m JOIN product p ON p.id = m.product_id
+             LEFT JOIN product b ON b.id = m.bundle_id WHERE 1",
+        );
+        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+        if let Some(sku) = &filter.sku {
+            let product = super::lookup::product(tx, sku)?;
+            sql.push_str(if product.is_bundle {
+                " AND m.bundle_id = ?"
+            } else {
+                " AND m.product_id = ?"
+            });
+            args.push(Box::new(product.id));
+        }
+        if let Some(w) = filter.warehouse {
+            sql.push_str(" AND m.warehouse_id = ?");
+            args.push(Box::new(w));
+        }
+        if let Some(t) = filter.since {
+            sql.push_str(" AND m.occurred_at >= ?");
+            args.push(Box::new(t));
+        }
+        if let Some(t) = filter.until {
+            sql.push_str(" AND m.occurred_at <= ?");
+            args.push(Box::new(t));
+        }
+        sql.push_str(" ORDER BY m.occurred_at DESC, m.id DESC LIMIT ?");
+        args.push(Box::new(filter.limit.unwrap_or(-1)));
+        let mut stmt = tx.prepare(&sql)?;
+        let mut rows = stmt
+            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                Ok(Movement {
+                    id: r.get(0)?,
+                    product_id: r.get(1)?,
+                    sku: r.get(2)?,
+                    warehouse_id: r.get(3)?,
+                    delta: r.get(4)?,
+                    reason: r.get(5)?,
+                    note: r.get(6)?,
+                    reference: r.get(7)?,
+                    actor: r.get(8)?,
+                    occurred_at: r.get(9)?,
+                    recorded_at: r.get(10)?,
+                    bundle_sku: r.get(11)?,
+                    quantity: None,
+                })
+            })?
+            .map(|r| r.map_err(Error::from));
+        f(&mut rows)
+    })
+}
