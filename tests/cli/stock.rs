@@ -597,17 +597,7 @@ fn the_ledger_is_append_only() {
 #[test]
 fn a_bulk_batch_keeps_the_schema_and_the_books() {
     let sf = setup();
-    let schema = |sf: &Sf| -> Vec<String> {
-        let conn = rusqlite::Connection::open(&sf.db).unwrap();
-        let mut stmt = conn
-            .prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
-            .unwrap();
-        stmt.query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
-    };
-    let fresh = schema(&sf);
+    let fresh = sf.schema();
     // 250,000 rows into a ledger of one: large enough to rebuild the indexes.
     let mut csv = String::from("sku,warehouse_id,delta,reason\n");
     for i in 0..125_000 {
@@ -623,7 +613,7 @@ fn a_bulk_batch_keeps_the_schema_and_the_books() {
         sf.json(&["stock", "adjust", "--file", &path])["applied"],
         250_000
     );
-    assert_eq!(schema(&sf), fresh, "every index is back");
+    assert_eq!(sf.schema(), fresh, "every index is back");
     // Warehouse 2: 62,500 receipts of 2 in, 125,000 sales of 1 out.
     assert_eq!(sf.stock("WID-1", 2), 0);
     assert_eq!(sf.stock("WID-1", 1), 10 + 62_500 * 3);
@@ -671,17 +661,7 @@ fn a_history_table_shows_the_newest_200_and_says_so() {
 #[test]
 fn a_large_batch_on_stdin_keeps_the_schema_and_the_books() {
     let sf = setup();
-    let schema = |sf: &Sf| -> Vec<String> {
-        let conn = rusqlite::Connection::open(&sf.db).unwrap();
-        let mut stmt = conn
-            .prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
-            .unwrap();
-        stmt.query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
-    };
-    let fresh = schema(&sf);
+    let fresh = sf.schema();
     // More rows than one 500,000-row chunk, of unknown size: the first full chunk decides.
     let mut csv = String::from("sku,warehouse_id,delta,reason\n");
     for _ in 0..520_000 {
@@ -693,7 +673,7 @@ fn a_large_batch_on_stdin_keeps_the_schema_and_the_books() {
         .output()
         .ok();
     assert_eq!(out.json()["applied"], 520_000);
-    assert_eq!(schema(&sf), fresh, "every index is back");
+    assert_eq!(sf.schema(), fresh, "every index is back");
     assert_eq!(sf.stock("WID-1", 2), 520_000);
     sf.run(&["check"]).ok();
 }

@@ -144,6 +144,18 @@ impl Sf {
         snapshot(&self.db)
     }
 
+    /// Every table, index and trigger definition, by name.
+    pub fn schema(&self) -> Vec<String> {
+        let conn = rusqlite::Connection::open(&self.db).expect("open");
+        let mut stmt = conn
+            .prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
+            .expect("prepare");
+        stmt.query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("schema")
+    }
+
     /// How many movements the ledger holds.
     pub fn ledger_rows(&self) -> i64 {
         let conn = rusqlite::Connection::open(&self.db).expect("open");
