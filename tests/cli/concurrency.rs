@@ -176,3 +176,15 @@ fn a_killed_batch_leaves_all_or_nothing() {
         }
     }
 }
+
+#[test]
+fn concurrent_init_on_a_new_file_honours_the_busy_timeout() {
+    for round in 0..15 {
+        let sf = Sf::bare();
+        let children: Vec<Child> = (0..12).map(|_| spawn(&sf, &["init"])).collect();
+        for (code, stderr) in wait_all(children) {
+            assert_eq!(code, 0, "round {round}: an init failed: {stderr}");
+        }
+        sf.run(&["check"]).ok();
+    }
+}
