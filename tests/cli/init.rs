@@ -1,6 +1,6 @@
 use std::path::Path;
 
-use crate::support::{Sf, snapshot};
+use crate::support::Sf;
 
 #[test]
 fn commands_on_a_missing_database_exit_7_and_create_nothing() {
