@@ -310,7 +310,11 @@ pub enum ImportCmd {
 pub fn import(cmd: ImportCmd, app: &App) -> Result<i32> {
     let ImportCmd::Products { path } = cmd;
     let mut db = app.open()?;
-    let applied = super::with_input(&path, |input| import::products(&mut db, &app.ctx, input))?;
+    let applied = super::with_input(&path, |input, size| {
+        super::progress::run(app, size, |progress| {
+            import::products(&mut db, &app.ctx, input, progress)
+        })
+    })?;
     let mut out = app.out();
     out.object(&applied)?;
     out.finish()?;
