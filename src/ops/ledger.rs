@@ -196,13 +196,16 @@ impl<'c> Ledger<'c> {
     /// Appends one movement, refusing it (exit 5) if stock would go negative.
     pub fn apply(&mut self, e: &Entry<'_>) -> Result<Written> {
         let key = (e.product, e.warehouse);
-        if !self.pairs.contains_key(&key) {
-            self.ensure_stocked(e.product, e.company, e.warehouse)?;
-        }
-        let pair = self
-            .pairs
-            .get_mut(&key)
-            .ok_or_else(|| Error::new(crate::Kind::Internal, "inventory row vanished"))?;
+        // One hash look-up for a pair already seen (the common case in a batch).
+        let pair = match self.pairs.get_mut(&key) {
+            Some(pair) => pair,
+            None => {
+                self.ensure_stocked(e.product, e.company, e.warehouse)?;
+                self.pairs
+                    .get_mut(&key)
+                    .ok_or_else(|| Error::new(crate::Kind::Internal, "inventory row vanished"))?
+            }
+        };
         let quantity = pair.quantity + e.delta;
         if quantity < 0 {
             return Err(Error::conflict(format!(
