@@ -67,7 +67,7 @@ impl Bars {
         }
         let bar = self.line(
             Phase::Writing,
-            "{spinner} {prefix:22} {bar:30} {human_pos}/{human_len} movements",
+            "{spinner} {prefix:22} {bar:30} {human_pos}/{human_len} movements {msg}",
             Some(0),
         );
         self.writing = Some(bar.clone());
@@ -143,13 +143,62 @@ impl Progress for Bars {
     }
 }
 
-/// Runs a batch with progress lines when they are wanted (see [`Bars::new`]).
+/// How a batch shows its progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    /// Lines that move, on a terminal, for table and CSV output
+    Auto,
+    /// One plain line per phase on stderr, terminal or not (logs, tests)
+    Plain,
+    /// Nothing
+    Never,
+}
+
+/// The `--progress` flag of the batch commands.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct ProgressArg {
+    /// Progress on stderr: auto (a terminal), plain (one line per phase), never
+    #[arg(
+        long = "progress",
+        value_enum,
+        value_name = "WHEN",
+        default_value = "auto"
+    )]
+    pub mode: Mode,
+}
+
+/// One line per phase, for logs: `progress: rebuilding indexes`.
+#[derive(Debug, Default)]
+struct Plain {
+    rows: u64,
+}
+
+impl Progress for Plain {
+    fn phase(&mut self, phase: Phase) {
+        match phase {
+            Phase::Done => eprintln!("progress: done ({} rows)", self.rows),
+            _ => eprintln!("progress: {}", phase.describe()),
+        }
+    }
+    fn read(&mut self, rows: u64, _: u64) {
+        self.rows = rows;
+    }
+    fn written(&mut self, _: u64, _: u64) {}
+}
+
+/// Runs a batch with the progress `mode` asks for (see [`Bars::new`] for `auto`).
 pub fn run<T>(
     app: &App,
+    mode: Mode,
     size: Option<u64>,
     batch: impl FnOnce(&mut dyn Progress) -> stockflow::Result<T>,
 ) -> stockflow::Result<T> {
-    let Some(mut bars) = Bars::new(app, size) else {
+    let bars = match mode {
+        Mode::Auto => Bars::new(app, size),
+        Mode::Plain => return batch(&mut Plain::default()),
+        Mode::Never => None,
+    };
+    let Some(mut bars) = bars else {
         return batch(&mut stockflow::ops::progress::Quiet);
     };
     let result = batch(&mut bars);

@@ -119,6 +119,8 @@ pub struct AdjustArgs {
     #[arg(long, value_name = "PATH",
           conflicts_with_all = ["warehouse", "delta", "reason", "note", "reference", "at"])]
     file: Option<String>,
+    #[command(flatten)]
+    progress: super::progress::ProgressArg,
 }
 
 pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
@@ -128,7 +130,7 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
         StockCmd::Adjust(a) => {
             if let Some(path) = a.file {
                 let applied = with_input(&path, |input, size| {
-                    super::progress::run(app, size, |progress| {
+                    super::progress::run(app, a.progress.mode, size, |progress| {
                         stock::adjust_file(&mut db, &app.ctx, input, progress)
                     })
                 })?;

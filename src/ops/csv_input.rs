@@ -77,9 +77,7 @@ impl<R: Read> CsvInput<R> {
                 }))
             }
             Ok(false) => match self.reader.get_ref().unclosed_quote() {
-                Some(line) => Err(Error::invalid(format!(
-                    "line {line}: a quoted field opened here is never closed (the input ends inside it)"
-                ))),
+                Some(line) => Err(unclosed(line)),
                 None => Ok(None),
             },
             Err(e) => Err(self.csv_error(&e)),
@@ -95,6 +93,11 @@ impl<R: Read> CsvInput<R> {
         if let csv::ErrorKind::Io(e) = err.kind() {
             return Error::from(std::io::Error::new(e.kind(), e.to_string()));
         }
+        // A quote left open swallows the rest of the input into one record,
+        // whatever else is then wrong with that record.
+        if let Some(line) = self.reader.get_ref().unclosed_quote() {
+            return unclosed(line);
+        }
         let byte = err
             .position()
             .map_or_else(|| self.reader.position().byte(), csv::Position::byte);
@@ -107,6 +110,12 @@ impl<R: Read> CsvInput<R> {
         };
         Error::invalid(format!("line {line}: {what}"))
     }
+}
+
+fn unclosed(line: u64) -> Error {
+    Error::invalid(format!(
+        "line {line}: a quoted field opened here is never closed (the input ends inside it)"
+    ))
 }
 
 /// The header's column names, looked up once into positions.
@@ -217,6 +226,8 @@ pub(crate) struct Scan<R> {
     open: Option<u64>,
     /// Inside quotes, a `"` at this offset: a close, or the first of `""`.
     quote_at: Option<u64>,
+    /// The input has ended.
+    ended: bool,
 }
 
 impl<R> Scan<R> {
@@ -231,6 +242,7 @@ impl<R> Scan<R> {
             last: b'\n',
             open: None,
             quote_at: None,
+            ended: false,
         }
     }
 
@@ -255,7 +267,7 @@ impl<R> Scan<R> {
 
     /// The line a still-open quoted field began on, once the input has ended.
     fn unclosed_quote(&self) -> Option<u64> {
-        if self.quote_at.is_some() {
+        if !self.ended || self.quote_at.is_some() {
             return None;
         }
         self.open
@@ -300,6 +312,7 @@ impl<R> Scan<R> {
 impl<R: Read> Read for Scan<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
+        self.ended |= n == 0 && !buf.is_empty();
         self.note(&buf[..n]);
         Ok(n)
     }
