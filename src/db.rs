@@ -166,6 +166,12 @@ impl Db {
     fn classify_open_error(&self, err: rusqlite::Error) -> Error {
         match err.sqlite_error_code() {
             Some(rusqlite::ErrorCode::NotADatabase) => not_stockflow(&self.path),
+            Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen) => {
+                Error::database(format!(
+                    "cannot use {}: {err} (stockflow needs to write the file and, beside it, its -wal and -shm files: is the file or its directory read-only?)",
+                    self.path.display()
+                ))
+            }
             _ => Error::from(err),
         }
     }
@@ -183,6 +189,13 @@ impl Db {
     /// returns `Ok`, rolled back (nothing written) otherwise.
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let path = &self.path;
+        // SQLite opens a write-protected file read-only without a word.
+        if self.conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(Error::database(format!(
+                "cannot write {}: the file is read-only (check its permissions)",
+                path.display()
+            )));
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)

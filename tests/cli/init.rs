@@ -1,6 +1,7 @@
 use std::path::Path;
+use std::process::Command;
 
-use crate::support::Sf;
+use crate::support::{BIN, Sf};
 
 #[test]
 fn commands_on_a_missing_database_exit_7_and_create_nothing() {
@@ -282,4 +283,140 @@ fn memory_and_uri_databases_are_refused_by_every_command() {
         .output()
         .ok();
     assert!(sf.dir.path().join("file:x.db").exists());
+}
+
+/// Runs stockflow on `db` as an unprivileged user when the tests run as root
+/// (root ignores file permissions), else as the current user.
+fn unprivileged(db: &Path, args: &[&str]) -> crate::support::Out {
+    let uid = Command::new("id").arg("-u").output().unwrap();
+    let mut cmd = if String::from_utf8_lossy(&uid.stdout).trim() == "0" {
+        let mut c = Command::new("setpriv");
+        c.args([
+            "--reuid",
+            "65534",
+            "--regid",
+            "65534",
+            "--clear-groups",
+            BIN,
+        ]);
+        c
+    } else {
+        Command::new(BIN)
+    };
+    let out = cmd
+        .env_clear()
+        .env("STOCKFLOW_DB", db)
+        .env("STOCKFLOW_ACTOR", "tester")
+        .args(args)
+        .output()
+        .unwrap();
+    crate::support::Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        desc: format!("(unprivileged) stockflow {}", args.join(" ")),
+    }
+}
+
+#[test]
+fn a_read_only_database_fails_on_one_line_naming_it_and_stays_as_it_was() {
+    use std::os::unix::fs::PermissionsExt;
+    let sf = Sf::new();
+    sf.company("Acme");
+    let bytes = std::fs::read(&sf.db).unwrap();
+    let dir = sf.dir.path();
+    let mode = |path: &Path, m: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(m)).unwrap()
+    };
+    let path = sf.db.display().to_string();
+    // The file read-only, its directory writable: reads work, writes are refused.
+    mode(dir, 0o777);
+    mode(&sf.db, 0o444);
+    let list = unprivileged(&sf.db, &["company", "list", "--format", "json"]).ok();
+    assert!(list.stdout.contains("Acme"), "{}", list.explain());
+    for args in [&["company", "create", "--name", "B"][..], &["init"]] {
+        let out = unprivileged(&sf.db, args)
+            .fails(7, &format!("cannot write {path}: the file is read-only"));
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.explain());
+    }
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{path}{suffix}"));
+    }
+    // The directory read-only too: SQLite cannot make its -shm file, even to read.
+    mode(dir, 0o755);
+    mode(&sf.db, 0o644);
+    for args in [
+        &["company", "list"][..],
+        &["check"],
+        &["company", "create", "--name", "B"],
+        &["init"],
+    ] {
+        let out = unprivileged(&sf.db, args).fails(7, &format!("cannot use {path}"));
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.explain());
+    }
+    mode(dir, 0o700);
+    assert!(std::fs::read(&sf.db).unwrap() == bytes, "the file changed");
+}
+
+#[test]
+fn a_corrupted_page_is_exit_7_on_one_line() {
+    let sf = Sf::new();
+    sf.company("Acme");
+    sf.warehouse(1, "Main");
+    sf.product(1, "WID", &["--warehouse", "1", "--quantity", "5"]);
+    let mut bytes = std::fs::read(&sf.db).unwrap();
+    // Scribble over the middle of every page after the first (the schema's).
+    for page in bytes.chunks_mut(4096).skip(1) {
+        page[100..300].fill(0xff);
+    }
+    std::fs::write(&sf.db, &bytes).unwrap();
+    for args in [
+        &["check"][..],
+        &["company", "list"],
+        &["stock", "list"],
+        &["product", "show", "WID"],
+    ] {
+        let out = sf.run(args).fails(7, "");
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.explain());
+        assert!(
+            out.stderr.contains("damaged") || out.stderr.contains("malformed"),
+            "{}",
+            out.explain()
+        );
+    }
+}
+
+#[test]
+fn a_deleted_wal_leaves_the_last_checkpoint_usable() {
+    let sf = Sf::new();
+    sf.company("Acme");
+    // A second company that only the WAL holds: a copy taken while a
+    // connection that never checkpoints is still open.
+    let conn = rusqlite::Connection::open(&sf.db).unwrap();
+    conn.execute_batch(
+        "PRAGMA wal_autocheckpoint = 0;
+         INSERT INTO company (name, created_at) VALUES ('Only in the WAL', 0);",
+    )
+    .unwrap();
+    let copy = sf.dir.path().join("copy.db");
+    std::fs::copy(&sf.db, &copy).unwrap();
+    drop(conn);
+    assert!(!Path::new(&format!("{}-wal", copy.display())).exists());
+    let out = sf
+        .cmd(&["company", "list", "--format", "json"])
+        .env("STOCKFLOW_DB", copy.to_str().unwrap())
+        .output()
+        .ok();
+    let names: Vec<_> = out
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].clone())
+        .collect();
+    assert_eq!(names, ["Acme"]);
+    sf.cmd(&["check"])
+        .env("STOCKFLOW_DB", copy.to_str().unwrap())
+        .output()
+        .ok();
 }
