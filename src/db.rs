@@ -115,7 +115,7 @@ impl Db {
                 tx.execute_batch(SCHEMA)?;
                 tx.pragma_update(None, "application_id", APPLICATION_ID)?;
             }
-            upgrade(tx, path, version.max(1))?;
+            upgrade(tx, path, version.max(1), UPGRADES)?;
             Ok(InitReport {
                 from_version: version,
                 version: SCHEMA_VERSION,
@@ -214,6 +214,23 @@ impl Db {
         Ok(value)
     }
 
+    /// Like [`Db::write`], with SQLite's foreign-key enforcement off for the
+    /// transaction: for a batch that looks up every row it refers to (each
+    /// SKU, each warehouse with its company) inside that same transaction, so
+    /// SQLite's own look-ups per insert would repeat them (11% of a
+    /// 9-million-movement batch). Nothing is ever deleted from the referenced
+    /// tables, and `check` verifies every foreign key.
+    pub fn write_checked_by_caller<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        // Only settable outside a transaction.
+        self.conn.pragma_update(None, "foreign_keys", false)?;
+        let result = self.write(f);
+        self.conn.pragma_update(None, "foreign_keys", true)?;
+        result
+    }
+
     /// Runs `f` in one read transaction, so every query sees the same snapshot.
     pub fn read<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let tx = self
@@ -256,10 +273,10 @@ fn refuse_foreign(path: &Path, id: Identity) -> Result<()> {
     check_version(path, id.version)
 }
 
-/// Runs every upgrade after version `from`, then records the new version.
-fn upgrade(tx: &Transaction<'_>, path: &Path, from: i64) -> Result<()> {
+/// Runs every upgrade of `steps` after version `from`, then records the new version.
+fn upgrade(tx: &Transaction<'_>, path: &Path, from: i64, steps: &[Upgrade]) -> Result<()> {
     let done = usize::try_from(from - 1).unwrap_or(0);
-    for (to, step) in (from + 1..).zip(UPGRADES.iter().skip(done)) {
+    for (to, step) in (from + 1..).zip(steps.iter().skip(done)) {
         let ran = match step {
             Upgrade::Sql(sql) => tx.execute_batch(sql).map_err(Error::from),
             Upgrade::Rust(run) => run(tx),
@@ -272,7 +289,7 @@ fn upgrade(tx: &Transaction<'_>, path: &Path, from: i64) -> Result<()> {
             ))
         })?;
     }
-    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.pragma_update(None, "user_version", 1 + steps.len() as i64)?;
     Ok(())
 }
 
@@ -375,5 +392,71 @@ mod tests {
                 .message()
                 .contains("not a stockflow database")
         );
+    }
+
+    fn note_in_rust(tx: &Transaction<'_>) -> Result<()> {
+        tx.execute("INSERT INTO t VALUES ('from rust')", [])?;
+        Ok(())
+    }
+
+    fn fail_in_rust(_: &Transaction<'_>) -> Result<()> {
+        Err(Error::invalid("no"))
+    }
+
+    #[test]
+    fn upgrades_run_sql_and_rust_after_the_version_and_all_or_nothing() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let path = Path::new("mem.db");
+        let steps = [
+            Upgrade::Sql("CREATE TABLE t (x TEXT);"),
+            Upgrade::Rust(note_in_rust),
+            Upgrade::Sql("INSERT INTO t VALUES ('last');"),
+        ];
+        let tx = conn.transaction().unwrap();
+        upgrade(&tx, path, 1, &steps).unwrap();
+        tx.commit().unwrap();
+        let rows: Vec<String> = conn
+            .prepare("SELECT x FROM t")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(rows, ["from rust", "last"]);
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 4);
+        // From version 3, only the third step runs.
+        let tx = conn.transaction().unwrap();
+        upgrade(&tx, path, 3, &steps).unwrap();
+        let count: i64 = tx
+            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 3);
+        drop(tx);
+        // A failing step: exit 7 naming the version, and the caller's
+        // transaction rolls back every step.
+        let failing = [
+            Upgrade::Sql("CREATE TABLE u (x);"),
+            Upgrade::Rust(fail_in_rust),
+        ];
+        let tx = conn.transaction().unwrap();
+        let err = upgrade(&tx, path, 1, &failing).unwrap_err();
+        assert_eq!(err.exit_code(), 7);
+        assert!(
+            err.message()
+                .contains("to schema version 3 (the file is unchanged)"),
+            "{err}"
+        );
+        drop(tx);
+        let u: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'u'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(u, 0);
     }
 }

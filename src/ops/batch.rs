@@ -83,7 +83,9 @@ pub fn adjust_file<R: Read>(
     let mut input = CsvInput::new(input);
     progress.phase(Phase::Reading);
     let layout = Layout::new(&input.columns(REQUIRED, OPTIONAL)?);
-    let applied = db.write(|tx| {
+    // Every row's product and warehouse (with its company) is looked up by
+    // the ledger in this transaction: SQLite need not look them up again.
+    let applied = db.write_checked_by_caller(|tx| {
         // A larger page cache keeps the ledger indexes' hot pages in memory.
         tx.pragma_update(None, "cache_size", -BATCH_CACHE_KIB)?;
         let mut ledger = Ledger::new(tx, ctx)?.buffered()?;
