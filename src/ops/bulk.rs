@@ -1,10 +1,11 @@
 //! The bulk half of the ledger: how a batch writes millions of movements.
 //!
 //! Movements are checked in input order by the [`Ledger`](super::ledger)
-//! but written a chunk at a time, sorted by (product, warehouse), so the
-//! ledger's pair index is filled front to back instead of at random places —
-//! the difference between one page write per movement and one per page.
-//! Within a pair, ids still follow input order.
+//! but written a chunk at a time. While the ledger keeps its indexes, a chunk
+//! is written sorted by (product, warehouse), so the pair index is filled
+//! front to back instead of at random places — the difference between one
+//! page write per movement and one per page; within a pair, ids still follow
+//! input order. On the bulk path (no index to fill) ids follow the input.
 //!
 //! One rule decides the bulk path for every input, file or pipe alike: when a
 //! chunk is about to be written, a batch that has reached
@@ -144,9 +145,13 @@ impl Loader {
             texts,
             written,
             seen,
+            rebuild,
             ..
         } = self;
-        buffer.sort_by_key(|p| (p.product, p.warehouse));
+        // The bulk path has no index to fill front to back: ids follow the input.
+        if rebuild.is_none() {
+            buffer.sort_by_key(|p| (p.product, p.warehouse));
+        }
         let text = |p: &Pending| match p.texts {
             0 => (None, None),
             i => texts

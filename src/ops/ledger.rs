@@ -59,7 +59,8 @@ pub(crate) struct Ledger<'c> {
     insert: CachedStatement<'c>,
     pairs: HashMap<(ProductId, WarehouseId), Pair>,
     warehouses: HashMap<WarehouseId, Option<CompanyId>>,
-    products: HashMap<String, Rc<ProductRef>>,
+    products: HashMap<Rc<str>, Rc<ProductRef>>,
+    last_product: Option<(Rc<str>, Rc<ProductRef>)>,
     components: HashMap<ProductId, Vec<(ProductRef, i64)>>,
     loader: Option<Loader>,
 }
@@ -88,6 +89,7 @@ impl<'c> Ledger<'c> {
             pairs: HashMap::default(),
             warehouses: HashMap::default(),
             products: HashMap::default(),
+            last_product: None,
             components: HashMap::default(),
             loader: None,
         })
@@ -121,11 +123,19 @@ impl<'c> Ledger<'c> {
     /// The product whose SKU is `text` (validated on first sight), cached by the
     /// text as given so a batch pays for each spelling of a SKU once.
     pub fn product(&mut self, text: &str) -> Result<Rc<ProductRef>> {
-        if let Some(found) = self.products.get(text) {
+        // A batch asks for the same SKU twice in a row (the row, then its
+        // movement): the last answer saves a probe of the map.
+        if let Some((last, found)) = &self.last_product
+            && **last == *text
+        {
+            return Ok(Rc::clone(found));
+        }
+        if let Some((key, found)) = self.products.get_key_value(text) {
+            self.last_product = Some((Rc::clone(key), Rc::clone(found)));
             return Ok(Rc::clone(found));
         }
         let found = Rc::new(lookup::product(self.conn, &Sku::parse(text)?)?);
-        self.products.insert(text.to_owned(), Rc::clone(&found));
+        self.products.insert(Rc::from(text), Rc::clone(&found));
         Ok(found)
     }
 
