@@ -38,8 +38,10 @@ impl<R: Read> std::fmt::Debug for CsvInput<R> {
 impl<R: Read> CsvInput<R> {
     /// Reads `input` (not yet touched: the header is read by [`CsvInput::columns`]).
     pub fn new(input: R) -> Self {
+        // 64 KiB reads: a pipe hands over at most that much at once.
         let reader = csv::ReaderBuilder::new()
             .has_headers(true)
+            .buffer_capacity(1 << 16)
             .from_reader(Scan::new(input));
         Self {
             reader,
