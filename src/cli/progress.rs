@@ -24,6 +24,8 @@ pub struct Bars {
     reading: Option<ProgressBar>,
     writing: Option<ProgressBar>,
     current: Option<ProgressBar>,
+    /// Rows read so far.
+    rows: u64,
 }
 
 impl Bars {
@@ -39,6 +41,7 @@ impl Bars {
             reading: None,
             writing: None,
             current: None,
+            rows: 0,
         })
     }
 
@@ -48,10 +51,9 @@ impl Bars {
     }
 
     fn line(&self, phase: Phase, template: &str, length: Option<u64>) -> ProgressBar {
-        let bar = match length {
-            Some(n) => ProgressBar::new(n),
-            None => ProgressBar::no_length(),
-        };
+        // Hidden until the group draws it: a bar drawn on its own first
+        // would leave a stray line behind.
+        let bar = ProgressBar::with_draw_target(length, ProgressDrawTarget::hidden());
         if let Ok(style) = ProgressStyle::with_template(template) {
             bar.set_style(style.tick_chars("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏✓"));
         }
@@ -59,6 +61,16 @@ impl Bars {
         let bar = self.multi.add(bar);
         bar.enable_steady_tick(TICK);
         bar
+    }
+
+    fn finish_reading(&mut self) {
+        if let Some(bar) = self.reading.take() {
+            if let Some(bytes) = self.size {
+                bar.set_position(bytes);
+            }
+            bar.set_message(format!("{} rows, done", self.rows));
+            bar.finish();
+        }
     }
 
     fn writing_line(&mut self) -> ProgressBar {
@@ -98,29 +110,20 @@ impl Progress for Bars {
                 self.reading = Some(bar);
             }
             Phase::Writing => {
-                if let Some(bar) = self.reading.take() {
-                    if let Some(bytes) = self.size {
-                        bar.set_position(bytes);
-                    }
-                    done(&bar);
-                }
+                self.finish_reading();
                 self.current = Some(self.writing_line());
             }
             Phase::Indexing | Phase::Committing => {
-                for bar in [self.reading.take(), self.writing.take()]
-                    .into_iter()
-                    .flatten()
-                {
+                self.finish_reading();
+                if let Some(bar) = self.writing.take() {
                     done(&bar);
                 }
                 let bar = self.line(phase, "{spinner} {prefix:22} {elapsed} {msg}", None);
                 self.current = Some(bar);
             }
             Phase::Done => {
-                for bar in [self.reading.take(), self.writing.take()]
-                    .into_iter()
-                    .flatten()
-                {
+                self.finish_reading();
+                if let Some(bar) = self.writing.take() {
                     done(&bar);
                 }
             }
@@ -128,6 +131,7 @@ impl Progress for Bars {
     }
 
     fn read(&mut self, rows: u64, bytes: u64) {
+        self.rows = rows;
         if let Some(bar) = &self.reading {
             if self.size.is_some() {
                 bar.set_position(bytes);
