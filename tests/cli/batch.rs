@@ -262,6 +262,13 @@ fn progress_shows_each_phase_on_a_terminal_and_reaches_done() {
         assert!(shown.contains(phase), "no {phase:?} in {shown:?}");
     }
     assert!(shown.contains("210,000/210,000 movements"), "{shown:?}");
+    // The indicator moves while the batch works: several spinner frames.
+    let frames: std::collections::BTreeSet<char> = shown
+        .split("reading and checking")
+        .filter_map(|before| before.trim_end().chars().last())
+        .filter(|c| ('\u{2800}'..='\u{28ff}').contains(c))
+        .collect();
+    assert!(frames.len() >= 2, "the spinner did not turn: {frames:?}");
     // Never with --format json, even on a terminal.
     let shown = on_a_terminal(&sf, &format!("stock adjust --file {path} --format json"));
     assert!(!shown.contains("reading and checking"), "{shown:?}");
