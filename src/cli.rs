@@ -7,15 +7,17 @@ mod catalog;
 mod product;
 mod stock;
 
+use std::ffi::OsStr;
 use std::io::{BufWriter, IsTerminal, StdoutLock, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use stockflow::Ctx;
 use stockflow::db::Db;
 use stockflow::error::Result;
-use stockflow::render::{Format, Out};
+use stockflow::render::color::{self, Facts, When};
+use stockflow::render::{Format, Initialised, Out};
 
 /// Inventory administration for small B2B businesses, on one SQLite file.
 #[derive(Debug, Parser)]
@@ -40,8 +42,39 @@ pub struct Cli {
     #[arg(long, global = true, env = "STOCKFLOW_FORMAT", default_value = "table",
           value_parser = ["table", "json", "jsonl", "csv"])]
     pub format: String,
+    /// When tables get colour: auto (a terminal without NO_COLOR or TERM=dumb), always, never
+    #[arg(
+        long,
+        global = true,
+        env = "STOCKFLOW_COLOR",
+        value_enum,
+        default_value_t = ColorWhen::Auto,
+        value_name = "WHEN"
+    )]
+    pub color: ColorWhen,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--color`: clap's convention (as in ripgrep, cargo, ls).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour on a terminal, unless NO_COLOR is set or TERM is dumb
+    Auto,
+    /// Colour even into a pipe (e.g. `less -R`)
+    Always,
+    /// Never colour
+    Never,
+}
+
+impl From<ColorWhen> for When {
+    fn from(c: ColorWhen) -> Self {
+        match c {
+            ColorWhen::Auto => When::Auto,
+            ColorWhen::Always => When::Always,
+            ColorWhen::Never => When::Never,
+        }
+    }
 }
 
 /// Every command group.
@@ -94,6 +127,8 @@ pub struct App {
     pub format: Format,
     /// Colour on stdout.
     pub color: bool,
+    /// The terminal's width in columns, when stdout is one (tables fit it).
+    pub width: Option<usize>,
     /// Whether stderr is a terminal (progress bars).
     pub stderr_tty: bool,
     /// Now and the actor.
@@ -115,6 +150,15 @@ impl App {
             self.format,
             self.color,
         )
+        .width(self.width)
+    }
+
+    /// A note for people after the output: on stderr, and only when stderr is
+    /// a terminal and the output is a table (never in a pipe or a script's log).
+    pub fn note(&self, text: &str) {
+        if self.stderr_tty && self.format == Format::Table {
+            eprintln!("{text}");
+        }
     }
 }
 
@@ -124,22 +168,10 @@ pub fn run(command: Command, app: &App) -> Result<i32> {
         Command::Init => {
             let (_, report) = Db::init(&app.db, app.busy_timeout)?;
             let mut out = app.out();
-            match app.format {
-                Format::Table | Format::Csv if report.from_version == report.version => {
-                    out.line(&format!(
-                        "{} is up to date (schema {})",
-                        app.db.display(),
-                        report.version
-                    ))?
-                }
-                Format::Table | Format::Csv => out.line(&format!(
-                    "{} initialised (schema {} -> {})",
-                    app.db.display(),
-                    report.from_version,
-                    report.version
-                ))?,
-                Format::Json | Format::Jsonl => out.json_value(&report)?,
-            }
+            out.show(&Initialised {
+                path: &app.db,
+                report,
+            })?;
             out.finish()?;
             Ok(0)
         }
@@ -155,15 +187,7 @@ pub fn run(command: Command, app: &App) -> Result<i32> {
         Command::Check => {
             let report = stockflow::ops::check::run(&mut app.open()?)?;
             let mut out = app.out();
-            match app.format {
-                Format::Json | Format::Jsonl => out.json_value(&report)?,
-                Format::Table | Format::Csv if report.ok => out.line("ok: no problems found")?,
-                Format::Table | Format::Csv => {
-                    for p in &report.problems {
-                        out.line(p)?;
-                    }
-                }
-            }
+            out.show(&report)?;
             out.finish()?;
             if report.ok {
                 Ok(0)
@@ -185,9 +209,23 @@ pub fn run(command: Command, app: &App) -> Result<i32> {
     }
 }
 
-/// Whether stdout gets colour: a terminal, and no `NO_COLOR`.
-pub fn want_color(no_color: bool) -> bool {
-    !no_color && std::io::stdout().is_terminal()
+/// Whether stdout gets colour, given `--color` and the environment's
+/// `NO_COLOR` and `TERM` (read by `main`).
+pub fn want_color(when: ColorWhen, no_color: Option<&OsStr>, term: Option<&OsStr>) -> bool {
+    let facts = Facts {
+        stdout_tty: std::io::stdout().is_terminal(),
+        no_color,
+        term,
+    };
+    color::wanted(when.into(), facts)
+}
+
+/// The terminal's width when stdout is one, whether or not colour is on.
+pub fn terminal_width() -> Option<usize> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    comfy_table::Table::new().width().map(usize::from)
 }
 
 /// Whether stderr is a terminal.

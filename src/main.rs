@@ -41,7 +41,12 @@ fn app(cli: &cli::Cli) -> cli::App {
     cli::App {
         db: cli.db.clone(),
         format: Format::parse(&cli.format).unwrap_or(Format::Table),
-        color: cli::want_color(std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())),
+        color: cli::want_color(
+            cli.color,
+            std::env::var_os("NO_COLOR").as_deref(),
+            std::env::var_os("TERM").as_deref(),
+        ),
+        width: cli::terminal_width(),
         stderr_tty: cli::stderr_is_tty(),
         ctx: Ctx {
             now: Timestamp::from_datetime(chrono::Utc::now()),

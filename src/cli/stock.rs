@@ -5,7 +5,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use stockflow::error::Result;
 use stockflow::model::{CompanyId, Delta, Quantity, Reason, Sku, Timestamp, WarehouseId};
 use stockflow::ops::stock::{self, Adjustment, Count, HistoryFilter, StockFilter, Transfer};
-use stockflow::render::Format;
+use stockflow::render::{Counted, Format};
 
 use super::{App, opt, with_input};
 
@@ -197,18 +197,13 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
                 note,
                 at: opt(at.as_deref(), Timestamp::parse)?,
             };
-            match stock::count(&mut db, &app.ctx, &c)? {
-                Some(m) => out.object(&m)?,
-                None => match app.format {
-                    Format::Json => out.line("null")?,
-                    Format::Jsonl => {}
-                    Format::Csv => out.list(std::iter::empty::<Result<stock::Movement>>())?,
-                    Format::Table => eprintln!(
-                        "no change: {} in warehouse {} already holds {}",
-                        c.sku, c.warehouse, c.counted.0
-                    ),
-                },
-            }
+            out.show(&Counted {
+                movement: stock::count(&mut db, &app.ctx, &c)?,
+                unchanged: format!(
+                    "no change: {} in warehouse {} already holds {}",
+                    c.sku, c.warehouse, c.counted.0
+                ),
+            })?
         }
         StockCmd::List {
             company,
@@ -252,11 +247,14 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
                 out.list((&mut *rows).take(TABLE_ROWS as usize))?;
                 Ok(rows.next().is_some())
             })?;
+            // The note follows the table: stdout is flushed first.
+            out.finish()?;
             if capped && more {
-                eprintln!(
+                app.note(&format!(
                     "(the newest {TABLE_ROWS} movements; use --limit N, or --format csv or jsonl for all)"
-                );
+                ));
             }
+            return Ok(0);
         }
     }
     out.finish()?;

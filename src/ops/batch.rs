@@ -12,22 +12,12 @@ use crate::Ctx;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::model::{Delta, Reason, Timestamp, WarehouseId};
-use crate::render::{Cell, Record};
 
 /// How many rows a batch wrote.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Applied {
     /// Rows written.
     pub applied: u64,
-}
-
-impl Record for Applied {
-    fn columns() -> &'static [&'static str] {
-        &["applied"]
-    }
-    fn cells(&self) -> Vec<Cell> {
-        vec![Cell::num(Some(self.applied))]
-    }
 }
 
 /// Column positions of a CSV input, found by header name.

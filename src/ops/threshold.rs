@@ -9,7 +9,6 @@ use super::lookup;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, Quantity, Sku, WarehouseId};
-use crate::render::{Cell, Record};
 
 /// The threshold when nothing more specific is set.
 pub const FALLBACK: i64 = 10;
@@ -41,29 +40,6 @@ pub struct Threshold {
     pub warehouse_id: Option<WarehouseId>,
     /// Stock strictly below this raises an alert.
     pub quantity: i64,
-}
-
-impl Record for Threshold {
-    fn columns() -> &'static [&'static str] {
-        &[
-            "scope",
-            "company_id",
-            "type",
-            "sku",
-            "warehouse_id",
-            "quantity",
-        ]
-    }
-    fn cells(&self) -> Vec<Cell> {
-        vec![
-            Cell::Text(self.scope.to_owned()),
-            Cell::num(Some(self.company_id)),
-            Cell::text(self.product_type.as_deref()),
-            Cell::text(self.sku.as_deref()),
-            Cell::num(self.warehouse_id),
-            Cell::num(Some(self.quantity)),
-        ]
-    }
 }
 
 /// Sets (or replaces) a threshold.
