@@ -275,8 +275,16 @@ impl<W: Write> Out<W> {
                 }
             }));
         }
+        // Borders-only draws a blank between columns: with one space of
+        // padding on the left only (and both sides of the last), cells sit
+        // two spaces apart, as `layout::overhead` counts.
+        let last = shape.shown.len().saturating_sub(1);
         for (k, &i) in shape.shown.iter().enumerate() {
-            if let (Some(column), Align::Right) = (table.column_mut(k), columns[i].align) {
+            let Some(column) = table.column_mut(k) else {
+                continue;
+            };
+            column.set_padding((1, u16::from(k == last)));
+            if columns[i].align == Align::Right {
                 column.set_cell_alignment(CellAlignment::Right);
             }
         }
@@ -451,7 +459,7 @@ mod tests {
         let text = render_with(Format::Table, false, Some(20), vec![long]);
         assert!(text.lines().all(|l| l.chars().count() <= 20), "{text}");
         // 20 = 2 borders + 4 padding + 6 ("Change") + 8 for the name.
-        assert!(text.contains("│ Adhesiv…       12 │"), "{text}");
+        assert!(text.contains("│ Adhesiv…      12 │"), "{text}");
     }
 
     #[test]
