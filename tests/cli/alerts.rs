@@ -410,13 +410,19 @@ fn every_format_carries_the_same_alerts() {
                     <= a["lead_time_days"].as_i64().unwrap_or(0)
         })
         .count();
-    assert_eq!((out, due), (1, 0), "ZERO-1 is out of stock, nothing else is due: {json}");
+    assert_eq!(
+        (out, due),
+        (1, 0),
+        "ZERO-1 is out of stock, nothing else is due: {json}"
+    );
     let counts = "8 alerts (1 out of stock)";
     let table = low_stock(&sf, &[]).ok().stdout;
     assert!(table.contains("ZERO-1") && table.contains("ASOF-1"));
     assert!(table.trim_end().ends_with(counts), "{table}");
     assert!(!table.contains('\u{1b}'), "no colour in a pipe");
-    let paged = low_stock(&sf, &["--limit", "2", "--offset", "3"]).ok().stdout;
+    let paged = low_stock(&sf, &["--limit", "2", "--offset", "3"])
+        .ok()
+        .stdout;
     assert!(
         paged
             .trim_end()

@@ -17,3 +17,4 @@ mod output;
 mod product;
 mod stock;
 mod support;
+mod tables;
