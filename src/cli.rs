@@ -12,7 +12,8 @@ use std::io::{BufWriter, IsTerminal, StdoutLock, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::{Parser, Subcommand, ValueEnum, ValueHint};
 use stockflow::Ctx;
 use stockflow::db::Db;
 use stockflow::error::Result;
@@ -30,14 +31,11 @@ use stockflow::render::{Format, Initialised, Out};
 Exit codes: 0 ok, 1 internal, 2 usage, 3 invalid input, 4 not found,
 5 conflict, 6 busy (retry), 7 database, 10 alerts found (--exit-code).")]
 pub struct Cli {
-    /// The database file
-    #[arg(
-        long,
-        global = true,
-        env = "STOCKFLOW_DB",
-        default_value = "stockflow.db"
-    )]
-    pub db: PathBuf,
+    /// The database file [env: STOCKFLOW_DB] [default: stockflow.db]
+    // STOCKFLOW_DB is read by `main`, not by clap: clap lists an argument
+    // taken from the environment in its usage line as if the user had to give it.
+    #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    pub db: Option<PathBuf>,
     /// Output format
     #[arg(long, global = true, env = "STOCKFLOW_FORMAT", default_value = "table",
           value_parser = ["table", "json", "jsonl", "csv"])]
@@ -201,12 +199,19 @@ pub fn run(command: Command, app: &App) -> Result<i32> {
         }
         Command::Completions { shell } => {
             let mut stdout = std::io::stdout().lock();
-            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut cmd = no_file_names(<Cli as clap::CommandFactory>::command());
             clap_complete::generate(shell, &mut cmd, "stockflow", &mut stdout);
             stdout.flush()?;
             Ok(0)
         }
     }
+}
+
+/// The database: `--db`, else a non-empty `STOCKFLOW_DB` (read by `main`),
+/// else `stockflow.db`.
+pub fn db_path(flag: Option<PathBuf>, env: Option<std::ffi::OsString>) -> PathBuf {
+    flag.or_else(|| env.filter(|e| !e.is_empty()).map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("stockflow.db"))
 }
 
 /// Whether stdout gets colour, given `--color` and the environment's
@@ -232,6 +237,60 @@ pub fn terminal_width() -> Option<usize> {
 pub fn stderr_is_tty() -> bool {
     std::io::stderr().is_terminal()
 }
+
+/// Completion offers file names only where a path goes: every other value
+/// (ids, SKUs, quantities, times, text) gets `ValueHint::Other` unless it
+/// has possible values to offer, here and in every subcommand.
+fn no_file_names(mut cmd: clap::Command) -> clap::Command {
+    let ids: Vec<clap::Id> = cmd.get_arguments().map(|a| a.get_id().clone()).collect();
+    for id in ids {
+        cmd = cmd.mut_arg(id, |a| {
+            let pathlike = a.get_value_names().is_some_and(|n| n.iter().any(|n| n == "PATH"));
+            let free = a.get_action().takes_values()
+                && a.get_possible_values().is_empty()
+                && a.get_value_hint() == ValueHint::Unknown;
+            match (free, pathlike) {
+                (true, true) => a.value_hint(ValueHint::FilePath),
+                (true, false) => a.value_hint(ValueHint::Other),
+                (false, _) => a,
+            }
+        });
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name, no_file_names);
+    }
+    cmd
+}
+
+/// A text value with suggestions: completion and help offer `values`, and
+/// any text passes through to the library's own parser (so a wrong value gets
+/// stockflow's message and exit 3, not clap's).
+#[derive(Debug, Clone, Copy)]
+pub struct Suggest(pub &'static [&'static str]);
+
+impl TypedValueParser for Suggest {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> std::result::Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(self.0.iter().map(PossibleValue::new)))
+    }
+}
+
+/// The reasons a user may give to `stock adjust`.
+pub const REASONS: Suggest = Suggest(&["receipt", "return", "sale", "damage", "correction"]);
 
 /// Parses an optional flag value with `parse`.
 fn opt<T>(value: Option<&str>, parse: impl Fn(&str) -> Result<T>) -> Result<Option<T>> {

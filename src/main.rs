@@ -39,7 +39,7 @@ fn app(cli: &cli::Cli) -> cli::App {
         .and_then(|v| v.parse().ok())
         .map_or(db::DEFAULT_BUSY_TIMEOUT, Duration::from_millis);
     cli::App {
-        db: cli.db.clone(),
+        db: cli::db_path(cli.db.clone(), std::env::var_os("STOCKFLOW_DB")),
         format: Format::parse(&cli.format).unwrap_or(Format::Table),
         color: cli::want_color(
             cli.color,

@@ -104,8 +104,8 @@ pub struct AdjustArgs {
         required_unless_present = "file"
     )]
     delta: Option<String>,
-    /// receipt, return, sale, damage or correction
-    #[arg(long, required_unless_present = "file")]
+    /// Why: receipt or return (delta > 0), sale or damage (delta < 0), correction (either)
+    #[arg(long, required_unless_present = "file", value_parser = super::REASONS)]
     reason: Option<String>,
     /// Free-text note
     #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]

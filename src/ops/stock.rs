@@ -44,6 +44,10 @@ pub struct Movement {
     pub bundle_sku: Option<String>,
     /// Stock after this movement (only right after a write).
     pub quantity: Option<i64>,
+    /// The warehouse's name, where the query read it (`stock history`), for
+    /// tables; JSON and CSV carry `warehouse_id`.
+    #[serde(skip)]
+    pub warehouse_name: Option<String>,
 }
 
 fn written(e: &Entry<'_>, w: Written, ctx: &Ctx, bundle_sku: Option<&str>) -> Result<Movement> {
@@ -66,6 +70,7 @@ fn written(e: &Entry<'_>, w: Written, ctx: &Ctx, bundle_sku: Option<&str>) -> Re
         occurred_at: e.occurred_at,
         recorded_at: ctx.now,
         bundle_sku: bundle_sku.map(str::to_owned),
+        warehouse_name: None,
         quantity: Some(w.quantity),
     })
 }

@@ -36,9 +36,9 @@ impl Document for alerts::Report {
     }
 }
 
-/// `114 alerts (37 out of stock, 30 run out within lead time) — showing 1–25;
-/// --limit/--offset to page`: the counts of every alert, not just the page, in
-/// words, so the table reads the same without colour.
+/// `114 alerts (37 out of stock, 30 run out within lead time)`, then, for a
+/// page, `showing 1–25; --limit/--offset to page`: the counts of every alert,
+/// not just the page, in words, so the table reads the same without colour.
 fn alert_footer(r: &alerts::Report, color: bool) -> String {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
@@ -64,10 +64,16 @@ fn alert_footer(r: &alerts::Report, color: bool) -> String {
     }
     let shown = r.alerts.len();
     if shown < r.total_alerts {
+        // The paging hint on a line of its own, so the footer fits 80 columns.
+        text.push('\n');
         if shown == 0 {
-            text.push_str(&format!(" — none after --offset {}", r.offset));
+            text.push_str(&format!("none after --offset {}", r.offset));
         } else {
-            text.push_str(&format!(" — showing {}–{}", r.offset + 1, r.offset + shown));
+            text.push_str(&format!(
+                "showing {}–{}",
+                r.offset + 1,
+                r.offset + shown
+            ));
         }
         text.push_str("; --limit/--offset to page");
     }

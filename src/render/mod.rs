@@ -167,7 +167,8 @@ impl<W: Write> Out<W> {
         }
     }
 
-    /// One object (a created or updated record); a table shows it field by field.
+    /// One object (a created or updated record); a table shows it field by
+    /// field, leaving out the empty ones.
     pub fn object<R: Record>(&mut self, record: &R) -> Result<()> {
         match self.format {
             Format::Json => self.json_pretty(record),
@@ -178,6 +179,7 @@ impl<W: Write> Out<W> {
                 let rows: Vec<(Vec<String>, Tone)> = R::table()
                     .iter()
                     .zip(record.row())
+                    .filter(|(_, v)| !v.is_empty())
                     .map(|(c, v)| (vec![c.header.to_owned(), v], Tone::Plain))
                     .collect();
                 self.draw(&FIELDS, false, &rows)

@@ -383,7 +383,7 @@ impl Record for Movement {
         const COLUMNS: &[Column] = &[
             Column::text("When (UTC)"),
             Column::text("SKU"),
-            Column::num("Wh"),
+            Column::text("Warehouse").shrink(9),
             Column::num("Change"),
             Column::text("Reason"),
             Column::num("Stock").optional(5),
@@ -401,7 +401,9 @@ impl Record for Movement {
         vec![
             when(self.occurred_at),
             self.sku.clone(),
-            self.warehouse_id.to_string(),
+            self.warehouse_name
+                .clone()
+                .unwrap_or_else(|| format!("#{}", self.warehouse_id)),
             format!("{:+}", self.delta),
             reason,
             self.quantity.map(|q| q.to_string()).unwrap_or_default(),

@@ -426,7 +426,7 @@ fn every_format_carries_the_same_alerts() {
     assert!(
         paged
             .trim_end()
-            .ends_with(&format!("{counts} — showing 4–5; --limit/--offset to page")),
+            .ends_with(&format!("{counts}\nshowing 4–5; --limit/--offset to page")),
         "{paged}"
     );
 }
