@@ -245,7 +245,9 @@ fn no_file_names(mut cmd: clap::Command) -> clap::Command {
     let ids: Vec<clap::Id> = cmd.get_arguments().map(|a| a.get_id().clone()).collect();
     for id in ids {
         cmd = cmd.mut_arg(id, |a| {
-            let pathlike = a.get_value_names().is_some_and(|n| n.iter().any(|n| n == "PATH"));
+            let pathlike = a
+                .get_value_names()
+                .is_some_and(|n| n.iter().any(|n| n == "PATH"));
             let free = a.get_action().takes_values()
                 && a.get_possible_values().is_empty()
                 && a.get_value_hint() == ValueHint::Unknown;

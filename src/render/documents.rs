@@ -69,11 +69,7 @@ fn alert_footer(r: &alerts::Report, color: bool) -> String {
         if shown == 0 {
             text.push_str(&format!("none after --offset {}", r.offset));
         } else {
-            text.push_str(&format!(
-                "showing {}–{}",
-                r.offset + 1,
-                r.offset + shown
-            ));
+            text.push_str(&format!("showing {}–{}", r.offset + 1, r.offset + shown));
         }
         text.push_str("; --limit/--offset to page");
     }

@@ -10,7 +10,7 @@ use crate::support::{BIN, Sf};
 
 /// README's worked example, with the kinds of names real catalogues have: a
 /// long product name, a long supplier name, a Japanese name, one item sold out.
-fn worked_example() -> Sf {
+pub fn worked_example() -> Sf {
     let sf = Sf::new();
     let run = |args: &[&str]| {
         sf.run(args).ok();
