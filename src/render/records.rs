@@ -254,9 +254,9 @@ impl Record for Threshold {
     fn table() -> &'static [Column] {
         const COLUMNS: &[Column] = &[
             Column::text("Applies to"),
-            Column::text("Type").shrink(8),
-            Column::text("SKU"),
-            Column::num("Warehouse"),
+            Column::text("Type").shrink(8).optional(1),
+            Column::text("SKU").optional(1),
+            Column::num("Warehouse").optional(1),
             Column::num("Min"),
         ];
         COLUMNS
