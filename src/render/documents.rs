@@ -68,6 +68,8 @@ fn alert_footer(r: &alerts::Report, color: bool) -> String {
         text.push('\n');
         if shown == 0 {
             text.push_str(&format!("none after --offset {}", r.offset));
+        } else if shown == 1 {
+            text.push_str(&format!("showing {}", r.offset + 1));
         } else {
             text.push_str(&format!("showing {}–{}", r.offset + 1, r.offset + shown));
         }

@@ -447,3 +447,45 @@ fn stored_control_characters_are_escaped_in_every_table_cell() {
             .any(|r| r.iter().any(|c| c == "mallory\u{1b}[8m"))
     );
 }
+
+#[test]
+fn a_page_past_the_end_says_so_and_still_exits_10() {
+    let sf = worked_example();
+    let out = sf
+        .run(&[
+            "alerts",
+            "low-stock",
+            "--company",
+            "1",
+            "--offset",
+            "500",
+            "--exit-code",
+        ])
+        .code(10);
+    assert_eq!(
+        out.stdout,
+        "3 alerts (1 out of stock, 1 runs out within lead time)\n\
+         none after --offset 500; --limit/--offset to page\n",
+        "{}",
+        out.explain()
+    );
+    let page = sf
+        .run(&[
+            "alerts",
+            "low-stock",
+            "--company",
+            "1",
+            "--limit",
+            "1",
+            "--offset",
+            "1",
+        ])
+        .ok();
+    assert!(page.stdout.contains("WID-001") && !page.stdout.contains("ADH-1144"));
+    assert!(
+        page.stdout
+            .ends_with("showing 2; --limit/--offset to page\n"),
+        "{}",
+        page.explain()
+    );
+}
