@@ -5,7 +5,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use stockflow::error::Result;
 use stockflow::model::{CompanyId, Delta, Quantity, Reason, Sku, Timestamp, WarehouseId};
 use stockflow::ops::stock::{self, Adjustment, Count, HistoryFilter, StockFilter, Transfer};
-use stockflow::render::{Counted, Format};
+use stockflow::render::Counted;
 
 use super::{App, opt, with_input};
 
@@ -233,25 +233,26 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
                     Quantity::parse("limit", l).map(|q| q.0)
                 })?,
             };
-            // A table holds its rows in memory: without --limit it shows the
-            // newest TABLE_ROWS and says so; the other formats stream everything.
-            let capped = app.format == Format::Table && filter.limit.is_none();
+            // A table holds its rows in memory: without --limit it shows at
+            // most what the renderer holds and says so; the other formats
+            // stream everything.
+            let cap = out.holds_at_most().filter(|_| filter.limit.is_none());
             let filter = HistoryFilter {
-                limit: filter.limit.or(capped.then_some(TABLE_ROWS + 1)),
+                limit: filter.limit.or(cap.and_then(|c| i64::try_from(c + 1).ok())),
                 ..filter
             };
-            let more = stock::history(&mut db, &filter, |rows| {
-                if !capped {
-                    return out.list(rows).map(|()| false);
+            let more = stock::history(&mut db, &filter, |rows| match cap {
+                None => out.list(rows).map(|()| false),
+                Some(cap) => {
+                    out.list((&mut *rows).take(cap))?;
+                    Ok(rows.next().is_some())
                 }
-                out.list((&mut *rows).take(TABLE_ROWS as usize))?;
-                Ok(rows.next().is_some())
             })?;
             // The note follows the table: stdout is flushed first.
             out.finish()?;
-            if capped && more {
+            if let (Some(cap), true) = (cap, more) {
                 app.note(&format!(
-                    "(the newest {TABLE_ROWS} movements; use --limit N, or --format csv or jsonl for all)"
+                    "(the newest {cap} movements; use --limit N, or --format csv or jsonl for all)"
                 ));
             }
             return Ok(0);
@@ -260,9 +261,6 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
     out.finish()?;
     Ok(0)
 }
-
-/// How many movements a `stock history` table shows without `--limit`.
-const TABLE_ROWS: i64 = 200;
 
 /// A progress bar on stderr for a large file, only when stderr is a terminal.
 fn progress_bar(app: &App, size: Option<u64>) -> Option<ProgressBar> {

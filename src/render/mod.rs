@@ -85,6 +85,9 @@ impl Cell {
     }
 }
 
+/// The most rows a table of an unbounded list shows (`stock history`).
+pub const TABLE_ROWS: usize = 200;
+
 /// How a table row should stand out when colour is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
@@ -155,6 +158,13 @@ impl<W: Write> Out<W> {
     /// The format being written.
     pub fn format(&self) -> Format {
         self.format
+    }
+
+    /// How many rows a list may bring, when the format holds them all in
+    /// memory before printing (a table must measure every row): the caller
+    /// shows the newest that many and says so. `None`: everything streams.
+    pub fn holds_at_most(&self) -> Option<usize> {
+        (self.format == Format::Table).then_some(TABLE_ROWS)
     }
 
     /// A whole result, each format as the document says.
