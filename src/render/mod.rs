@@ -491,6 +491,38 @@ mod tests {
     }
 
     #[test]
+    fn wide_and_combining_characters_keep_the_borders_aligned() {
+        use unicode_width::UnicodeWidthStr;
+        let rows = || {
+            vec![
+                Row {
+                    name: "東京倉庫センター北".into(),
+                    delta: 1,
+                },
+                Row {
+                    name: "Cafe\u{301} au lait, double".into(),
+                    delta: -20,
+                },
+                Row {
+                    name: "plain".into(),
+                    delta: 300,
+                },
+            ]
+        };
+        for width in [None, Some(20), Some(21), Some(60)] {
+            let text = render_with(Format::Table, false, width, rows());
+            let widths: Vec<usize> = text.lines().map(UnicodeWidthStr::width).collect();
+            assert!(
+                widths.iter().all(|w| *w == widths[0]),
+                "{width:?}: {widths:?}\n{text}"
+            );
+            if let Some(w) = width {
+                assert!(widths[0] <= w, "{text}");
+            }
+        }
+    }
+
+    #[test]
     fn an_object_table_lists_its_fields_by_header() {
         let mut buf = Vec::new();
         let mut out = Out::new(&mut buf, Format::Table, false);

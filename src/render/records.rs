@@ -502,6 +502,93 @@ impl Record for Alert {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ops::alerts::SupplierRef;
+    use crate::render::layout;
+
+    fn alert(stock: i64, days: i64, lead: Option<i64>) -> Alert {
+        Alert {
+            product_id: crate::model::ProductId(145),
+            product_name: "Adhesive tape, double-sided, 50 m roll".into(),
+            sku: "ADH-1144".into(),
+            warehouse_id: crate::model::WarehouseId(1),
+            warehouse_name: "Hamburg North".into(),
+            current_stock: stock,
+            threshold: 20,
+            days_until_stockout: days,
+            supplier: Some(SupplierRef {
+                id: crate::model::SupplierId(5),
+                name: "BondTech Adhesives".into(),
+                contact_email: None,
+            }),
+            product_type: Some("adhesive".into()),
+            units_sold: 200,
+            avg_daily_sales: "6.67".into(),
+            lead_time_days: lead,
+            suggested_reorder_quantity: 230,
+        }
+    }
+
+    fn headers_at(width: usize) -> Vec<&'static str> {
+        let rows = [alert(0, 0, Some(5)).row(), alert(4, 9, Some(5)).row()];
+        let shape = layout::fit(Alert::table(), &rows, Some(width));
+        let total = layout::overhead(shape.shown.len()) + shape.widths.iter().sum::<usize>();
+        assert!(total <= width, "{width}: {shape:?}");
+        shape
+            .shown
+            .iter()
+            .map(|&i| Alert::table()[i].header)
+            .collect()
+    }
+
+    #[test]
+    fn the_alert_table_chooses_its_columns_by_width() {
+        assert_eq!(
+            headers_at(200),
+            [
+                "SKU",
+                "Product",
+                "Warehouse",
+                "Stock",
+                "Min",
+                "Days left",
+                "Lead",
+                "Supplier",
+                "Reorder",
+                "Sold/day"
+            ]
+        );
+        // 80 columns: the row the issue asks for.
+        assert_eq!(
+            headers_at(80),
+            [
+                "SKU",
+                "Product",
+                "Warehouse",
+                "Stock",
+                "Min",
+                "Days left",
+                "Supplier",
+                "Reorder"
+            ]
+        );
+        assert_eq!(
+            headers_at(60),
+            ["SKU", "Product", "Stock", "Min", "Days left", "Reorder"]
+        );
+    }
+
+    #[test]
+    fn out_of_stock_reads_out_and_urgent_rows_are_red() {
+        assert_eq!(alert(0, 0, Some(5)).row()[5], "out");
+        assert_eq!(alert(0, 0, Some(5)).tone(), Tone::Red);
+        // 3 days left, 5 days' lead time: an order now arrives too late.
+        assert_eq!(alert(4, 3, Some(5)).row()[5], "3");
+        assert_eq!(alert(4, 3, Some(5)).tone(), Tone::Red);
+        assert_eq!(alert(4, 9, Some(5)).tone(), Tone::Plain);
+        // No supplier: only running out today is urgent.
+        assert_eq!(alert(4, 0, None).tone(), Tone::Red);
+        assert_eq!(alert(4, 1, None).tone(), Tone::Plain);
+    }
 
     #[test]
     fn times_are_compact_utc() {
