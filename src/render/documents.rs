@@ -5,14 +5,16 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::{Document, Out};
+use serde::Serialize;
+
+use super::{Cell, Column, Document, Out, Record};
 use crate::db::InitReport;
 use crate::error::Result;
 use crate::ops::alerts;
 use crate::ops::bundle::Bundle;
 use crate::ops::check;
 use crate::ops::product::ProductDetail;
-use crate::ops::stock::Movement;
+use crate::ops::stock::{Movement, StockRow};
 
 impl Document for alerts::Report {
     fn json<W: Write>(&self, out: &mut Out<W>) -> Result<()> {
@@ -92,7 +94,8 @@ impl Document for ProductDetail {
         } else {
             "Stock"
         };
-        out.titled_table(title, &self.stock)?;
+        let held: Vec<Held<'_>> = self.stock.iter().map(Held).collect();
+        out.titled_table(title, &held)?;
         if !self.suppliers.is_empty() {
             out.titled_table("Suppliers", &self.suppliers)?;
         }
@@ -100,6 +103,28 @@ impl Document for ProductDetail {
             out.titled_table("Components", components)?;
         }
         Ok(())
+    }
+}
+
+/// A stock row under its product (`product show`): the product is in the
+/// title, so the table says only where and how many.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+struct Held<'a>(&'a StockRow);
+
+impl Record for Held<'_> {
+    fn columns() -> &'static [&'static str] {
+        StockRow::columns()
+    }
+    fn cells(&self) -> Vec<Cell> {
+        self.0.cells()
+    }
+    fn table() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[Column::text("Warehouse").shrink(10), Column::num("Stock")];
+        COLUMNS
+    }
+    fn row(&self) -> Vec<String> {
+        vec![self.0.warehouse_name.clone(), self.0.quantity.to_string()]
     }
 }
 
