@@ -34,7 +34,7 @@ impl Document for alerts::Report {
             out.table(&self.alerts)?;
         }
         let footer = alert_footer(self, out.color);
-        out.line(&footer)
+        out.footer(&footer)
     }
 }
 

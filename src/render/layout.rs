@@ -170,6 +170,26 @@ pub fn truncate(text: &str, width: usize) -> Cow<'_, str> {
     Cow::Owned(format!("{}…", &text[..end]))
 }
 
+/// `text` broken between words into lines of at most `width` display
+/// columns (a word longer than that keeps its own line), for footers.
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut used = 0;
+    for word in text.split(' ') {
+        let w = word.width();
+        if used > 0 && used + 1 + w > width {
+            out.push('\n');
+            used = 0;
+        } else if used > 0 {
+            out.push(' ');
+            used += 1;
+        }
+        out.push_str(word);
+        used += w;
+    }
+    out
+}
+
 /// `text` with every control character (C0, DEL, C1) written as a visible
 /// escape, so no stored value can move the cursor or retitle a terminal.
 pub fn escape(text: &str) -> Cow<'_, str> {
@@ -304,6 +324,18 @@ mod tests {
         let cut = truncate(name, 5);
         assert_eq!(cut, "Cafe\u{301}…");
         assert_eq!(cut.width(), 5);
+    }
+
+    #[test]
+    fn footers_wrap_between_words() {
+        let footer = "114 alerts (15 out of stock, 52 run out within lead time, in red)";
+        assert_eq!(wrap(footer, 80), footer);
+        assert_eq!(
+            wrap(footer, 60),
+            // The first line is exactly 60 wide.
+            "114 alerts (15 out of stock, 52 run out within lead time, in\nred)"
+        );
+        assert_eq!(wrap("a verylongword b", 4), "a\nverylongword\nb");
     }
 
     #[test]

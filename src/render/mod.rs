@@ -235,6 +235,19 @@ impl<W: Write> Out<W> {
         Ok(())
     }
 
+    /// A footer under a table: its lines broken between words to fit the
+    /// terminal (a plain line when not on one).
+    pub fn footer(&mut self, text: &str) -> Result<()> {
+        let lines: Vec<String> = text
+            .lines()
+            .map(|l| {
+                self.width
+                    .map_or_else(|| l.to_owned(), |w| layout::wrap(l, w))
+            })
+            .collect();
+        self.line(&lines.join("\n"))
+    }
+
     /// A table of `rows` with a title line above it.
     pub fn titled_table<R: Record>(&mut self, title: &str, rows: &[R]) -> Result<()> {
         writeln!(self.w, "\n{title}")?;
