@@ -229,9 +229,12 @@ impl<W: Write> Out<W> {
         }
     }
 
-    /// A plain line of text (a footer, a one-line result).
+    /// Lines of text for people (a footer, a one-line result, `check`'s
+    /// problems), each with its control characters escaped like a table cell.
     pub fn line(&mut self, text: &str) -> Result<()> {
-        writeln!(self.w, "{text}")?;
+        for line in text.split('\n') {
+            writeln!(self.w, "{}", layout::escape(line))?;
+        }
         Ok(())
     }
 
@@ -473,6 +476,16 @@ mod tests {
         let text = render(Format::Table, rows());
         assert_eq!(text.lines().count(), 6, "{text}");
         assert!(text.contains("a,\"b\"\\nc"), "{text}");
+    }
+
+    #[test]
+    fn plain_lines_escape_control_characters_too() {
+        let mut buf = Vec::new();
+        let mut out = Out::new(&mut buf, Format::Table, false);
+        out.line("problem: product \u{1b}[2J\nsecond line").unwrap();
+        out.finish().unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert_eq!(text, "problem: product \\u{1b}[2J\nsecond line\n");
     }
 
     #[test]
