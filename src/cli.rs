@@ -151,10 +151,12 @@ impl App {
         .width(self.width)
     }
 
-    /// A note for people after the output: on stderr, and only when stderr is
-    /// a terminal and the output is a table (never in a pipe or a script's log).
+    /// A note for people after the output: on stderr, and only when both
+    /// stdout and stderr are a terminal and the output is a table (never in a
+    /// pipe, where it would arrive before the table, nor in a script's log).
     pub fn note(&self, text: &str) {
-        if self.stderr_tty && self.format == Format::Table {
+        let people = self.stderr_tty && std::io::stdout().is_terminal();
+        if people && self.format == Format::Table {
             eprintln!("{text}");
         }
     }

@@ -377,6 +377,20 @@ fn the_history_note_comes_after_the_bottom_border_on_a_terminal_only() {
     assert!(note > border, "note at {note}, border at {border}:\n{text}");
     let piped = sf.run(&["stock", "history"]).ok();
     assert!(!piped.stdout.contains("newest") && !piped.stderr.contains("newest"));
+    // The table into a pipe, stderr still on the terminal: no note either.
+    let text = on_terminal(&sf, 80, &[], &["stock", "history"]);
+    assert!(text.contains("newest 200"), "the check can fail: {text}");
+    let quoted = format!("'{BIN}' stock history | tail -n 2");
+    let out = Command::new("script")
+        .args(["-qec", &quoted, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("STOCKFLOW_DB", &sf.db)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains('└') && !text.contains("newest"), "{text}");
 }
 
 #[test]
