@@ -256,7 +256,7 @@ impl Record for Threshold {
             Column::text("Applies to"),
             Column::text("Type").shrink(8).optional(1),
             Column::text("SKU").optional(1),
-            Column::num("Warehouse").optional(1),
+            Column::text("Warehouse").shrink(10).optional(1),
             Column::num("Min"),
         ];
         COLUMNS
@@ -266,7 +266,11 @@ impl Record for Threshold {
             self.scope.to_owned(),
             text(self.product_type.as_deref()),
             text(self.sku.as_deref()),
-            self.warehouse_id.map(|w| w.to_string()).unwrap_or_default(),
+            match (&self.warehouse_name, self.warehouse_id) {
+                (Some(name), _) => name.clone(),
+                (None, Some(id)) => format!("#{id}"),
+                (None, None) => String::new(),
+            },
             self.quantity.to_string(),
         ]
     }
