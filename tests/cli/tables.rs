@@ -503,3 +503,27 @@ fn a_page_past_the_end_says_so_and_still_exits_10() {
         page.explain()
     );
 }
+
+#[test]
+fn tables_name_warehouses_where_json_has_their_ids() {
+    let sf = worked_example();
+    let thresholds = sf.run(&["threshold", "list", "--company", "1"]).ok().stdout;
+    let row = thresholds.lines().find(|l| l.contains("WID-001")).unwrap();
+    assert!(
+        row.contains(" Main ") && row.contains(" 10 "),
+        "{thresholds}"
+    );
+    let history = sf
+        .run(&["stock", "history", "--sku", "ADH-1144"])
+        .ok()
+        .stdout;
+    assert!(history.contains("Hamburg North"), "{history}");
+    assert!(history.contains("When (UTC)") && !history.contains("occurred_at"));
+    // JSON keeps the ids (and gains no table-only keys).
+    let json = sf.json(&["stock", "history", "--sku", "ADH-1144"]);
+    assert_eq!(json[0]["warehouse_id"], 2);
+    assert!(json[0].get("warehouse_name").is_none(), "{json}");
+    let json = sf.json(&["threshold", "list", "--company", "1"]);
+    assert!(json.to_string().contains("\"warehouse_id\":1"), "{json}");
+    assert!(!json.to_string().contains("warehouse_name"), "{json}");
+}
