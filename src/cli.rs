@@ -243,31 +243,21 @@ pub fn stderr_is_tty() -> bool {
 /// Completion offers file names only where a path goes: every other value
 /// (ids, SKUs, quantities, times, text) gets `ValueHint::Other` unless it
 /// has possible values to offer, here and in every subcommand.
-fn no_file_names(mut cmd: clap::Command) -> clap::Command {
-    let ids: Vec<clap::Id> = cmd.get_arguments().map(|a| a.get_id().clone()).collect();
-    for id in ids {
-        cmd = cmd.mut_arg(id, |a| {
-            let pathlike = a
-                .get_value_names()
-                .is_some_and(|n| n.iter().any(|n| n == "PATH"));
-            let free = a.get_action().takes_values()
-                && a.get_possible_values().is_empty()
-                && a.get_value_hint() == ValueHint::Unknown;
-            match (free, pathlike) {
-                (true, true) => a.value_hint(ValueHint::FilePath),
-                (true, false) => a.value_hint(ValueHint::Other),
-                (false, _) => a,
-            }
-        });
-    }
-    let names: Vec<String> = cmd
-        .get_subcommands()
-        .map(|c| c.get_name().to_owned())
-        .collect();
-    for name in names {
-        cmd = cmd.mut_subcommand(name, no_file_names);
-    }
-    cmd
+fn no_file_names(cmd: clap::Command) -> clap::Command {
+    cmd.mut_args(|a| {
+        let pathlike = a
+            .get_value_names()
+            .is_some_and(|n| n.iter().any(|n| n == "PATH"));
+        let free = a.get_action().takes_values()
+            && a.get_possible_values().is_empty()
+            && a.get_value_hint() == ValueHint::Unknown;
+        match (free, pathlike) {
+            (true, true) => a.value_hint(ValueHint::FilePath),
+            (true, false) => a.value_hint(ValueHint::Other),
+            (false, _) => a,
+        }
+    })
+    .mut_subcommands(no_file_names)
 }
 
 /// A text value with suggestions: completion and help offer `values`, and
