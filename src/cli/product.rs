@@ -281,6 +281,7 @@ pub enum ImportCmd {
     )]
     Products {
         /// The CSV file, or - for standard input
+        #[arg(value_name = "PATH", value_hint = clap::ValueHint::FilePath)]
         path: String,
     },
 }

@@ -209,7 +209,19 @@ fn completion_offers_values_and_never_file_names_for_ids_and_times() {
             "{flag} offers file names: {cases:?}"
         );
     }
-    // Paths still complete as files.
+    // Paths still complete as files, the import's argument too (zsh's `_files`).
+    let zsh = Command::new(BIN)
+        .args(["completions", "zsh"])
+        .output()
+        .unwrap();
+    let zsh = String::from_utf8(zsh.stdout).unwrap();
+    let import = zsh
+        .lines()
+        .find(|l| l.contains("The CSV file, or - for standard input"))
+        .unwrap();
+    assert!(import.ends_with(":_files' \\"), "{import}");
+    let since = zsh.lines().find(|l| l.starts_with("'--since=")).unwrap();
+    assert!(!since.contains("_files"), "{since}");
     assert!(
         bash_case(&script, "--file")
             .iter()
