@@ -232,7 +232,11 @@ pub fn terminal_width() -> Option<usize> {
     if !std::io::stdout().is_terminal() {
         return None;
     }
-    comfy_table::Table::new().width().map(usize::from)
+    // A pseudo-terminal nobody sized reports 0 columns: no width, then.
+    comfy_table::Table::new()
+        .width()
+        .map(usize::from)
+        .filter(|w| *w > 0)
 }
 
 /// Whether stderr is a terminal.
