@@ -4,7 +4,8 @@
 #
 #   examples/pipeline.sh [COMPANY_ID]
 #
-# On the demo database: STOCKFLOW_DB=demo.db PATH=target/release:$PATH examples/pipeline.sh
+# On the demo database, from the repository:
+#   cargo build --release && STOCKFLOW_DB=demo.db PATH=$PWD/target/release:$PATH examples/pipeline.sh
 set -euo pipefail
 company=${1:-1}
 
