@@ -294,17 +294,20 @@ impl Record for Component {
 
 impl Record for Applied {
     fn columns() -> &'static [&'static str] {
-        &["applied"]
+        &["applied", "bulk_load"]
     }
     fn cells(&self) -> Vec<Cell> {
-        vec![Cell::num(Some(self.applied))]
+        vec![
+            Cell::num(Some(self.applied)),
+            Cell::Number(self.bulk_load.to_string()),
+        ]
     }
     fn table() -> &'static [Column] {
-        const COLUMNS: &[Column] = &[Column::num("Applied")];
+        const COLUMNS: &[Column] = &[Column::num("Applied"), Column::text("Bulk load")];
         COLUMNS
     }
     fn row(&self) -> Vec<String> {
-        vec![self.applied.to_string()]
+        vec![self.applied.to_string(), yes(self.bulk_load)]
     }
 }
 
