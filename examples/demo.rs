@@ -6,7 +6,7 @@
 //! A wholesaler with three warehouses, 240 products of five types, six
 //! suppliers with lead times, two bundles and ninety days of receipts and
 //! sales up to today. The database stays behind for the CLI to explore:
-//! `stockflow --db demo.db alerts low-stock --company 1 --format csv`.
+//! `cargo run --release -- --db demo.db alerts low-stock --company 1 --format csv`.
 
 use std::fmt::Write as _;
 use std::io::BufWriter;
@@ -81,14 +81,18 @@ fn main() -> Result<()> {
         },
     )?;
     let stdout = std::io::stdout();
-    let mut out = Out::new(BufWriter::new(stdout.lock()), Format::Table, false);
+    // Fit the terminal as the binary does (comfy-table asks it when stdout is one).
+    let width = comfy_table::Table::new().width().map(usize::from);
+    let mut out = Out::new(BufWriter::new(stdout.lock()), Format::Table, false).width(width);
     out.line(&format!(
-        "Low-stock alerts for Northwind Industrial Supply ({} in all, most urgent first):",
-        report.total_alerts
+        "Low-stock alerts for Northwind Industrial Supply, most urgent first (the first {}):",
+        report.alerts.len()
     ))?;
-    out.table(&report.alerts)?;
+    out.show(&report)?;
+    // A command that works right after `cargo run --release --example demo`,
+    // with nothing installed.
     out.line(&format!(
-        "\nDatabase: {} — try `stockflow --db {} alerts low-stock --company 1 --format csv`",
+        "\nDatabase: {} — explore it with the CLI, e.g.\n  cargo run --release -- --db {} alerts low-stock --company 1 --limit 25",
         path.display(),
         path.display()
     ))?;

@@ -8,15 +8,18 @@ mod product;
 mod progress;
 mod stock;
 
+use std::ffi::OsStr;
 use std::io::{BufWriter, IsTerminal, StdoutLock, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::{Parser, Subcommand, ValueEnum, ValueHint};
 use stockflow::Ctx;
 use stockflow::db::Db;
 use stockflow::error::Result;
-use stockflow::render::{Format, Out};
+use stockflow::render::color::{self, Facts, When};
+use stockflow::render::{Format, Initialised, Out};
 
 /// Inventory administration for small B2B businesses, on one SQLite file.
 #[derive(Debug, Parser)]
@@ -29,20 +32,48 @@ use stockflow::render::{Format, Out};
 Exit codes: 0 ok, 1 internal, 2 usage, 3 invalid input, 4 not found,
 5 conflict, 6 busy (retry), 7 database, 10 alerts found (--exit-code).")]
 pub struct Cli {
-    /// The database file
-    #[arg(
-        long,
-        global = true,
-        env = "STOCKFLOW_DB",
-        default_value = "stockflow.db"
-    )]
-    pub db: PathBuf,
+    /// The database file [env: STOCKFLOW_DB] [default: stockflow.db]
+    // STOCKFLOW_DB is read by `main`, not by clap: clap lists an argument
+    // taken from the environment in its usage line as if the user had to give it.
+    #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    pub db: Option<PathBuf>,
     /// Output format
     #[arg(long, global = true, env = "STOCKFLOW_FORMAT", default_value = "table",
           value_parser = ["table", "json", "jsonl", "csv"])]
     pub format: String,
+    /// When tables get colour: auto (a terminal without NO_COLOR or TERM=dumb), always, never
+    #[arg(
+        long,
+        global = true,
+        env = "STOCKFLOW_COLOR",
+        value_enum,
+        default_value_t = ColorWhen::Auto,
+        value_name = "WHEN"
+    )]
+    pub color: ColorWhen,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--color`: clap's convention (as in ripgrep, cargo, ls).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour on a terminal, unless NO_COLOR is set or TERM is dumb
+    Auto,
+    /// Colour even into a pipe (e.g. `less -R`)
+    Always,
+    /// Never colour
+    Never,
+}
+
+impl From<ColorWhen> for When {
+    fn from(c: ColorWhen) -> Self {
+        match c {
+            ColorWhen::Auto => When::Auto,
+            ColorWhen::Always => When::Always,
+            ColorWhen::Never => When::Never,
+        }
+    }
 }
 
 /// Every command group.
@@ -95,6 +126,8 @@ pub struct App {
     pub format: Format,
     /// Colour on stdout.
     pub color: bool,
+    /// The terminal's width in columns, when stdout is one (tables fit it).
+    pub width: Option<usize>,
     /// Whether stderr is a terminal (progress bars).
     pub stderr_tty: bool,
     /// Now and the actor.
@@ -116,6 +149,17 @@ impl App {
             self.format,
             self.color,
         )
+        .width(self.width)
+    }
+
+    /// A note for people after the output: on stderr, and only when both
+    /// stdout and stderr are a terminal and the output is a table (never in a
+    /// pipe, where it would arrive before the table, nor in a script's log).
+    pub fn note(&self, text: &str) {
+        let people = self.stderr_tty && std::io::stdout().is_terminal();
+        if people && self.format == Format::Table {
+            eprintln!("{text}");
+        }
     }
 }
 
@@ -125,22 +169,10 @@ pub fn run(command: Command, app: &App) -> Result<i32> {
         Command::Init => {
             let (_, report) = Db::init(&app.db, app.busy_timeout)?;
             let mut out = app.out();
-            match app.format {
-                Format::Table | Format::Csv if report.from_version == report.version => {
-                    out.line(&format!(
-                        "{} is up to date (schema {})",
-                        app.db.display(),
-                        report.version
-                    ))?
-                }
-                Format::Table | Format::Csv => out.line(&format!(
-                    "{} initialised (schema {} -> {})",
-                    app.db.display(),
-                    report.from_version,
-                    report.version
-                ))?,
-                Format::Json | Format::Jsonl => out.json_value(&report)?,
-            }
+            out.show(&Initialised {
+                path: &app.db,
+                report,
+            })?;
             out.finish()?;
             Ok(0)
         }
@@ -156,15 +188,7 @@ pub fn run(command: Command, app: &App) -> Result<i32> {
         Command::Check => {
             let report = stockflow::ops::check::run(&mut app.open()?)?;
             let mut out = app.out();
-            match app.format {
-                Format::Json | Format::Jsonl => out.json_value(&report)?,
-                Format::Table | Format::Csv if report.ok => out.line("ok: no problems found")?,
-                Format::Table | Format::Csv => {
-                    for p in &report.problems {
-                        out.line(p)?;
-                    }
-                }
-            }
+            out.show(&report)?;
             out.finish()?;
             if report.ok {
                 Ok(0)
@@ -178,7 +202,7 @@ pub fn run(command: Command, app: &App) -> Result<i32> {
         }
         Command::Completions { shell } => {
             let mut stdout = std::io::stdout().lock();
-            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut cmd = no_file_names(<Cli as clap::CommandFactory>::command());
             clap_complete::generate(shell, &mut cmd, "stockflow", &mut stdout);
             stdout.flush()?;
             Ok(0)
@@ -186,15 +210,86 @@ pub fn run(command: Command, app: &App) -> Result<i32> {
     }
 }
 
-/// Whether stdout gets colour: a terminal, and no `NO_COLOR`.
-pub fn want_color(no_color: bool) -> bool {
-    !no_color && std::io::stdout().is_terminal()
+/// The database: `--db`, else a non-empty `STOCKFLOW_DB` (read by `main`),
+/// else `stockflow.db`.
+pub fn db_path(flag: Option<PathBuf>, env: Option<std::ffi::OsString>) -> PathBuf {
+    flag.or_else(|| env.filter(|e| !e.is_empty()).map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("stockflow.db"))
+}
+
+/// Whether stdout gets colour, given `--color` and the environment's
+/// `NO_COLOR` and `TERM` (read by `main`).
+pub fn want_color(when: ColorWhen, no_color: Option<&OsStr>, term: Option<&OsStr>) -> bool {
+    let facts = Facts {
+        stdout_tty: std::io::stdout().is_terminal(),
+        no_color,
+        term,
+    };
+    color::wanted(when.into(), facts)
+}
+
+/// The terminal's width when stdout is one, whether or not colour is on.
+pub fn terminal_width() -> Option<usize> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    // A pseudo-terminal nobody sized reports 0 columns: no width, then.
+    comfy_table::Table::new()
+        .width()
+        .map(usize::from)
+        .filter(|w| *w > 0)
 }
 
 /// Whether stderr is a terminal.
 pub fn stderr_is_tty() -> bool {
     std::io::stderr().is_terminal()
 }
+
+/// Completion offers file names only where a path goes: every other value
+/// (ids, SKUs, quantities, times, text) gets `ValueHint::Other` unless it
+/// has possible values to offer, here and in every subcommand.
+fn no_file_names(cmd: clap::Command) -> clap::Command {
+    cmd.mut_args(|a| {
+        let pathlike = a
+            .get_value_names()
+            .is_some_and(|n| n.iter().any(|n| n == "PATH"));
+        let free = a.get_action().takes_values()
+            && a.get_possible_values().is_empty()
+            && a.get_value_hint() == ValueHint::Unknown;
+        match (free, pathlike) {
+            (true, true) => a.value_hint(ValueHint::FilePath),
+            (true, false) => a.value_hint(ValueHint::Other),
+            (false, _) => a,
+        }
+    })
+    .mut_subcommands(no_file_names)
+}
+
+/// A text value with suggestions: completion and help offer `values`, and
+/// any text passes through to the library's own parser (so a wrong value gets
+/// stockflow's message and exit 3, not clap's).
+#[derive(Debug, Clone, Copy)]
+pub struct Suggest(pub &'static [&'static str]);
+
+impl TypedValueParser for Suggest {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> std::result::Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(self.0.iter().map(PossibleValue::new)))
+    }
+}
+
+/// The reasons a user may give to `stock adjust`.
+pub const REASONS: Suggest = Suggest(&["receipt", "return", "sale", "damage", "correction"]);
 
 /// Parses an optional flag value with `parse`.
 fn opt<T>(value: Option<&str>, parse: impl Fn(&str) -> Result<T>) -> Result<Option<T>> {

@@ -39,9 +39,14 @@ fn app(cli: &cli::Cli) -> cli::App {
         .and_then(|v| v.parse().ok())
         .map_or(db::DEFAULT_BUSY_TIMEOUT, Duration::from_millis);
     cli::App {
-        db: cli.db.clone(),
+        db: cli::db_path(cli.db.clone(), std::env::var_os("STOCKFLOW_DB")),
         format: Format::parse(&cli.format).unwrap_or(Format::Table),
-        color: cli::want_color(std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())),
+        color: cli::want_color(
+            cli.color,
+            std::env::var_os("NO_COLOR").as_deref(),
+            std::env::var_os("TERM").as_deref(),
+        ),
+        width: cli::terminal_width(),
         stderr_tty: cli::stderr_is_tty(),
         ctx: Ctx {
             now: Timestamp::from_datetime(chrono::Utc::now()),

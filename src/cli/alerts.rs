@@ -4,7 +4,6 @@ use clap::Subcommand;
 use stockflow::error::{Error, Result};
 use stockflow::model::{CompanyId, Quantity, Timestamp, WarehouseId};
 use stockflow::ops::alerts::{self, Query};
-use stockflow::render::Format;
 
 use super::{App, opt};
 
@@ -52,7 +51,7 @@ pub enum AlertsCmd {
             allow_negative_numbers = true
         )]
         offset: String,
-        /// Exit 10 when at least one alert is printed (for cron and monitoring)
+        /// Exit 10 when the company has alerts (total_alerts > 0), even if this page shows none
         #[arg(long)]
         exit_code: bool,
     },
@@ -89,24 +88,7 @@ pub fn run(cmd: AlertsCmd, app: &App) -> Result<i32> {
     };
     let report = alerts::low_stock(&mut app.open()?, &query)?;
     let mut out = app.out();
-    match app.format {
-        Format::Json => out.json_value(&report)?,
-        Format::Jsonl | Format::Csv => out.list(report.alerts.iter().cloned().map(Ok))?,
-        Format::Table => {
-            out.table(&report.alerts)?;
-            let shown = report.alerts.len();
-            let footer = if shown == report.total_alerts {
-                format!("{} alert(s)", report.total_alerts)
-            } else {
-                format!(
-                    "{shown} of {} alert(s) shown (from #{})",
-                    report.total_alerts,
-                    query.offset + 1
-                )
-            };
-            out.line(&footer)?;
-        }
-    }
+    out.show(&report)?;
     out.finish()?;
     Ok(if exit_code && report.total_alerts > 0 {
         10

@@ -5,7 +5,6 @@ use stockflow::error::{Error, Result};
 use stockflow::model::{self, CompanyId, Money, Quantity, Sku, WarehouseId};
 use stockflow::ops::threshold::Scope;
 use stockflow::ops::{bundle, import, product, threshold};
-use stockflow::render::Format;
 
 use super::{App, opt};
 
@@ -137,25 +136,7 @@ pub fn product(cmd: ProductCmd, app: &App) -> Result<i32> {
         }
         ProductCmd::Show { sku } => {
             let detail = product::show(&mut db, &Sku::parse(&sku)?)?;
-            match app.format {
-                Format::Json | Format::Jsonl => out.json_value(&detail)?,
-                Format::Csv => out.object(&detail.product)?,
-                Format::Table => {
-                    out.object(&detail.product)?;
-                    let title = if detail.product.is_bundle {
-                        "Available (bundles)"
-                    } else {
-                        "Stock"
-                    };
-                    out.titled_table(title, &detail.stock)?;
-                    if !detail.suppliers.is_empty() {
-                        out.titled_table("Suppliers", &detail.suppliers)?;
-                    }
-                    if let Some(components) = &detail.components {
-                        out.titled_table("Components", components)?;
-                    }
-                }
-            }
+            out.show(&detail)?
         }
         ProductCmd::Update(a) => {
             let changes = product::Changes {
@@ -214,10 +195,7 @@ pub fn bundle(cmd: BundleCmd, app: &App) -> Result<i32> {
     let mut db = app.open()?;
     let set = bundle::set(&mut db, &bundle_sku, &parts)?;
     let mut out = app.out();
-    match app.format {
-        Format::Json | Format::Jsonl => out.json_value(&set)?,
-        Format::Csv | Format::Table => out.list(set.components.into_iter().map(Ok))?,
-    }
+    out.show(&set)?;
     out.finish()?;
     Ok(0)
 }
@@ -303,6 +281,7 @@ pub enum ImportCmd {
     )]
     Products {
         /// The CSV file, or - for standard input
+        #[arg(value_name = "PATH", value_hint = clap::ValueHint::FilePath)]
         path: String,
         #[command(flatten)]
         progress: super::progress::ProgressArg,

@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use stockflow::error::Result;
 use stockflow::model::{CompanyId, Delta, Quantity, Reason, Sku, Timestamp, WarehouseId};
 use stockflow::ops::stock::{self, Adjustment, Count, HistoryFilter, StockFilter, Transfer};
-use stockflow::render::Format;
+use stockflow::render::Counted;
 
 use super::{App, opt, with_input};
 
@@ -103,8 +103,8 @@ pub struct AdjustArgs {
         required_unless_present = "file"
     )]
     delta: Option<String>,
-    /// receipt, return, sale, damage or correction
-    #[arg(long, required_unless_present = "file")]
+    /// Why: receipt or return (delta > 0), sale or damage (delta < 0), correction (either)
+    #[arg(long, required_unless_present = "file", value_parser = super::REASONS)]
     reason: Option<String>,
     /// Free-text note
     #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
@@ -191,18 +191,13 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
                 note,
                 at: opt(at.as_deref(), Timestamp::parse)?,
             };
-            match stock::count(&mut db, &app.ctx, &c)? {
-                Some(m) => out.object(&m)?,
-                None => match app.format {
-                    Format::Json => out.line("null")?,
-                    Format::Jsonl => {}
-                    Format::Csv => out.list(std::iter::empty::<Result<stock::Movement>>())?,
-                    Format::Table => eprintln!(
-                        "no change: {} in warehouse {} already holds {}",
-                        c.sku, c.warehouse, c.counted.0
-                    ),
-                },
-            }
+            out.show(&Counted {
+                movement: stock::count(&mut db, &app.ctx, &c)?,
+                unchanged: format!(
+                    "no change: {} in warehouse {} already holds {}",
+                    c.sku, c.warehouse, c.counted.0
+                ),
+            })?
         }
         StockCmd::List {
             company,
@@ -232,30 +227,31 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
                     Quantity::parse("limit", l).map(|q| q.0)
                 })?,
             };
-            // A table holds its rows in memory: without --limit it shows the
-            // newest TABLE_ROWS and says so; the other formats stream everything.
-            let capped = app.format == Format::Table && filter.limit.is_none();
+            // A table holds its rows in memory: without --limit it shows at
+            // most what the renderer holds and says so; the other formats
+            // stream everything.
+            let cap = out.holds_at_most().filter(|_| filter.limit.is_none());
             let filter = HistoryFilter {
-                limit: filter.limit.or(capped.then_some(TABLE_ROWS + 1)),
+                limit: filter.limit.or(cap.and_then(|c| i64::try_from(c + 1).ok())),
                 ..filter
             };
-            let more = stock::history(&mut db, &filter, |rows| {
-                if !capped {
-                    return out.list(rows).map(|()| false);
+            let more = stock::history(&mut db, &filter, |rows| match cap {
+                None => out.list(rows).map(|()| false),
+                Some(cap) => {
+                    out.list((&mut *rows).take(cap))?;
+                    Ok(rows.next().is_some())
                 }
-                out.list((&mut *rows).take(TABLE_ROWS as usize))?;
-                Ok(rows.next().is_some())
             })?;
-            if capped && more {
-                eprintln!(
-                    "(the newest {TABLE_ROWS} movements; use --limit N, or --format csv or jsonl for all)"
-                );
+            // The note follows the table: stdout is flushed first.
+            out.finish()?;
+            if let (Some(cap), true) = (cap, more) {
+                app.note(&format!(
+                    "(the newest {cap} movements; use --limit N, or --format csv or jsonl for all)"
+                ));
             }
+            return Ok(0);
         }
     }
     out.finish()?;
     Ok(0)
 }
-
-/// How many movements a `stock history` table shows without `--limit`.
-const TABLE_ROWS: i64 = 200;

@@ -16,7 +16,6 @@ use super::threshold::FALLBACK;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, ProductId, SupplierId, Timestamp, WarehouseId};
-use crate::render::{Cell, Record};
 
 /// The largest `--days` window accepted (100 years).
 pub const MAX_DAYS: i64 = 36_500;
@@ -84,63 +83,28 @@ pub struct Alert {
     pub suggested_reorder_quantity: i64,
 }
 
-impl Record for Alert {
-    fn columns() -> &'static [&'static str] {
-        &[
-            "product_id",
-            "product_name",
-            "sku",
-            "warehouse_id",
-            "warehouse_name",
-            "current_stock",
-            "threshold",
-            "days_until_stockout",
-            "supplier_id",
-            "supplier_name",
-            "supplier_email",
-            "product_type",
-            "units_sold",
-            "avg_daily_sales",
-            "lead_time_days",
-            "suggested_reorder_quantity",
-        ]
-    }
-    fn cells(&self) -> Vec<Cell> {
-        let s = self.supplier.as_ref();
-        vec![
-            Cell::num(Some(self.product_id)),
-            Cell::Text(self.product_name.clone()),
-            Cell::Text(self.sku.clone()),
-            Cell::num(Some(self.warehouse_id)),
-            Cell::Text(self.warehouse_name.clone()),
-            Cell::num(Some(self.current_stock)),
-            Cell::num(Some(self.threshold)),
-            Cell::num(Some(self.days_until_stockout)),
-            Cell::num(s.map(|s| s.id)),
-            Cell::text(s.map(|s| s.name.as_str())),
-            Cell::text(s.and_then(|s| s.contact_email.as_deref())),
-            Cell::text(self.product_type.as_deref()),
-            Cell::num(Some(self.units_sold)),
-            Cell::Number(self.avg_daily_sales.clone()),
-            Cell::num(self.lead_time_days),
-            Cell::num(Some(self.suggested_reorder_quantity)),
-        ]
-    }
-    fn table_columns() -> &'static [&'static str] {
-        &[
-            "sku",
-            "warehouse_name",
-            "current_stock",
-            "threshold",
-            "days_until_stockout",
-            "supplier_name",
-            "avg_daily_sales",
-            "lead_time_days",
-            "suggested_reorder_quantity",
-        ]
-    }
-    fn urgent(&self) -> bool {
-        self.days_until_stockout <= self.lead_time_days.unwrap_or(0)
+/// How soon an alert needs action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Urgency {
+    /// No stock left.
+    OutOfStock,
+    /// Runs out within the primary supplier's lead time (today, without one):
+    /// an order placed now arrives too late.
+    WithinLeadTime,
+    /// An order placed now still arrives in time.
+    Later,
+}
+
+impl Alert {
+    /// How soon this alert needs action.
+    pub fn urgency(&self) -> Urgency {
+        if self.current_stock <= 0 {
+            Urgency::OutOfStock
+        } else if self.days_until_stockout <= self.lead_time_days.unwrap_or(0) {
+            Urgency::WithinLeadTime
+        } else {
+            Urgency::Later
+        }
     }
 }
 
@@ -151,6 +115,15 @@ pub struct Report {
     pub alerts: Vec<Alert>,
     /// Every alert, whatever the page.
     pub total_alerts: usize,
+    /// Alerts (of all, not just the page) already out of stock.
+    #[serde(skip)]
+    pub out_of_stock: usize,
+    /// Alerts (of all) that run out within their supplier's lead time.
+    #[serde(skip)]
+    pub within_lead_time: usize,
+    /// How many alerts were skipped before the page (`--offset`).
+    #[serde(skip)]
+    pub offset: usize,
 }
 
 /// The alert rule as one statement: `?1` company, `?2` warehouse or NULL,
@@ -206,6 +179,9 @@ pub fn low_stock(db: &mut Db, q: &Query) -> Result<Report> {
             ))
         });
         let total_alerts = alerts.len();
+        let count = |u| alerts.iter().filter(|a| a.urgency() == u).count();
+        let (out_of_stock, within_lead_time) =
+            (count(Urgency::OutOfStock), count(Urgency::WithinLeadTime));
         let page = alerts
             .into_iter()
             .skip(q.offset)
@@ -214,6 +190,9 @@ pub fn low_stock(db: &mut Db, q: &Query) -> Result<Report> {
         Ok(Report {
             alerts: page,
             total_alerts,
+            out_of_stock,
+            within_lead_time,
+            offset: q.offset,
         })
     })
 }

@@ -16,7 +16,6 @@ use crate::Ctx;
 use crate::db::Db;
 use crate::error::Result;
 use crate::model::{Delta, Reason, Timestamp, WarehouseId};
-use crate::render::{Cell, Record};
 
 /// How many rows a batch wrote.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -26,18 +25,6 @@ pub struct Applied {
     /// Whether the batch took the bulk path (the ledger's indexes were
     /// dropped and rebuilt inside its transaction).
     pub bulk_load: bool,
-}
-
-impl Record for Applied {
-    fn columns() -> &'static [&'static str] {
-        &["applied", "bulk_load"]
-    }
-    fn cells(&self) -> Vec<Cell> {
-        vec![
-            Cell::num(Some(self.applied)),
-            Cell::Number(self.bulk_load.to_string()),
-        ]
-    }
 }
 
 const REQUIRED: &[&str] = &["sku", "warehouse_id", "delta", "reason"];

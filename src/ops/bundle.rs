@@ -11,7 +11,6 @@ use super::lookup::{self, ProductRef};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::model::{ProductId, Quantity, Sku, WarehouseId};
-use crate::render::{Cell, Record};
 
 /// One component of a bundle.
 #[derive(Debug, Clone, Serialize)]
@@ -20,15 +19,6 @@ pub struct Component {
     pub sku: String,
     /// Units of it in one bundle.
     pub quantity: i64,
-}
-
-impl Record for Component {
-    fn columns() -> &'static [&'static str] {
-        &["sku", "quantity"]
-    }
-    fn cells(&self) -> Vec<Cell> {
-        vec![Cell::Text(self.sku.clone()), Cell::num(Some(self.quantity))]
-    }
 }
 
 /// A bundle and its components, as `bundle set` prints it.

@@ -10,7 +10,6 @@ use crate::Ctx;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, Money, ProductId, Sku, SupplierId, Timestamp, WarehouseId};
-use crate::render::{Cell, Record};
 
 /// A company (tenant).
 #[derive(Debug, Clone, Serialize)]
@@ -21,19 +20,6 @@ pub struct Company {
     pub name: String,
     /// When it was created.
     pub created_at: Timestamp,
-}
-
-impl Record for Company {
-    fn columns() -> &'static [&'static str] {
-        &["id", "name", "created_at"]
-    }
-    fn cells(&self) -> Vec<Cell> {
-        vec![
-            Cell::num(Some(self.id)),
-            Cell::Text(self.name.clone()),
-            Cell::Text(self.created_at.to_string()),
-        ]
-    }
 }
 
 /// Creates a company; a duplicate name is a conflict.
@@ -83,20 +69,6 @@ pub struct Warehouse {
     pub name: String,
     /// Free-text location, if given.
     pub location: Option<String>,
-}
-
-impl Record for Warehouse {
-    fn columns() -> &'static [&'static str] {
-        &["id", "company_id", "name", "location"]
-    }
-    fn cells(&self) -> Vec<Cell> {
-        vec![
-            Cell::num(Some(self.id)),
-            Cell::num(Some(self.company_id)),
-            Cell::Text(self.name.clone()),
-            Cell::text(self.location.as_deref()),
-        ]
-    }
 }
 
 /// Creates a warehouse; the company must exist, the name be new within it.
@@ -178,21 +150,6 @@ impl Supplier {
     }
 }
 
-impl Record for Supplier {
-    fn columns() -> &'static [&'static str] {
-        &["id", "company_id", "name", "contact_email", "phone"]
-    }
-    fn cells(&self) -> Vec<Cell> {
-        vec![
-            Cell::num(Some(self.id)),
-            Cell::num(Some(self.company_id)),
-            Cell::Text(self.name.clone()),
-            Cell::text(self.contact_email.as_deref()),
-            Cell::text(self.phone.as_deref()),
-        ]
-    }
-}
-
 /// What `supplier create` needs (email already validated).
 #[derive(Debug, Clone)]
 pub struct NewSupplier {
@@ -257,42 +214,6 @@ pub struct SupplierLink {
     pub lead_time_days: Option<i64>,
     /// Unit cost from this supplier.
     pub cost: Option<Money>,
-}
-
-impl Record for SupplierLink {
-    fn columns() -> &'static [&'static str] {
-        &[
-            "id",
-            "company_id",
-            "name",
-            "contact_email",
-            "phone",
-            "sku",
-            "is_primary",
-            "lead_time_days",
-            "cost",
-        ]
-    }
-    fn table_columns() -> &'static [&'static str] {
-        &[
-            "id",
-            "name",
-            "contact_email",
-            "is_primary",
-            "lead_time_days",
-            "cost",
-        ]
-    }
-    fn cells(&self) -> Vec<Cell> {
-        let mut cells = self.supplier.cells();
-        cells.extend([
-            Cell::Text(self.sku.clone()),
-            Cell::num(Some(self.is_primary)),
-            Cell::num(self.lead_time_days),
-            Cell::num(self.cost),
-        ]);
-        cells
-    }
 }
 
 /// The suppliers linked to a product, primary first (or only `only`).

@@ -47,6 +47,7 @@ pub fn history<T>(
                     recorded_at: r.get(10)?,
                     bundle_sku: r.get(11)?,
                     quantity: None,
+                    warehouse_name: r.get(12)?,
                 })
             })?
             .map(|r| r.map_err(Error::from));
@@ -58,8 +59,9 @@ pub fn history<T>(
 fn select(tx: &Connection, filter: &HistoryFilter) -> Result<(String, Vec<Box<dyn ToSql>>)> {
     let mut sql = String::from(
         "SELECT m.id, m.product_id, p.sku, m.warehouse_id, m.delta, m.reason, m.note,
-                m.reference, m.actor, m.occurred_at, m.recorded_at, b.sku
+                m.reference, m.actor, m.occurred_at, m.recorded_at, b.sku, w.name
          FROM movement m JOIN product p ON p.id = m.product_id
+         JOIN warehouse w ON w.id = m.warehouse_id
          LEFT JOIN product b ON b.id = m.bundle_id WHERE 1",
     );
     let mut args: Vec<Box<dyn ToSql>> = Vec::new();

@@ -8,7 +8,6 @@ use serde::Serialize;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, ProductId, Sku, WarehouseId};
-use crate::render::{Cell, Record};
 
 /// Stock of one product in one warehouse.
 #[derive(Debug, Clone, Serialize)]
@@ -25,29 +24,6 @@ pub struct StockRow {
     pub warehouse_name: String,
     /// Units in stock.
     pub quantity: i64,
-}
-
-impl Record for StockRow {
-    fn columns() -> &'static [&'static str] {
-        &[
-            "product_id",
-            "sku",
-            "product_name",
-            "warehouse_id",
-            "warehouse_name",
-            "quantity",
-        ]
-    }
-    fn cells(&self) -> Vec<Cell> {
-        vec![
-            Cell::num(Some(self.product_id)),
-            Cell::Text(self.sku.clone()),
-            Cell::Text(self.product_name.clone()),
-            Cell::num(Some(self.warehouse_id)),
-            Cell::Text(self.warehouse_name.clone()),
-            Cell::num(Some(self.quantity)),
-        ]
-    }
 }
 
 const STOCK_SELECT: &str = "SELECT i.product_id, p.sku, p.name, i.warehouse_id, w.name, i.quantity

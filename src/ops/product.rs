@@ -13,7 +13,6 @@ use crate::Ctx;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, Money, ProductId, Quantity, Reason, Sku, Timestamp, WarehouseId};
-use crate::render::{Cell, Record};
 
 /// A product as listed and printed.
 #[derive(Debug, Clone, Serialize)]
@@ -58,37 +57,6 @@ impl Product {
             archived: r.get(8)?,
             created_at: r.get(9)?,
         })
-    }
-}
-
-impl Record for Product {
-    fn columns() -> &'static [&'static str] {
-        &[
-            "id",
-            "company_id",
-            "sku",
-            "name",
-            "price",
-            "type",
-            "threshold",
-            "is_bundle",
-            "archived",
-            "created_at",
-        ]
-    }
-    fn cells(&self) -> Vec<Cell> {
-        vec![
-            Cell::num(Some(self.id)),
-            Cell::num(Some(self.company_id)),
-            Cell::Text(self.sku.clone()),
-            Cell::Text(self.name.clone()),
-            Cell::num(Some(self.price)),
-            Cell::text(self.product_type.as_deref()),
-            Cell::num(self.threshold),
-            Cell::num(Some(self.is_bundle)),
-            Cell::num(Some(self.archived)),
-            Cell::Text(self.created_at.to_string()),
-        ]
     }
 }
 

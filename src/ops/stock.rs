@@ -10,7 +10,6 @@ use crate::Ctx;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::model::{Delta, ProductId, Quantity, Reason, Sku, Timestamp, WarehouseId};
-use crate::render::{Cell, Record};
 
 pub use super::batch::{Applied, adjust_file};
 pub use super::history::{HistoryFilter, history};
@@ -45,57 +44,10 @@ pub struct Movement {
     pub bundle_sku: Option<String>,
     /// Stock after this movement (only right after a write).
     pub quantity: Option<i64>,
-}
-
-impl Record for Movement {
-    fn columns() -> &'static [&'static str] {
-        &[
-            "id",
-            "product_id",
-            "sku",
-            "warehouse_id",
-            "delta",
-            "reason",
-            "note",
-            "reference",
-            "actor",
-            "occurred_at",
-            "recorded_at",
-            "bundle_sku",
-            "quantity",
-        ]
-    }
-    fn table_columns() -> &'static [&'static str] {
-        &[
-            "id",
-            "sku",
-            "warehouse_id",
-            "delta",
-            "reason",
-            "note",
-            "reference",
-            "actor",
-            "occurred_at",
-            "quantity",
-        ]
-    }
-    fn cells(&self) -> Vec<Cell> {
-        vec![
-            Cell::num(Some(self.id)),
-            Cell::num(Some(self.product_id)),
-            Cell::Text(self.sku.clone()),
-            Cell::num(Some(self.warehouse_id)),
-            Cell::num(Some(self.delta)),
-            Cell::Text(self.reason.as_str().to_owned()),
-            Cell::text(self.note.as_deref()),
-            Cell::text(self.reference.as_deref()),
-            Cell::Text(self.actor.clone()),
-            Cell::Text(self.occurred_at.to_string()),
-            Cell::Text(self.recorded_at.to_string()),
-            Cell::text(self.bundle_sku.as_deref()),
-            Cell::num(self.quantity),
-        ]
-    }
+    /// The warehouse's name, where the query read it (`stock history`), for
+    /// tables; JSON and CSV carry `warehouse_id`.
+    #[serde(skip)]
+    pub warehouse_name: Option<String>,
 }
 
 fn written(e: &Entry<'_>, w: Written, ctx: &Ctx, bundle_sku: Option<&str>) -> Result<Movement> {
@@ -118,6 +70,7 @@ fn written(e: &Entry<'_>, w: Written, ctx: &Ctx, bundle_sku: Option<&str>) -> Re
         occurred_at: e.occurred_at,
         recorded_at: ctx.now,
         bundle_sku: bundle_sku.map(str::to_owned),
+        warehouse_name: None,
         quantity: Some(w.quantity),
     })
 }

@@ -9,7 +9,6 @@ use super::lookup;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, Quantity, Sku, WarehouseId};
-use crate::render::{Cell, Record};
 
 /// The threshold when nothing more specific is set.
 pub const FALLBACK: i64 = 10;
@@ -41,29 +40,10 @@ pub struct Threshold {
     pub warehouse_id: Option<WarehouseId>,
     /// Stock strictly below this raises an alert.
     pub quantity: i64,
-}
-
-impl Record for Threshold {
-    fn columns() -> &'static [&'static str] {
-        &[
-            "scope",
-            "company_id",
-            "type",
-            "sku",
-            "warehouse_id",
-            "quantity",
-        ]
-    }
-    fn cells(&self) -> Vec<Cell> {
-        vec![
-            Cell::Text(self.scope.to_owned()),
-            Cell::num(Some(self.company_id)),
-            Cell::text(self.product_type.as_deref()),
-            Cell::text(self.sku.as_deref()),
-            Cell::num(self.warehouse_id),
-            Cell::num(Some(self.quantity)),
-        ]
-    }
+    /// The warehouse's name, for `product_warehouse` (tables; JSON and CSV
+    /// carry `warehouse_id`).
+    #[serde(skip)]
+    pub warehouse_name: Option<String>,
 }
 
 /// Sets (or replaces) a threshold.
@@ -103,14 +83,22 @@ pub fn set(db: &mut Db, scope: &Scope, quantity: Quantity) -> Result<Threshold> 
                      ON CONFLICT (product_id, warehouse_id) DO UPDATE SET quantity = excluded.quantity",
                     params![product.id, warehouse, product.company_id, q],
                 )?;
-                row(
-                    "product_warehouse",
-                    product.company_id,
-                    None,
-                    Some(product.sku),
-                    Some(*warehouse),
-                    q,
-                )
+                let name = tx.query_row(
+                    "SELECT name FROM warehouse WHERE id = ?1",
+                    [warehouse],
+                    |r| r.get(0),
+                )?;
+                Threshold {
+                    warehouse_name: Some(name),
+                    ..row(
+                        "product_warehouse",
+                        product.company_id,
+                        None,
+                        Some(product.sku),
+                        Some(*warehouse),
+                        q,
+                    )
+                }
             }
         })
     })
@@ -131,6 +119,7 @@ fn row(
         sku,
         warehouse_id,
         quantity,
+        warehouse_name: None,
     }
 }
 
@@ -139,14 +128,16 @@ pub fn list(db: &mut Db, company: CompanyId) -> Result<Vec<Threshold>> {
     db.read(|tx| {
         lookup::company(tx, company)?;
         let mut stmt = tx.prepare(
-            "SELECT 'default', NULL, NULL, NULL, default_threshold, 0, '' FROM company
+            "SELECT 'default', NULL, NULL, NULL, default_threshold, 0, '', NULL FROM company
                  WHERE id = ?1 AND default_threshold IS NOT NULL
-             UNION ALL SELECT 'type', type, NULL, NULL, quantity, 1, type FROM type_threshold
+             UNION ALL SELECT 'type', type, NULL, NULL, quantity, 1, type, NULL FROM type_threshold
                  WHERE company_id = ?1
-             UNION ALL SELECT 'product', NULL, sku, NULL, threshold, 2, sku_key FROM product
+             UNION ALL SELECT 'product', NULL, sku, NULL, threshold, 2, sku_key, NULL FROM product
                  WHERE company_id = ?1 AND threshold IS NOT NULL
-             UNION ALL SELECT 'product_warehouse', NULL, p.sku, lt.warehouse_id, lt.quantity, 3, p.sku_key
+             UNION ALL SELECT 'product_warehouse', NULL, p.sku, lt.warehouse_id, lt.quantity, 3,
+                              p.sku_key, w.name
                  FROM location_threshold lt JOIN product p ON p.id = lt.product_id
+                 JOIN warehouse w ON w.id = lt.warehouse_id
                  WHERE lt.company_id = ?1
              ORDER BY 6, 7, 4",
         )?;
@@ -157,7 +148,10 @@ pub fn list(db: &mut Db, company: CompanyId) -> Result<Vec<Threshold>> {
                 "product" => "product",
                 _ => "product_warehouse",
             };
-            Ok(row(scope, company, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok(Threshold {
+                warehouse_name: r.get(7)?,
+                ..row(scope, company, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     })

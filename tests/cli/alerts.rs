@@ -398,15 +398,35 @@ fn every_format_carries_the_same_alerts() {
     assert_eq!(rows[3][col("days_until_stockout")], "60");
     assert_eq!(rows[3][col("avg_daily_sales")], "0.33");
 
+    // The footer counts every alert in words, worked out here from the JSON.
+    let json = low_stock(&sf, &["--format", "json"]).ok().json();
+    let alerts = json["alerts"].as_array().unwrap();
+    let out = alerts.iter().filter(|a| a["current_stock"] == 0).count();
+    let due = alerts
+        .iter()
+        .filter(|a| {
+            a["current_stock"] != 0
+                && a["days_until_stockout"].as_i64().unwrap()
+                    <= a["lead_time_days"].as_i64().unwrap_or(0)
+        })
+        .count();
+    assert_eq!(
+        (out, due),
+        (1, 0),
+        "ZERO-1 is out of stock, nothing else is due: {json}"
+    );
+    let counts = "8 alerts (1 out of stock)";
     let table = low_stock(&sf, &[]).ok().stdout;
     assert!(table.contains("ZERO-1") && table.contains("ASOF-1"));
-    assert!(table.trim_end().ends_with("8 alert(s)"), "{table}");
+    assert!(table.trim_end().ends_with(counts), "{table}");
     assert!(!table.contains('\u{1b}'), "no colour in a pipe");
-    let paged = low_stock(&sf, &["--limit", "2"]).ok().stdout;
+    let paged = low_stock(&sf, &["--limit", "2", "--offset", "3"])
+        .ok()
+        .stdout;
     assert!(
         paged
             .trim_end()
-            .ends_with("2 of 8 alert(s) shown (from #1)"),
+            .ends_with(&format!("{counts}\nshowing 4–5; --limit/--offset to page")),
         "{paged}"
     );
 }

@@ -16,5 +16,7 @@ mod init;
 mod ledger_props;
 mod output;
 mod product;
+mod recipes;
 mod stock;
 mod support;
+mod tables;

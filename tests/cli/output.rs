@@ -144,3 +144,40 @@ fn completions_are_generated() {
     assert!(out.stdout.contains("stockflow") && out.stdout.contains("low-stock"));
     sf.run(&["completions", "tcsh"]).fails(3, "tcsh");
 }
+
+#[test]
+fn usage_errors_do_not_list_db_when_stockflow_db_provides_it() {
+    let sf = Sf::new();
+    let out = sf.run(&["alerts", "low-stock"]).code(2);
+    assert!(out.stderr.contains("--company <ID>"), "{}", out.explain());
+    let usage = out
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("Usage:"))
+        .unwrap();
+    assert!(!usage.contains("--db"), "{}", out.explain());
+    // The environment still chooses the database, and --db still wins over it.
+    sf.run(&["company", "list"]).ok();
+    let other = sf.dir.path().join("other.db");
+    sf.run(&["company", "list", "--db", other.to_str().unwrap()])
+        .fails(7, "other.db");
+    sf.cmd(&["company", "list"])
+        .env("STOCKFLOW_DB", other.to_str().unwrap())
+        .output()
+        .fails(7, "other.db");
+}
+
+#[test]
+fn exit_code_help_says_what_it_does() {
+    let sf = Sf::new();
+    let help = sf.run(&["alerts", "low-stock", "--help"]).ok().stdout;
+    assert!(
+        help.contains(
+            "Exit 10 when the company has alerts (total_alerts > 0), even if this page shows none"
+        ),
+        "{help}"
+    );
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(readme.contains("(`total_alerts > 0`), even when the page shown is empty"));
+}
