@@ -7,15 +7,19 @@ mod catalog;
 mod product;
 mod stock;
 
-use std::io::{BufWriter, IsTerminal, StdoutLock, Write};
-use std::path::PathBuf;
+use std::cell::RefCell;
+use std::ffi::{OsStr, OsString};
+use std::io::{BufRead, BufWriter, IsTerminal, StdoutLock, Write};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
-use stockflow::Ctx;
+use clap::builder::{TypedValueParser, ValueParser};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Arg, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use stockflow::db::Db;
 use stockflow::error::Result;
 use stockflow::render::{Format, Out};
+use stockflow::{Ctx, Error, Exit};
 
 /// Inventory administration for small B2B businesses, on one SQLite file.
 #[derive(Debug, Parser)]
@@ -37,11 +41,116 @@ pub struct Cli {
     )]
     pub db: PathBuf,
     /// Output format
-    #[arg(long, global = true, env = "STOCKFLOW_FORMAT", default_value = "table",
-          value_parser = ["table", "json", "jsonl", "csv"])]
-    pub format: String,
+    #[arg(
+        long,
+        global = true,
+        env = "STOCKFLOW_FORMAT",
+        default_value = "table",
+        value_enum
+    )]
+    pub format: FormatArg,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--format`: clap's side of the library's [`Format`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// A table for people
+    Table,
+    /// Pretty JSON
+    Json,
+    /// JSON Lines
+    Jsonl,
+    /// CSV with a header row
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Table => Self::Table,
+            FormatArg::Json => Self::Json,
+            FormatArg::Jsonl => Self::Jsonl,
+            FormatArg::Csv => Self::Csv,
+        }
+    }
+}
+
+/// The command line, with two rules for every flag that takes a value: a
+/// negative number is a value (so `--warehouse -1` gets stockflow's own
+/// message and exit 3, not a usage error), and free text must be UTF-8, with
+/// an error naming the flag (paths are `PathBuf` and take any bytes).
+pub fn command() -> clap::Command {
+    fn harden(cmd: clap::Command) -> clap::Command {
+        cmd.mut_args(|arg| {
+            if !arg.get_action().takes_values() {
+                return arg;
+            }
+            let arg = arg.allow_negative_numbers(true);
+            let text = arg.get_value_parser().type_id() == std::any::TypeId::of::<String>()
+                && arg.get_possible_values().is_empty();
+            if text {
+                arg.value_parser(ValueParser::new(Utf8Text))
+            } else {
+                arg
+            }
+        })
+        .mut_subcommands(harden)
+    }
+    harden(Cli::command())
+}
+
+/// Parses the command line (any bytes) into [`Cli`].
+pub fn parse(args: &[OsString]) -> std::result::Result<Cli, clap::Error> {
+    let mut cmd = command();
+    let matches = cmd.try_get_matches_from_mut(args)?;
+    Cli::from_arg_matches(&matches).map_err(|e| e.with_cmd(&cmd))
+}
+
+/// The `--format` asked for, when the command line as a whole did not parse:
+/// clap reads what it can of it (and `STOCKFLOW_FORMAT`).
+pub fn requested_format(args: &[OsString]) -> Format {
+    command()
+        .ignore_errors(true)
+        .try_get_matches_from(args)
+        .ok()
+        .and_then(|m| m.try_get_one::<FormatArg>("format").ok().flatten().copied())
+        .map_or(Format::Table, Format::from)
+}
+
+/// A text value: UTF-8, or a value error naming the flag (exit 3).
+#[derive(Debug, Clone, Copy)]
+struct Utf8Text;
+
+impl TypedValueParser for Utf8Text {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&Arg>,
+        value: &OsStr,
+    ) -> std::result::Result<String, clap::Error> {
+        value.to_str().map(str::to_owned).ok_or_else(|| {
+            let mut err = clap::Error::new(ErrorKind::ValueValidation).with_cmd(cmd);
+            if let Some(arg) = arg {
+                err.insert(
+                    ContextKind::InvalidArg,
+                    ContextValue::String(arg.to_string()),
+                );
+            }
+            err.insert(
+                ContextKind::InvalidValue,
+                ContextValue::String(value.to_string_lossy().into_owned()),
+            );
+            err.insert(
+                ContextKind::Custom,
+                ContextValue::String("text must be UTF-8".to_owned()),
+            );
+            err
+        })
+    }
 }
 
 /// Every command group.
@@ -100,12 +209,20 @@ pub struct App {
     pub ctx: Ctx,
     /// How long to wait for another writer.
     pub busy_timeout: Duration,
+    /// What a write committed (`movement 42`), once it has: an output error
+    /// after that point cannot undo the change, so it is reported as such.
+    pub committed: RefCell<Option<String>>,
 }
 
 impl App {
     /// Opens the existing database.
     pub fn open(&self) -> Result<Db> {
         Db::open(&self.db, self.busy_timeout)
+    }
+
+    /// Records that a write committed `what`, before its result is printed.
+    pub fn committed(&self, what: impl Into<String>) {
+        *self.committed.borrow_mut() = Some(what.into());
     }
 
     /// The renderer on buffered stdout.
@@ -118,11 +235,36 @@ impl App {
     }
 }
 
-/// Runs one command; returns the exit code on success (0, or 10 for alerts found).
-pub fn run(command: Command, app: &App) -> Result<i32> {
+/// Runs one command; returns how it ended (success, or alerts found).
+///
+/// When a write has committed and only printing its result failed (a full
+/// disk, `> /dev/full`), the change stands: the command succeeds (exit 0)
+/// with one line on stderr naming what was committed, so a script that
+/// retries failures does not apply it twice (README: design decisions).
+pub fn run(command: Command, app: &App) -> Result<Exit> {
+    let result = dispatch(command, app);
+    match (result, app.committed.borrow_mut().take()) {
+        (Err(e), Some(what)) => {
+            if e.kind() != stockflow::Kind::BrokenPipe {
+                eprintln!(
+                    "warning: {}",
+                    stockflow::error::one_line(&format!(
+                        "{what} was committed, but its output could not be written: {}",
+                        e.message()
+                    ))
+                );
+            }
+            Ok(Exit::Success)
+        }
+        (result, _) => result,
+    }
+}
+
+fn dispatch(command: Command, app: &App) -> Result<Exit> {
     match command {
         Command::Init => {
             let (_, report) = Db::init(&app.db, app.busy_timeout)?;
+            app.committed(format!("the database {}", app.db.display()));
             let mut out = app.out();
             match app.format {
                 Format::Table | Format::Csv if report.from_version == report.version => {
@@ -141,7 +283,7 @@ pub fn run(command: Command, app: &App) -> Result<i32> {
                 Format::Json | Format::Jsonl => out.json_value(&report)?,
             }
             out.finish()?;
-            Ok(0)
+            Ok(Exit::Success)
         }
         Command::Company(cmd) => catalog::company(cmd, app),
         Command::Warehouse(cmd) => catalog::warehouse(cmd, app),
@@ -166,7 +308,7 @@ pub fn run(command: Command, app: &App) -> Result<i32> {
             }
             out.finish()?;
             if report.ok {
-                Ok(0)
+                Ok(Exit::Success)
             } else {
                 Err(stockflow::Error::database(format!(
                     "check found {} problem(s) in {}",
@@ -176,11 +318,14 @@ pub fn run(command: Command, app: &App) -> Result<i32> {
             }
         }
         Command::Completions { shell } => {
-            let mut stdout = std::io::stdout().lock();
-            let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "stockflow", &mut stdout);
+            // Generated in memory (clap_complete panics on a write error),
+            // then written like any output: a closed pipe is exit 0, quietly.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut self::command(), "stockflow", &mut script);
+            let mut stdout = BufWriter::new(std::io::stdout().lock());
+            stdout.write_all(&script)?;
             stdout.flush()?;
-            Ok(0)
+            Ok(Exit::Success)
         }
     }
 }
@@ -200,12 +345,33 @@ fn opt<T>(value: Option<&str>, parse: impl Fn(&str) -> Result<T>) -> Result<Opti
     value.map(parse).transpose()
 }
 
-/// Runs `f` on the file at `path`, or on standard input for `-`.
-fn with_input<T>(path: &str, f: impl FnOnce(Box<dyn std::io::Read>) -> Result<T>) -> Result<T> {
-    if path == "-" {
-        return f(Box::new(std::io::stdin().lock()));
+/// Runs `f` on the file at `path`, or on standard input for `-`. A path that
+/// cannot be read, a directory, or an input with no bytes at all is a bad
+/// value (exit 3) naming the path.
+fn with_input<T>(path: &Path, f: impl FnOnce(Box<dyn std::io::Read>) -> Result<T>) -> Result<T> {
+    let shown = path.display();
+    let cannot = |e: std::io::Error| Error::invalid(format!("cannot read {shown}: {e}"));
+    let input: Box<dyn std::io::Read> = if path == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        if file.metadata().map_err(cannot)?.is_dir() {
+            return Err(Error::invalid(format!(
+                "{shown} is a directory; give a CSV file (or - for standard input)"
+            )));
+        }
+        Box::new(file)
+    };
+    let mut input = std::io::BufReader::with_capacity(1 << 16, input);
+    if input.fill_buf().map_err(cannot)?.is_empty() {
+        let name = if path == Path::new("-") {
+            "standard input".to_owned()
+        } else {
+            shown.to_string()
+        };
+        return Err(Error::invalid(format!(
+            "empty input: {name} has no header row"
+        )));
     }
-    let file = std::fs::File::open(path)
-        .map_err(|e| stockflow::Error::invalid(format!("cannot read {path}: {e}")))?;
-    f(Box::new(std::io::BufReader::with_capacity(1 << 16, file)))
+    f(Box::new(input))
 }

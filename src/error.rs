@@ -29,6 +29,41 @@ pub enum Kind {
     BrokenPipe,
 }
 
+/// How a command ended: the one table of exit codes (SPEC section 6), as
+/// fd's `ExitCode` — success, `--exit-code` finding alerts, or a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Done (also help, version, a closed pipe).
+    Success,
+    /// `alerts low-stock --exit-code` found alerts (exit 10, like `git diff --exit-code`).
+    HasResults,
+    /// A failure of this kind.
+    Failed(Kind),
+}
+
+impl Exit {
+    /// The process exit status.
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Success | Self::Failed(Kind::BrokenPipe) => 0,
+            Self::Failed(Kind::Internal) => 1,
+            Self::Failed(Kind::Usage) => 2,
+            Self::Failed(Kind::InvalidInput) => 3,
+            Self::Failed(Kind::NotFound) => 4,
+            Self::Failed(Kind::Conflict) => 5,
+            Self::Failed(Kind::Busy) => 6,
+            Self::Failed(Kind::Database) => 7,
+            Self::HasResults => 10,
+        }
+    }
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(exit: Exit) -> Self {
+        Self::from(exit.code())
+    }
+}
+
 /// A failure with its kind and a one-line message naming the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
@@ -44,7 +79,7 @@ impl Error {
     pub fn new(kind: Kind, message: impl Into<String>) -> Self {
         Self {
             kind,
-            message: message.into(),
+            message: one_line(&message.into()),
         }
     }
 
@@ -80,25 +115,45 @@ impl Error {
 
     /// The process exit code for this error (SPEC section 6).
     pub fn exit_code(&self) -> i32 {
-        match self.kind {
-            Kind::Internal => 1,
-            Kind::Usage => 2,
-            Kind::InvalidInput => 3,
-            Kind::NotFound => 4,
-            Kind::Conflict => 5,
-            Kind::Busy => 6,
-            Kind::Database => 7,
-            Kind::BrokenPipe => 0,
-        }
+        Exit::Failed(self.kind).code().into()
     }
 
     /// Prefixes the message with where in an input the error was found.
     pub fn context(self, place: impl fmt::Display) -> Self {
-        Self {
-            kind: self.kind,
-            message: format!("{place}: {}", self.message),
+        Self::new(self.kind, format!("{place}: {}", self.message))
+    }
+}
+
+/// Longest message, in characters; a longer one keeps its start and end.
+const MAX_MESSAGE: usize = 400;
+
+/// A message safe for a terminal and a log: control characters (C0, DEL, C1)
+/// and bidirectional overrides escaped, so a value can neither move the cursor
+/// nor forge a second `error:` line; at most `MAX_MESSAGE` characters, the
+/// middle of a longer one replaced by `…`.
+pub fn one_line(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => escaped.push_str("\\n"),
+            '\r' => escaped.push_str("\\r"),
+            '\t' => escaped.push_str("\\t"),
+            c if c.is_control()
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+            {
+                escaped.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+            }
+            c => escaped.push(c),
         }
     }
+    let len = escaped.chars().count();
+    if len <= MAX_MESSAGE {
+        return escaped;
+    }
+    let tail = MAX_MESSAGE / 5;
+    let head: String = escaped.chars().take(MAX_MESSAGE - tail - 1).collect();
+    let end: String = escaped.chars().skip(len - tail).collect();
+    format!("{head}…{end}")
 }
 
 impl fmt::Display for Error {
@@ -110,9 +165,26 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 impl From<rusqlite::Error> for Error {
-    /// Failures nobody classified at the call site: busy and damaged files have
-    /// kinds of their own, everything else is unexpected.
+    /// Failures nobody classified at the call site: busy and damaged files
+    /// have kinds of their own, stored data that cannot be read is damage, a
+    /// constraint is classified by its extended code (the message keeps
+    /// SQLite's), everything else is unexpected.
     fn from(err: rusqlite::Error) -> Self {
+        use rusqlite::Error as E;
+        if let E::FromSqlConversionFailure(..)
+        | E::InvalidColumnType(..)
+        | E::IntegralValueOutOfRange(..)
+        | E::Utf8Error(..) = err
+        {
+            return Self::database(format!(
+                "stored data cannot be read (run `stockflow check`): {err}"
+            ));
+        }
+        if let E::SqliteFailure(e, _) = &err {
+            if let Some(kind) = constraint_kind(e.extended_code) {
+                return Self::new(kind, format!("refused by the database: {err}"));
+            }
+        }
         let code = err.sqlite_error_code();
         match code {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Self::new(
@@ -127,6 +199,19 @@ impl From<rusqlite::Error> for Error {
             }
             _ => Self::new(Kind::Internal, format!("database error: {err}")),
         }
+    }
+}
+
+/// The kind of a constraint failure nobody classified at the call site:
+/// a CHECK is a value breaking a rule, a UNIQUE or PRIMARY KEY a duplicate,
+/// a FOREIGN KEY something that does not exist.
+fn constraint_kind(extended_code: std::ffi::c_int) -> Option<Kind> {
+    use rusqlite::ffi;
+    match extended_code {
+        ffi::SQLITE_CONSTRAINT_CHECK | ffi::SQLITE_CONSTRAINT_NOTNULL => Some(Kind::InvalidInput),
+        ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => Some(Kind::Conflict),
+        ffi::SQLITE_CONSTRAINT_FOREIGNKEY => Some(Kind::NotFound),
+        _ => None,
     }
 }
 

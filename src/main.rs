@@ -2,27 +2,66 @@
 
 mod cli;
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
-use clap::error::ErrorKind;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use stockflow::render::Format;
-use stockflow::{Ctx, Error, Kind, db, model::Timestamp};
+use stockflow::{Ctx, Error, Exit, Kind, db, model::Timestamp};
 
 fn main() -> ExitCode {
-    // Panics become a readable report (exit 101 from the runtime is replaced below).
-    let _ = color_eyre::install();
-    let args: Vec<String> = std::env::args().collect();
-    let code = match cli::Cli::try_parse_from(&args) {
+    install_panic_report();
+    // A panic is a bug: the hook has printed its one line; exit 1, not 101.
+    std::panic::catch_unwind(run)
+        .unwrap_or(Exit::Failed(Kind::Internal))
+        .into()
+}
+
+fn run() -> Exit {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    match cli::parse(&args) {
         Ok(cli) => {
             let app = app(&cli);
             let format = app.format;
             cli::run(cli.command, &app).unwrap_or_else(|e| report(&e, format))
         }
         Err(e) => clap_error(&e, &args),
-    };
-    ExitCode::from(u8::try_from(code).unwrap_or(1))
+    }
+}
+
+/// A panic prints one line asking for a report; with `RUST_BACKTRACE` set,
+/// color-eyre's full report follows it (for whoever fixes the bug).
+#[allow(clippy::disallowed_methods)]
+fn install_panic_report() {
+    let detailed = std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0");
+    let full = color_eyre::config::HookBuilder::default()
+        .display_env_section(false)
+        .try_into_hooks()
+        .ok()
+        .map(|(panic, _)| panic);
+    std::panic::set_hook(Box::new(move |info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "error: {}",
+            stockflow::error::one_line(&format!(
+                "internal error: {what}{place}; please report it (stockflow {})",
+                env!("CARGO_PKG_VERSION")
+            ))
+        );
+        if let Some(full) = full.as_ref().filter(|_| detailed) {
+            eprintln!("{}", full.panic_report(info));
+        }
+    }));
 }
 
 /// Reads the clock and the environment, once, for the whole command.
@@ -40,7 +79,7 @@ fn app(cli: &cli::Cli) -> cli::App {
         .map_or(db::DEFAULT_BUSY_TIMEOUT, Duration::from_millis);
     cli::App {
         db: cli.db.clone(),
-        format: Format::parse(&cli.format).unwrap_or(Format::Table),
+        format: cli.format.into(),
         color: cli::want_color(std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())),
         stderr_tty: cli::stderr_is_tty(),
         ctx: Ctx {
@@ -48,76 +87,76 @@ fn app(cli: &cli::Cli) -> cli::App {
             actor,
         },
         busy_timeout: busy_ms,
+        committed: std::cell::RefCell::new(None),
     }
 }
 
-/// Prints an error on stderr (one line; and as JSON for json/jsonl) and returns its exit code.
-fn report(err: &Error, format: Format) -> i32 {
+/// Prints an error on stderr (one line; and as JSON for json/jsonl) and returns its exit.
+fn report(err: &Error, format: Format) -> Exit {
     if err.kind() == Kind::BrokenPipe {
-        return 0;
+        return Exit::Success;
     }
     eprintln!("error: {}", err.message());
     if matches!(format, Format::Json | Format::Jsonl) {
         let json = serde_json::json!({"error": {"kind": err.kind(), "message": err.message()}});
         eprintln!("{json}");
     }
-    err.exit_code()
+    Exit::Failed(err.kind())
 }
 
-/// clap's own errors: help and version print normally; a bad value is exit 3,
-/// anything else about the command line is exit 2.
-fn clap_error(err: &clap::Error, args: &[String]) -> i32 {
-    let text = err.render().to_string();
-    let first = text.lines().next().unwrap_or_default();
-    let message = first.strip_prefix("error: ").unwrap_or(first);
+/// clap's own errors: help and version print normally (exit 0); a bad value
+/// is exit 3 with a message built from the error's context; anything else
+/// about the command line is clap's usage error, exit 2.
+fn clap_error(err: &clap::Error, args: &[OsString]) -> Exit {
+    let format = cli::requested_format(args);
     match err.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = err.print();
-            0
+            Exit::Success
         }
-        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
-            let hint = text
-                .lines()
-                .find_map(|l| l.trim().strip_prefix("[possible values: "))
-                .map(|v| format!(" (expected one of: {})", v.trim_end_matches(']')))
-                .unwrap_or_default();
-            report(
-                &Error::invalid(format!("{message}{hint}")),
-                requested_format(args),
-            )
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation | ErrorKind::InvalidUtf8 => {
+            report(&Error::invalid(value_message(err)), format)
         }
         _ => {
             let _ = err.print();
-            if matches!(requested_format(args), Format::Json | Format::Jsonl) {
-                // The first paragraph on one line: the message and its values.
-                let paragraph: Vec<&str> = text
-                    .lines()
-                    .take_while(|l| !l.is_empty())
-                    .map(str::trim)
-                    .collect();
-                let joined = paragraph.join(" ");
-                let message = joined.strip_prefix("error: ").unwrap_or(&joined);
+            if matches!(format, Format::Json | Format::Jsonl) {
+                let message = err.kind().as_str().unwrap_or("invalid command line");
+                let detail = context_string(err, ContextKind::InvalidArg)
+                    .or_else(|| context_string(err, ContextKind::InvalidSubcommand))
+                    .map(|a| format!(": {a}"))
+                    .unwrap_or_default();
+                let message = stockflow::error::one_line(&format!("{message}{detail}"));
                 let json = serde_json::json!({"error": {"kind": Kind::Usage, "message": message}});
                 eprintln!("{json}");
             }
-            Error::new(Kind::Usage, message).exit_code()
+            Exit::Failed(Kind::Usage)
         }
     }
 }
 
-/// The format asked for, read from raw arguments when clap could not parse them.
-#[allow(clippy::disallowed_methods)]
-fn requested_format(args: &[String]) -> Format {
-    let from_args = args
-        .iter()
-        .enumerate()
-        .find_map(|(i, a)| match a.strip_prefix("--format") {
-            Some("") => args.get(i + 1).cloned(),
-            Some(v) => v.strip_prefix('=').map(str::to_owned),
-            None => None,
-        });
-    from_args
-        .or_else(|| std::env::var("STOCKFLOW_FORMAT").ok())
-        .and_then(|f| Format::parse(&f))
-        .unwrap_or(Format::Table)
+/// `invalid value 'xml' for '--format <F>' (expected one of: table, json)`,
+/// from the error's context rather than its rendered text.
+fn value_message(err: &clap::Error) -> String {
+    let value = context_string(err, ContextKind::InvalidValue).unwrap_or_default();
+    let mut message = match context_string(err, ContextKind::InvalidArg) {
+        Some(arg) => format!("invalid value '{value}' for '{arg}'"),
+        None => format!("invalid value '{value}'"),
+    };
+    if let Some(ContextValue::Strings(valid)) = err.get(ContextKind::ValidValue) {
+        message.push_str(&format!(" (expected one of: {})", valid.join(", ")));
+    }
+    if let Some(source) = std::error::Error::source(err) {
+        message.push_str(&format!(": {source}"));
+    } else if let Some(why) = context_string(err, ContextKind::Custom) {
+        message.push_str(&format!(": {why}"));
+    }
+    message
+}
+
+fn context_string(err: &clap::Error, kind: ContextKind) -> Option<String> {
+    match err.get(kind)? {
+        ContextValue::String(s) => Some(s.clone()),
+        ContextValue::Strings(s) => Some(s.join(", ")),
+        other => Some(other.to_string()),
+    }
 }

@@ -4,12 +4,14 @@
 
 use std::fmt;
 
+use caseless::Caseless;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::ToSql;
 use rusqlite::types::{FromSql, FromSqlResult, ToSqlOutput, ValueRef};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Serialize, Serializer};
+use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Error, Result};
 
@@ -56,26 +58,28 @@ id_type!(WarehouseId, "warehouse");
 id_type!(SupplierId, "supplier");
 id_type!(ProductId, "product");
 
+/// Parses ASCII digits only (no sign, no space, no `1.0`), positive, within `i64`.
 fn parse_id(what: &str, text: &str) -> Result<i64> {
-    match text.trim().parse::<i64>() {
-        Ok(n) if n > 0 => Ok(n),
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    match text.parse::<i64>() {
+        Ok(n) if digits && n > 0 => Ok(n),
         _ => Err(Error::invalid(format!(
             "{what} must be a positive integer: {text}"
         ))),
     }
 }
 
-/// Parses a whole number with optional sign, refusing anything past `MAX_UNITS`.
+/// Parses a whole number with an optional sign and ASCII digits (no spaces),
+/// range-checked against `MAX_UNITS` before any arithmetic touches it.
 fn parse_units(what: &str, text: &str) -> Result<i64> {
-    let t = text.trim();
-    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::invalid(format!(
             "{what} must be a whole number: {text}"
         )));
     }
-    match t.parse::<i64>() {
-        Ok(n) if n.abs() <= MAX_UNITS => Ok(n),
+    match text.parse::<i64>() {
+        Ok(n) if (-MAX_UNITS..=MAX_UNITS).contains(&n) => Ok(n),
         _ => Err(Error::invalid(format!(
             "{what} must be at most {MAX_UNITS} in size: {text}"
         ))),
@@ -197,8 +201,9 @@ impl FromSql for Money {
     }
 }
 
-/// A stock-keeping unit: 1–64 characters, no whitespace or control characters.
-/// Two SKUs are the same when their lower-case forms (`key`) are equal.
+/// A stock-keeping unit: 1–64 characters, no whitespace, control or invisible
+/// characters, not starting with a spreadsheet formula sign (`= + - @`).
+/// Two SKUs are the same when their keys (NFKC case folding, see `key`) are equal.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Sku(String);
 
@@ -219,6 +224,17 @@ impl Sku {
                 "sku must not contain whitespace or control characters: {text:?}"
             )));
         }
+        if let Some(c) = text.chars().find(|c| invisible(*c)) {
+            return Err(Error::invalid(format!(
+                "sku must not contain invisible or bidirectional characters (U+{:04X}): {text:?}",
+                u32::from(c)
+            )));
+        }
+        if text.starts_with(['=', '+', '-', '@']) {
+            return Err(Error::invalid(format!(
+                "sku must not start with =, +, - or @ (a spreadsheet would read it as a formula): {text}"
+            )));
+        }
         Ok(Self(text.to_owned()))
     }
 
@@ -227,9 +243,17 @@ impl Sku {
         &self.0
     }
 
-    /// The case-folded form that uniqueness and look-ups compare.
+    /// The form that uniqueness and look-ups compare: Unicode compatibility
+    /// caseless matching (UAX #15 / Unicode ch. 3.13, D146) composed to NFKC,
+    /// so `ß`/`SS`, `ς`/`Σ`, `Å`/`A`+ring and full-width `ＡＢ`/`AB` are one SKU.
     pub fn key(&self) -> String {
-        self.0.to_lowercase()
+        self.0
+            .nfd()
+            .default_case_fold()
+            .nfkd()
+            .default_case_fold()
+            .nfkc()
+            .collect()
     }
 }
 
@@ -237,6 +261,17 @@ impl fmt::Display for Sku {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// Unicode's default-ignorable code points (DerivedCoreProperties.txt): the
+/// zero-width, bidirectional, soft-hyphen, variation-selector and filler
+/// characters that render as nothing, so two SKUs that look alike would differ.
+fn invisible(c: char) -> bool {
+    matches!(u32::from(c),
+        0x00AD | 0x034F | 0x061C | 0x115F..=0x1160 | 0x17B4..=0x17B5 | 0x180B..=0x180F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+        | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A
+        | 0xE0000..=0xE0FFF)
 }
 
 /// A point in time, in whole seconds since the Unix epoch, UTC.

@@ -1,6 +1,7 @@
 //! `product`, `bundle`, `threshold` and `import`.
 
 use clap::{ArgGroup, Args, Subcommand};
+use stockflow::Exit;
 use stockflow::error::{Error, Result};
 use stockflow::model::{self, CompanyId, Money, Quantity, Sku, WarehouseId};
 use stockflow::ops::threshold::Scope;
@@ -54,7 +55,7 @@ pub struct CreateArgs {
     #[arg(long, value_name = "DECIMAL", allow_negative_numbers = true)]
     price: String,
     /// Product type (thresholds can be set per type)
-    #[arg(long = "type", value_name = "TYPE")]
+    #[arg(long = "type", value_name = "TYPE", allow_hyphen_values = true)]
     product_type: Option<String>,
     /// This product's own low-stock threshold
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
@@ -83,7 +84,7 @@ pub struct UpdateArgs {
     #[arg(long, value_name = "DECIMAL", allow_negative_numbers = true)]
     price: Option<String>,
     /// New type
-    #[arg(long = "type", value_name = "TYPE")]
+    #[arg(long = "type", value_name = "TYPE", allow_hyphen_values = true)]
     product_type: Option<String>,
     /// New threshold
     #[arg(
@@ -102,7 +103,7 @@ fn threshold_value(text: &str) -> Result<Quantity> {
     Quantity::parse("threshold", text)
 }
 
-pub fn product(cmd: ProductCmd, app: &App) -> Result<i32> {
+pub fn product(cmd: ProductCmd, app: &App) -> Result<Exit> {
     let mut db = app.open()?;
     let mut out = app.out();
     match cmd {
@@ -122,7 +123,9 @@ pub fn product(cmd: ProductCmd, app: &App) -> Result<i32> {
                 threshold: opt(a.threshold.as_deref(), threshold_value)?,
                 stock,
             };
-            out.object(&product::create(&mut db, &app.ctx, &new)?)?
+            let created = product::create(&mut db, &app.ctx, &new)?;
+            app.committed(format!("product {} (id {})", created.sku, created.id));
+            out.object(&created)?
         }
         ProductCmd::List {
             company,
@@ -168,14 +171,24 @@ pub fn product(cmd: ProductCmd, app: &App) -> Result<i32> {
                     opt(a.threshold.as_deref(), threshold_value)?.map(Some)
                 },
             };
-            out.object(&product::update(&mut db, &Sku::parse(&a.sku)?, &changes)?)?
+            let updated = product::update(&mut db, &Sku::parse(&a.sku)?, &changes)?;
+            app.committed(format!(
+                "the update of product {} (id {})",
+                updated.sku, updated.id
+            ));
+            out.object(&updated)?
         }
         ProductCmd::Archive { sku } => {
-            out.object(&product::archive(&mut db, &Sku::parse(&sku)?)?)?
+            let archived = product::archive(&mut db, &Sku::parse(&sku)?)?;
+            app.committed(format!(
+                "the archiving of product {} (id {})",
+                archived.sku, archived.id
+            ));
+            out.object(&archived)?
         }
     }
     out.finish()?;
-    Ok(0)
+    Ok(Exit::Success)
 }
 
 #[derive(Debug, Subcommand)]
@@ -193,7 +206,7 @@ pub enum BundleCmd {
     },
 }
 
-pub fn bundle(cmd: BundleCmd, app: &App) -> Result<i32> {
+pub fn bundle(cmd: BundleCmd, app: &App) -> Result<Exit> {
     let BundleCmd::Set {
         bundle_sku,
         components,
@@ -213,13 +226,14 @@ pub fn bundle(cmd: BundleCmd, app: &App) -> Result<i32> {
         .collect::<Result<Vec<_>>>()?;
     let mut db = app.open()?;
     let set = bundle::set(&mut db, &bundle_sku, &parts)?;
+    app.committed(format!("bundle {}", set.sku));
     let mut out = app.out();
     match app.format {
         Format::Json | Format::Jsonl => out.json_value(&set)?,
         Format::Csv | Format::Table => out.list(set.components.into_iter().map(Ok))?,
     }
     out.finish()?;
-    Ok(0)
+    Ok(Exit::Success)
 }
 
 #[derive(Debug, Subcommand)]
@@ -234,7 +248,12 @@ pub enum ThresholdCmd {
         #[arg(long, value_name = "ID", conflicts_with = "sku")]
         company: Option<String>,
         /// Products of this type
-        #[arg(long = "type", value_name = "TYPE", requires = "company")]
+        #[arg(
+            long = "type",
+            value_name = "TYPE",
+            requires = "company",
+            allow_hyphen_values = true
+        )]
         product_type: Option<String>,
         /// The company's default
         #[arg(long, requires = "company")]
@@ -257,7 +276,7 @@ pub enum ThresholdCmd {
     },
 }
 
-pub fn threshold(cmd: ThresholdCmd, app: &App) -> Result<i32> {
+pub fn threshold(cmd: ThresholdCmd, app: &App) -> Result<Exit> {
     let mut db = app.open()?;
     let mut out = app.out();
     match cmd {
@@ -284,7 +303,9 @@ pub fn threshold(cmd: ThresholdCmd, app: &App) -> Result<i32> {
                 }
             };
             let quantity = threshold_value(&quantity)?;
-            out.object(&threshold::set(&mut db, &scope, quantity)?)?
+            let set = threshold::set(&mut db, &scope, quantity)?;
+            app.committed("the threshold");
+            out.object(&set)?
         }
         ThresholdCmd::List { company } => {
             let company = CompanyId::parse(&company)?;
@@ -292,7 +313,7 @@ pub fn threshold(cmd: ThresholdCmd, app: &App) -> Result<i32> {
         }
     }
     out.finish()?;
-    Ok(0)
+    Ok(Exit::Success)
 }
 
 #[derive(Debug, Subcommand)]
@@ -303,16 +324,17 @@ pub enum ImportCmd {
     )]
     Products {
         /// The CSV file, or - for standard input
-        path: String,
+        path: std::path::PathBuf,
     },
 }
 
-pub fn import(cmd: ImportCmd, app: &App) -> Result<i32> {
+pub fn import(cmd: ImportCmd, app: &App) -> Result<Exit> {
     let ImportCmd::Products { path } = cmd;
     let mut db = app.open()?;
     let applied = super::with_input(&path, |input| import::products(&mut db, &app.ctx, input))?;
+    app.committed(format!("the import of {} product(s)", applied.applied));
     let mut out = app.out();
     out.object(&applied)?;
     out.finish()?;
-    Ok(0)
+    Ok(Exit::Success)
 }

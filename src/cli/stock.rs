@@ -2,6 +2,7 @@
 
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use stockflow::Exit;
 use stockflow::error::Result;
 use stockflow::model::{CompanyId, Delta, Quantity, Reason, Sku, Timestamp, WarehouseId};
 use stockflow::ops::stock::{self, Adjustment, Count, HistoryFilter, StockFilter, Transfer};
@@ -119,17 +120,17 @@ pub struct AdjustArgs {
     /// A CSV of adjustments (- for stdin), applied all or none
     #[arg(long, value_name = "PATH",
           conflicts_with_all = ["warehouse", "delta", "reason", "note", "reference", "at"])]
-    file: Option<String>,
+    file: Option<std::path::PathBuf>,
 }
 
-pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
+pub fn run(cmd: StockCmd, app: &App) -> Result<Exit> {
     let mut db = app.open()?;
     let mut out = app.out();
     match cmd {
         StockCmd::Adjust(a) => {
             if let Some(path) = a.file {
                 let applied = with_input(&path, |input| {
-                    let size = (path != "-")
+                    let size = (path != std::path::Path::new("-"))
                         .then(|| std::fs::metadata(&path).map(|m| m.len()).ok())
                         .flatten();
                     let bar = progress_bar(app, size);
@@ -140,6 +141,7 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
                     }
                     applied
                 })?;
+                app.committed(format!("{} movement(s)", applied.applied));
                 out.object(&applied)?;
             } else {
                 let (sku, warehouse, delta, reason) = (
@@ -159,8 +161,11 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
                     at: opt(a.at.as_deref(), Timestamp::parse)?,
                 };
                 let moves = stock::adjust(&mut db, &app.ctx, &adj)?;
+                app.committed(movements(&moves));
+                // A bundle's sale or return is always a list, one movement per
+                // component, however many components it has.
                 match moves.as_slice() {
-                    [one] => out.object(one)?,
+                    [one] if one.bundle_sku.is_none() => out.object(one)?,
                     _ => out.list(moves.into_iter().map(Ok))?,
                 }
             }
@@ -181,7 +186,9 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
                 note,
                 at: opt(at.as_deref(), Timestamp::parse)?,
             };
-            out.list(stock::transfer(&mut db, &app.ctx, &t)?.into_iter().map(Ok))?
+            let moves = stock::transfer(&mut db, &app.ctx, &t)?;
+            app.committed(movements(&moves));
+            out.list(moves.into_iter().map(Ok))?
         }
         StockCmd::Count {
             sku,
@@ -197,7 +204,11 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
                 note,
                 at: opt(at.as_deref(), Timestamp::parse)?,
             };
-            match stock::count(&mut db, &app.ctx, &c)? {
+            let counted = stock::count(&mut db, &app.ctx, &c)?;
+            if let Some(m) = &counted {
+                app.committed(movements(std::slice::from_ref(m)));
+            }
+            match counted {
                 Some(m) => out.object(&m)?,
                 None => match app.format {
                     Format::Json => out.line("null")?,
@@ -260,7 +271,16 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
         }
     }
     out.finish()?;
-    Ok(0)
+    Ok(Exit::Success)
+}
+
+/// Names written movements for a message: `movement 42`, `movements 42, 43`.
+fn movements(moves: &[stock::Movement]) -> String {
+    let ids: Vec<String> = moves.iter().map(|m| m.id.to_string()).collect();
+    match ids.as_slice() {
+        [one] => format!("movement {one}"),
+        _ => format!("movements {}", ids.join(", ")),
+    }
 }
 
 /// How many movements a `stock history` table shows without `--limit`.

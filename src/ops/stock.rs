@@ -190,11 +190,15 @@ pub(crate) fn apply_adjustment(
         let e = Entry {
             product: part.id,
             sku: &part.sku,
-            delta: adj
-                .delta
-                .0
-                .checked_mul(per)
-                .ok_or_else(|| Error::invalid(format!("delta too large: {}", adj.delta.0)))?,
+            delta: adj.delta.0.checked_mul(per).ok_or_else(|| {
+                Error::invalid(format!(
+                    "delta {} of bundle {} needs more than {} units of {}",
+                    adj.delta.0,
+                    product.sku,
+                    i64::MAX,
+                    part.sku
+                ))
+            })?,
             bundle: Some(product.id),
             ..base
         };
