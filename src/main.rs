@@ -120,12 +120,7 @@ fn clap_error(err: &clap::Error, args: &[OsString]) -> Exit {
         _ => {
             let _ = err.print();
             if matches!(format, Format::Json | Format::Jsonl) {
-                let message = err.kind().as_str().unwrap_or("invalid command line");
-                let detail = context_string(err, ContextKind::InvalidArg)
-                    .or_else(|| context_string(err, ContextKind::InvalidSubcommand))
-                    .map(|a| format!(": {a}"))
-                    .unwrap_or_default();
-                let message = stockflow::error::one_line(&format!("{message}{detail}"));
+                let message = stockflow::error::one_line(&usage_message(err));
                 let json = serde_json::json!({"error": {"kind": Kind::Usage, "message": message}});
                 eprintln!("{json}");
             }
@@ -151,6 +146,30 @@ fn value_message(err: &clap::Error) -> String {
         message.push_str(&format!(": {why}"));
     }
     message
+}
+
+/// clap's first line of a usage error, from the error's context.
+fn usage_message(err: &clap::Error) -> String {
+    let arg = context_string(err, ContextKind::InvalidArg);
+    let sub = context_string(err, ContextKind::InvalidSubcommand);
+    match (err.kind(), arg, sub) {
+        (ErrorKind::MissingRequiredArgument, Some(a), _) => {
+            format!("the following required arguments were not provided: {a}")
+        }
+        (ErrorKind::UnknownArgument, Some(a), _) => format!("unexpected argument '{a}' found"),
+        (ErrorKind::InvalidSubcommand, _, Some(s)) => format!("unrecognized subcommand '{s}'"),
+        (ErrorKind::ArgumentConflict, Some(a), _) => {
+            let with = context_string(err, ContextKind::PriorArg).unwrap_or_default();
+            format!("the argument '{a}' cannot be used with '{with}'")
+        }
+        (kind, a, s) => {
+            let what = kind.as_str().unwrap_or("invalid command line");
+            match a.or(s) {
+                Some(detail) => format!("{what}: {detail}"),
+                None => what.to_owned(),
+            }
+        }
+    }
 }
 
 fn context_string(err: &clap::Error, kind: ContextKind) -> Option<String> {

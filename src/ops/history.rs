@@ -46,6 +46,7 @@ pub fn history<T>(
             args.push(Box::new(product.id));
         }
         if let Some(w) = filter.warehouse {
+            super::lookup::warehouse(tx, w)?;
             sql.push_str(" AND m.warehouse_id = ?");
             args.push(Box::new(w));
         }

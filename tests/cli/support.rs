@@ -268,10 +268,29 @@ impl Out {
         self
     }
 
-    /// Expects exit 0.
+    /// Expects exit 0 and nothing on stderr: a success that warned or
+    /// half-failed is not a success.
     #[track_caller]
     pub fn ok(self) -> Self {
-        self.code(0)
+        let this = self.code(0);
+        assert!(
+            this.stderr.is_empty(),
+            "expected an empty stderr from {}",
+            this.explain()
+        );
+        this
+    }
+
+    /// Expects exit 0 with a one-line note on stderr containing `part`.
+    #[track_caller]
+    pub fn ok_with_note(self, part: &str) -> Self {
+        let this = self.code(0);
+        assert!(
+            this.stderr.lines().count() == 1 && this.stderr.contains(part),
+            "expected one stderr line with `{part}` from {}",
+            this.explain()
+        );
+        this
     }
 
     /// Expects a failure with `code` and a one-line `error: ` message containing `part`.
