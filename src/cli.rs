@@ -82,23 +82,24 @@ impl From<FormatArg> for Format {
 /// message and exit 3, not a usage error), and free text must be UTF-8, with
 /// an error naming the flag (paths are `PathBuf` and take any bytes).
 pub fn command() -> clap::Command {
-    fn harden(cmd: clap::Command) -> clap::Command {
-        cmd.mut_args(|arg| {
-            if !arg.get_action().takes_values() {
-                return arg;
-            }
-            let arg = arg.allow_negative_numbers(true);
-            let text = arg.get_value_parser().type_id() == std::any::TypeId::of::<String>()
-                && arg.get_possible_values().is_empty();
-            if text {
-                arg.value_parser(ValueParser::new(Utf8Text))
-            } else {
-                arg
-            }
-        })
-        .mut_subcommands(harden)
-    }
-    harden(Cli::command())
+    with_text_parser(Cli::command(), &ValueParser::new(Utf8Text))
+}
+
+fn with_text_parser(cmd: clap::Command, text: &ValueParser) -> clap::Command {
+    cmd.mut_args(|arg| {
+        if !arg.get_action().takes_values() {
+            return arg;
+        }
+        let arg = arg.allow_negative_numbers(true);
+        let is_text = arg.get_value_parser().type_id() == std::any::TypeId::of::<String>()
+            && arg.get_possible_values().is_empty();
+        if is_text {
+            arg.value_parser(text.clone())
+        } else {
+            arg
+        }
+    })
+    .mut_subcommands(|sub| with_text_parser(sub, text))
 }
 
 /// Parses the command line (any bytes) into [`Cli`].
@@ -111,7 +112,8 @@ pub fn parse(args: &[OsString]) -> std::result::Result<Cli, clap::Error> {
 /// The `--format` asked for, when the command line as a whole did not parse:
 /// clap reads what it can of it (and `STOCKFLOW_FORMAT`).
 pub fn requested_format(args: &[OsString]) -> Format {
-    command()
+    // Any bytes pass as text here, so a bad value elsewhere does not hide `--format`.
+    with_text_parser(Cli::command(), &ValueParser::os_string())
         .ignore_errors(true)
         .try_get_matches_from(args)
         .ok()

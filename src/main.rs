@@ -19,6 +19,7 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Exit {
+    debug_panic();
     let args: Vec<OsString> = std::env::args_os().collect();
     match cli::parse(&args) {
         Ok(cli) => {
@@ -63,6 +64,18 @@ fn install_panic_report() {
         }
     }));
 }
+
+/// Lets the tests drive the panic report end to end; debug builds only.
+#[cfg(debug_assertions)]
+#[allow(clippy::disallowed_methods)]
+fn debug_panic() {
+    if std::env::var_os("STOCKFLOW_TEST_PANIC").is_some() {
+        panic!("a test asked for a panic");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn debug_panic() {}
 
 /// Reads the clock and the environment, once, for the whole command.
 #[allow(clippy::disallowed_methods)]

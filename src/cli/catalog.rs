@@ -120,7 +120,7 @@ pub enum SupplierCmd {
 #[derive(Debug, Args)]
 pub struct LinkArgs {
     /// The product
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     sku: String,
     /// The supplier's id (of the product's company)
     #[arg(long, value_name = "ID")]

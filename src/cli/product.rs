@@ -29,6 +29,7 @@ pub enum ProductCmd {
     /// Show a product with its stock, suppliers and (for a bundle) components
     Show {
         /// The product's SKU
+        #[arg(allow_hyphen_values = true)]
         sku: String,
     },
     /// Change a product's name, price, type or threshold
@@ -36,6 +37,7 @@ pub enum ProductCmd {
     /// Archive a product: history kept, hidden from lists, no alerts
     Archive {
         /// The product's SKU
+        #[arg(allow_hyphen_values = true)]
         sku: String,
     },
 }
@@ -46,7 +48,7 @@ pub struct CreateArgs {
     #[arg(long, value_name = "ID")]
     company: String,
     /// Stock-keeping unit: 1-64 characters, no whitespace, unique (any case)
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     sku: String,
     /// Product name
     #[arg(long, allow_hyphen_values = true)]
@@ -76,6 +78,7 @@ pub struct CreateArgs {
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
     /// The product's SKU
+    #[arg(allow_hyphen_values = true)]
     sku: String,
     /// New name
     #[arg(long, allow_hyphen_values = true)]
@@ -199,6 +202,7 @@ pub enum BundleCmd {
     )]
     Set {
         /// The bundle's SKU
+        #[arg(allow_hyphen_values = true)]
         bundle_sku: String,
         /// A component and how many go in one bundle
         #[arg(long = "component", value_name = "SKU=QTY", required = true)]
@@ -259,7 +263,7 @@ pub enum ThresholdCmd {
         #[arg(long, requires = "company")]
         default: bool,
         /// One product (with --warehouse)
-        #[arg(long, requires = "warehouse")]
+        #[arg(long, requires = "warehouse", allow_hyphen_values = true)]
         sku: Option<String>,
         /// The warehouse (with --sku)
         #[arg(long, value_name = "ID", requires = "sku")]

@@ -21,7 +21,7 @@ pub enum StockCmd {
     /// Move units between two warehouses of the same company
     Transfer {
         /// The product
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         sku: String,
         /// The warehouse the units leave
         #[arg(long, value_name = "ID")]
@@ -42,7 +42,7 @@ pub enum StockCmd {
     /// Record a cycle count: the difference becomes a `count` movement
     Count {
         /// The product
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         sku: String,
         /// The warehouse counted
         #[arg(long, value_name = "ID")]
@@ -66,13 +66,13 @@ pub enum StockCmd {
         #[arg(long, value_name = "ID")]
         warehouse: Option<String>,
         /// Only this product
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         sku: Option<String>,
     },
     /// The movement ledger, newest first
     History {
         /// Only this product (for a bundle: movements made through it)
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         sku: Option<String>,
         /// Only this warehouse
         #[arg(long, value_name = "ID")]
@@ -92,7 +92,12 @@ pub enum StockCmd {
 #[derive(Debug, Args)]
 pub struct AdjustArgs {
     /// The product
-    #[arg(long, required_unless_present = "file", conflicts_with = "file")]
+    #[arg(
+        long,
+        required_unless_present = "file",
+        conflicts_with = "file",
+        allow_hyphen_values = true
+    )]
     sku: Option<String>,
     /// The warehouse
     #[arg(long, value_name = "ID", required_unless_present = "file")]

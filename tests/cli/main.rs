@@ -10,6 +10,7 @@ mod alerts;
 mod bundle;
 mod catalog;
 mod concurrency;
+mod hardening;
 mod import;
 mod init;
 mod ledger_props;
