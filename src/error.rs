@@ -3,6 +3,7 @@
 //! (SPEC section 6), so the table below is the only place exit codes live.
 
 use std::fmt;
+use std::sync::Arc;
 
 use rusqlite::ErrorCode;
 use serde::Serialize;
@@ -64,12 +65,23 @@ impl From<Exit> for std::process::ExitCode {
     }
 }
 
-/// A failure with its kind and a one-line message naming the value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A failure with its kind and a one-line message naming the value, and the
+/// lower-level error it came from when there is one.
+#[derive(Debug, Clone)]
 pub struct Error {
     kind: Kind,
     message: String,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
+
+/// Two errors are the same when they say the same thing.
+impl PartialEq for Error {
+    fn eq(&self, other: &Self) -> bool {
+        (self.kind, &self.message) == (other.kind, &other.message)
+    }
+}
+
+impl Eq for Error {}
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -80,7 +92,14 @@ impl Error {
         Self {
             kind,
             message: one_line(&message.into()),
+            source: None,
         }
+    }
+
+    /// Keeps `source` as the cause of this error (`std::error::Error::source`).
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
     }
 
     /// A malformed value or broken rule (exit 3).
@@ -120,7 +139,10 @@ impl Error {
 
     /// Prefixes the message with where in an input the error was found.
     pub fn context(self, place: impl fmt::Display) -> Self {
-        Self::new(self.kind, format!("{place}: {}", self.message))
+        Self {
+            message: one_line(&format!("{place}: {}", self.message)),
+            ..self
+        }
     }
 }
 
@@ -162,7 +184,13 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 impl From<rusqlite::Error> for Error {
     /// Failures nobody classified at the call site: busy and damaged files
@@ -178,11 +206,12 @@ impl From<rusqlite::Error> for Error {
         {
             return Self::database(format!(
                 "stored data cannot be read (run `stockflow check`): {err}"
-            ));
+            ))
+            .with_source(err);
         }
         if let E::SqliteFailure(e, _) = &err {
             if let Some(kind) = constraint_kind(e.extended_code) {
-                return Self::new(kind, format!("refused by the database: {err}"));
+                return Self::new(kind, format!("refused by the database: {err}")).with_source(err);
             }
         }
         let code = err.sqlite_error_code();
@@ -197,7 +226,7 @@ impl From<rusqlite::Error> for Error {
             Some(ErrorCode::DiskFull | ErrorCode::ReadOnly | ErrorCode::CannotOpen) => {
                 Self::database(format!("cannot write the database: {err}"))
             }
-            _ => Self::new(Kind::Internal, format!("database error: {err}")),
+            _ => Self::new(Kind::Internal, format!("database error: {err}")).with_source(err),
         }
     }
 }
@@ -250,6 +279,59 @@ impl From<serde_json::Error> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exits_other_than_failures_live_in_the_same_table() {
+        assert_eq!(Exit::Success.code(), 0);
+        assert_eq!(Exit::HasResults.code(), 10);
+        assert_eq!(Exit::Failed(Kind::Database).code(), 7);
+        assert_eq!(Exit::Failed(Kind::BrokenPipe).code(), 0);
+    }
+
+    #[test]
+    fn unclassified_constraint_failures_map_by_extended_code() {
+        use rusqlite::ffi;
+        for (extended, code) in [
+            (ffi::SQLITE_CONSTRAINT_CHECK, 3),
+            (ffi::SQLITE_CONSTRAINT_NOTNULL, 3),
+            (ffi::SQLITE_CONSTRAINT_UNIQUE, 5),
+            (ffi::SQLITE_CONSTRAINT_PRIMARYKEY, 5),
+            (ffi::SQLITE_CONSTRAINT_FOREIGNKEY, 4),
+            (ffi::SQLITE_CONSTRAINT_TRIGGER, 1),
+        ] {
+            let sqlite = rusqlite::Error::SqliteFailure(
+                ffi::Error::new(extended),
+                Some("constraint failed: t.x".to_owned()),
+            );
+            let err = Error::from(sqlite);
+            assert_eq!(err.exit_code(), code, "extended code {extended}");
+            assert!(err.message().contains("constraint failed: t.x"), "{err}");
+            let source = std::error::Error::source(&err).expect("the SQLite error is kept");
+            assert!(source.to_string().contains("constraint failed"), "{source}");
+        }
+    }
+
+    #[test]
+    fn stored_data_that_cannot_be_read_is_a_database_error() {
+        let bad =
+            rusqlite::Error::InvalidColumnType(0, "note".to_owned(), rusqlite::types::Type::Blob);
+        assert_eq!(Error::from(bad).exit_code(), 7);
+    }
+
+    #[test]
+    fn messages_are_one_escaped_short_line() {
+        let e = Error::invalid("bad: a\nerror: forged\x1b]0;t\x07\u{9b}\u{7f}\u{202e}");
+        assert_eq!(
+            e.message(),
+            "bad: a\\nerror: forged\\u{1b}]0;t\\u{7}\\u{9b}\\u{7f}\\u{202e}"
+        );
+        let long = Error::invalid(format!("name: {}", "é".repeat(10_000)));
+        assert_eq!(long.message().chars().count(), MAX_MESSAGE);
+        assert!(long.message().starts_with("name: é") && long.message().contains('…'));
+        let placed = long.context("line 4");
+        assert!(placed.message().starts_with("line 4: name"));
+        assert_eq!(placed.message().chars().count(), MAX_MESSAGE);
+    }
 
     #[test]
     fn exit_code_table_matches_the_spec() {

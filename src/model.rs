@@ -554,6 +554,69 @@ mod tests {
     }
 
     #[test]
+    fn sku_keys_are_nfkc_case_folds() {
+        let key = |s: &str| Sku::parse(s).unwrap().key();
+        assert_eq!(key("STRASSE"), key("straße"));
+        assert_eq!(key("BOXΣ"), key("boxς"));
+        assert_eq!(key("BOXΣ"), key("boxσ"));
+        assert_eq!(key("\u{c5}1"), key("A\u{30a}1"));
+        assert_eq!(key("ＷＩＤ-１"), "wid-1");
+        assert_eq!(key("ﬁ"), "fi");
+        assert_ne!(key("ıd"), key("ID"), "dotless i is its own letter");
+        assert_eq!(key("Wid-Ä1"), "wid-ä1");
+        let k = key("\u{1e9e}X");
+        assert_eq!(
+            k,
+            k.to_lowercase(),
+            "a key is its own lower case (schema CHECK)"
+        );
+    }
+
+    #[test]
+    fn skus_refuse_invisible_characters_and_formula_signs() {
+        for bad in [
+            "A\u{200b}B",
+            "A\u{202e}B",
+            "A\u{ad}B",
+            "A\u{2060}B",
+            "A\u{feff}B",
+            "A\u{e0041}B",
+            "=A",
+            "+A",
+            "-A",
+            "@A",
+        ] {
+            assert_eq!(Sku::parse(bad).unwrap_err().exit_code(), 3, "{bad:?}");
+        }
+        assert!(Sku::parse("A-=+@1").is_ok());
+    }
+
+    #[test]
+    fn numbers_are_range_checked_before_any_arithmetic() {
+        for text in [
+            "-9223372036854775808",
+            "9223372036854775807",
+            "-1000000000001",
+        ] {
+            assert_eq!(Delta::parse(text).unwrap_err().exit_code(), 3, "{text}");
+        }
+        assert_eq!(Delta::parse("-1000000000000").unwrap(), Delta(-MAX_UNITS));
+        for text in [
+            " 1",
+            "1 ",
+            "+1",
+            "1.0",
+            "0",
+            "-1",
+            "9223372036854775808",
+            "١",
+        ] {
+            assert!(CompanyId::parse(text).is_err(), "{text:?}");
+        }
+        assert_eq!(CompanyId::parse("007").unwrap(), CompanyId(7));
+    }
+
+    #[test]
     fn quantities_and_deltas() {
         assert_eq!(Quantity::parse("quantity", "12").unwrap(), Quantity(12));
         assert!(

@@ -252,7 +252,7 @@ fn fetch(conn: &Connection, q: &Query) -> Result<Vec<Alert>> {
                 avg_daily_sales: f.avg_daily_sales(),
                 lead_time_days,
                 suggested_reorder_quantity: f
-                    .suggested_reorder(lead_time_days.unwrap_or(0) + q.cover_days),
+                    .suggested_reorder(lead_time_days.unwrap_or(0).saturating_add(q.cover_days)),
             })
         },
     )?;

@@ -199,7 +199,10 @@ pub(crate) fn available(conn: &Connection, bundle: ProductId) -> Result<Vec<(War
         .map(|w| {
             let n = parts
                 .iter()
-                .map(|(p, per)| stock.get(&(p.id, w)).copied().unwrap_or(0) / per)
+                .map(|(p, per)| {
+                    let have = stock.get(&(p.id, w)).copied().unwrap_or(0);
+                    have.checked_div(*per).unwrap_or(0)
+                })
                 .min()
                 .unwrap_or(0);
             (w, n)
