@@ -5,7 +5,10 @@
 mod alerts;
 mod catalog;
 mod product;
+mod report;
 mod stock;
+
+pub use report::{clap_error, report};
 
 use std::cell::RefCell;
 use std::ffi::{OsStr, OsString};
