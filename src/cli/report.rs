@@ -50,11 +50,17 @@ pub fn clap_error(err: &clap::Error, args: &[OsString]) -> Exit {
 /// from the error's context rather than its rendered text.
 fn value_message(err: &clap::Error) -> String {
     let value = context_string(err, ContextKind::InvalidValue).unwrap_or_default();
-    let mut message = match context_string(err, ContextKind::InvalidArg) {
-        Some(arg) => format!("invalid value '{value}' for '{arg}'"),
-        None => format!("invalid value '{value}'"),
+    let arg = context_string(err, ContextKind::InvalidArg).unwrap_or_default();
+    let mut message = if value.is_empty() {
+        format!("a value is required for '{arg}'")
+    } else {
+        format!("invalid value '{value}' for '{arg}'")
     };
-    if let Some(ContextValue::Strings(valid)) = err.get(ContextKind::ValidValue) {
+    let valid = match err.get(ContextKind::ValidValue) {
+        Some(ContextValue::Strings(valid)) => valid.as_slice(),
+        _ => &[],
+    };
+    if !valid.is_empty() {
         message.push_str(&format!(" (expected one of: {})", valid.join(", ")));
     }
     if let Some(source) = std::error::Error::source(err) {
