@@ -226,6 +226,9 @@ impl From<rusqlite::Error> for Error {
             Some(ErrorCode::DiskFull | ErrorCode::ReadOnly | ErrorCode::CannotOpen) => {
                 Self::database(format!("cannot write the database: {err}"))
             }
+            Some(ErrorCode::SystemIoFailure | ErrorCode::PermissionDenied) => {
+                Self::database(format!("cannot read or write the database file: {err}"))
+            }
             _ => Self::new(Kind::Internal, format!("database error: {err}")).with_source(err),
         }
     }

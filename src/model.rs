@@ -247,13 +247,7 @@ impl Sku {
     /// caseless matching (UAX #15 / Unicode ch. 3.13, D146) composed to NFKC,
     /// so `ß`/`SS`, `ς`/`Σ`, `Å`/`A`+ring and full-width `ＡＢ`/`AB` are one SKU.
     pub fn key(&self) -> String {
-        self.0
-            .nfd()
-            .default_case_fold()
-            .nfkd()
-            .default_case_fold()
-            .nfkc()
-            .collect()
+        sku_key(&self.0)
     }
 }
 
@@ -261,6 +255,17 @@ impl fmt::Display for Sku {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// The key of a SKU as text (see [`Sku::key`]); for re-keying stored SKUs,
+/// which may predate today's rules and so not parse as a [`Sku`].
+pub fn sku_key(text: &str) -> String {
+    text.nfd()
+        .default_case_fold()
+        .nfkd()
+        .default_case_fold()
+        .nfkc()
+        .collect()
 }
 
 /// Unicode's default-ignorable code points (DerivedCoreProperties.txt): the
