@@ -998,3 +998,37 @@ fn edge_times_are_stored_in_utc() {
     .ok();
     sf.run(&["check"]).ok();
 }
+
+/// The same rules hold for the values of `import products`: each refused row
+/// names its line and column, and nothing is imported.
+#[test]
+fn hostile_import_values_name_line_and_column() {
+    let sf = setup();
+    sf.supplier(1, "Parts", "p@x.com");
+    let before = sf.snapshot();
+    let header = "company_id,sku,name,price,warehouse_id,quantity,supplier_id\n";
+    for (row, column) in [
+        (" 1,N1,n,1,,,", "company_id"),
+        ("1.0,N1,n,1,,,", "company_id"),
+        ("9223372036854775808,N1,n,1,,,", "company_id"),
+        ("1,@N1,n,1,,,", "sku"),
+        ("1,N\u{200b}1,n,1,,,", "sku"),
+        ("1,N1,n,.5,,,", "price"),
+        ("1,N1,n,1,-1,1,", "warehouse_id"),
+        ("1,N1,n,1,1,1000000000001,", "quantity"),
+        ("1,N1,n,1,,,0", "supplier_id"),
+    ] {
+        let path = sf.file("p.csv", &format!("{header}1,OK1,n,1,,,\n{row}\n"));
+        refused(
+            sf.run(&["import", "products", &path]),
+            3,
+            &format!("line 3, column {column}"),
+        );
+    }
+    let path = sf.file(
+        "twins.csv",
+        &format!("{header}1,STRASSE,n,1,,,\n1,straße,n,1,,,\n"),
+    );
+    refused(sf.run(&["import", "products", &path]), 5, "line 3");
+    assert_eq!(sf.snapshot(), before);
+}
