@@ -108,8 +108,29 @@ fn with_text_parser(cmd: clap::Command, text: &ValueParser) -> clap::Command {
 /// Parses the command line (any bytes) into [`Cli`].
 pub fn parse(args: &[OsString]) -> std::result::Result<Cli, clap::Error> {
     let mut cmd = command();
-    let matches = cmd.try_get_matches_from_mut(args)?;
-    Cli::from_arg_matches(&matches).map_err(|e| e.with_cmd(&cmd))
+    let matches = cmd.try_get_matches_from_mut(args).map_err(escaped)?;
+    Cli::from_arg_matches(&matches).map_err(|e| escaped(e.with_cmd(&cmd)))
+}
+
+/// The error with every value it quotes from the command line escaped, so
+/// that clap's message cannot carry a raw newline (a forged `error:` line) or
+/// a terminal escape.
+fn escaped(mut err: clap::Error) -> clap::Error {
+    let values: Vec<(ContextKind, ContextValue)> = err
+        .context()
+        .map(|(kind, value)| (kind, value.clone()))
+        .collect();
+    for (kind, value) in values {
+        let safe = match value {
+            ContextValue::String(s) => ContextValue::String(stockflow::error::one_line(&s)),
+            ContextValue::Strings(v) => {
+                ContextValue::Strings(v.iter().map(|s| stockflow::error::one_line(s)).collect())
+            }
+            other => other,
+        };
+        err.insert(kind, safe);
+    }
+    err
 }
 
 /// The `--format` asked for, when the command line as a whole did not parse:

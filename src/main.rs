@@ -4,8 +4,10 @@ mod cli;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use stockflow::render::Format;
 use stockflow::{Ctx, Exit, Kind, db, model::Timestamp};
 
 fn main() -> ExitCode {
@@ -17,17 +19,25 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Exit {
-    debug_panic();
     let args: Vec<OsString> = std::env::args_os().collect();
     match cli::parse(&args) {
         Ok(cli) => {
             let app = app(&cli);
             let format = app.format;
+            JSON_ERRORS.store(
+                matches!(format, Format::Json | Format::Jsonl),
+                Ordering::Relaxed,
+            );
+            debug_panic();
             cli::run(cli.command, &app).unwrap_or_else(|e| cli::report(&e, format))
         }
         Err(e) => cli::clap_error(&e, &args),
     }
 }
+
+/// Whether errors are also printed as JSON (`--format json` or `jsonl`), for
+/// the panic hook, which runs outside the command.
+static JSON_ERRORS: AtomicBool = AtomicBool::new(false);
 
 /// A panic prints one line asking for a report; with `RUST_BACKTRACE` set,
 /// color-eyre's full report follows it (for whoever fixes the bug).
@@ -50,13 +60,15 @@ fn install_panic_report() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!(
-            "error: {}",
-            stockflow::error::one_line(&format!(
-                "internal error: {what}{place}; please report it (stockflow {})",
-                env!("CARGO_PKG_VERSION")
-            ))
-        );
+        let message = stockflow::error::one_line(&format!(
+            "internal error: {what}{place}; please report it (stockflow {})",
+            env!("CARGO_PKG_VERSION")
+        ));
+        eprintln!("error: {message}");
+        if JSON_ERRORS.load(Ordering::Relaxed) {
+            let json = serde_json::json!({"error": {"kind": Kind::Internal, "message": message}});
+            eprintln!("{json}");
+        }
         if let Some(full) = full.as_ref().filter(|_| detailed) {
             eprintln!("{}", full.panic_report(info));
         }

@@ -147,6 +147,13 @@ fn a_panic_is_one_line_exit_1_asking_for_a_report() {
         "{}",
         out.explain()
     );
+    let out = sf
+        .cmd(&["company", "list", "--format", "json"])
+        .env("STOCKFLOW_TEST_PANIC", "1")
+        .output()
+        .code(1);
+    let json: serde_json::Value = serde_json::from_str(out.stderr.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(json["error"]["kind"], "internal", "{}", out.explain());
 }
 
 #[test]
@@ -254,6 +261,27 @@ fn error_messages_escape_control_characters_and_stay_one_line() {
         "x\\u{1b}[2J\\nerror: y",
     );
     assert_eq!(sf.snapshot(), before);
+}
+
+#[test]
+fn usage_errors_escape_what_they_quote() {
+    let sf = setup();
+    let out = sf
+        .run(&["company", "list", "--x\nerror: forged\x1b[2J"])
+        .code(2);
+    assert!(
+        out.stderr
+            .starts_with("error: unexpected argument '--x\\nerror: forged\\u{1b}[2J' found\n")
+            && !out.stderr.contains('\x1b')
+            && out
+                .stderr
+                .lines()
+                .filter(|l| l.starts_with("error:"))
+                .count()
+                == 1,
+        "{}",
+        out.explain()
+    );
 }
 
 #[test]
