@@ -275,7 +275,7 @@ pub fn run(command: Command, app: &App) -> Result<Exit> {
                 eprintln!(
                     "warning: {}",
                     stockflow::error::one_line(&format!(
-                        "{what} was committed, but its output could not be written: {}",
+                        "the change was committed ({what}), but its output could not be written: {}",
                         e.message()
                     ))
                 );
@@ -290,7 +290,7 @@ fn dispatch(command: Command, app: &App) -> Result<Exit> {
     match command {
         Command::Init => {
             let (_, report) = Db::init(&app.db, app.busy_timeout)?;
-            app.committed(format!("the database {}", app.db.display()));
+            app.committed(format!("database {}", app.db.display()));
             let mut out = app.out();
             match app.format {
                 Format::Table | Format::Csv if report.from_version == report.version => {

@@ -176,7 +176,7 @@ pub fn supplier(cmd: SupplierCmd, app: &App) -> Result<Exit> {
             };
             let linked = catalog::link_supplier(&mut db, &link)?;
             app.committed(format!(
-                "the link of {} to supplier {}",
+                "link of {} to supplier {}",
                 link.sku, link.supplier
             ));
             out.object(&linked)?

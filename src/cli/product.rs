@@ -127,7 +127,7 @@ pub fn product(cmd: ProductCmd, app: &App) -> Result<Exit> {
                 stock,
             };
             let created = product::create(&mut db, &app.ctx, &new)?;
-            app.committed(format!("product {} (id {})", created.sku, created.id));
+            app.committed(format!("product {}, id {}", created.sku, created.id));
             out.object(&created)?
         }
         ProductCmd::List {
@@ -176,7 +176,7 @@ pub fn product(cmd: ProductCmd, app: &App) -> Result<Exit> {
             };
             let updated = product::update(&mut db, &Sku::parse(&a.sku)?, &changes)?;
             app.committed(format!(
-                "the update of product {} (id {})",
+                "update of product {}, id {}",
                 updated.sku, updated.id
             ));
             out.object(&updated)?
@@ -184,7 +184,7 @@ pub fn product(cmd: ProductCmd, app: &App) -> Result<Exit> {
         ProductCmd::Archive { sku } => {
             let archived = product::archive(&mut db, &Sku::parse(&sku)?)?;
             app.committed(format!(
-                "the archiving of product {} (id {})",
+                "archive of product {}, id {}",
                 archived.sku, archived.id
             ));
             out.object(&archived)?
@@ -308,7 +308,7 @@ pub fn threshold(cmd: ThresholdCmd, app: &App) -> Result<Exit> {
             };
             let quantity = threshold_value(&quantity)?;
             let set = threshold::set(&mut db, &scope, quantity)?;
-            app.committed("the threshold");
+            app.committed("threshold");
             out.object(&set)?
         }
         ThresholdCmd::List { company } => {
@@ -336,7 +336,7 @@ pub fn import(cmd: ImportCmd, app: &App) -> Result<Exit> {
     let ImportCmd::Products { path } = cmd;
     let mut db = app.open()?;
     let applied = super::with_input(&path, |input| import::products(&mut db, &app.ctx, input))?;
-    app.committed(format!("the import of {} product(s)", applied.applied));
+    app.committed(format!("{} product(s) imported", applied.applied));
     let mut out = app.out();
     out.object(&applied)?;
     out.finish()?;

@@ -146,7 +146,7 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<Exit> {
                     }
                     applied
                 })?;
-                app.committed(format!("{} movement(s)", applied.applied));
+                app.committed(format!("{} movement(s) applied", applied.applied));
                 out.object(&applied)?;
             } else {
                 let (sku, warehouse, delta, reason) = (

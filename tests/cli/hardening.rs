@@ -472,8 +472,9 @@ fn a_committed_write_whose_output_fails_says_so_and_exits_0() {
         .code(0);
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.explain());
     assert!(
-        out.stderr
-            .starts_with("warning: movement 2 was committed, but its output could not be written"),
+        out.stderr.starts_with(
+            "warning: the change was committed (movement 2), but its output could not be written"
+        ),
         "{}",
         out.explain()
     );
@@ -496,7 +497,7 @@ fn a_committed_write_whose_output_fails_says_so_and_exits_0() {
         .code(0);
     assert!(
         out.stderr
-            .starts_with("warning: product NEW (id 2) was committed"),
+            .starts_with("warning: the change was committed (product NEW, id 2)"),
         "{}",
         out.explain()
     );
