@@ -12,5 +12,6 @@ pub mod ledger;
 mod levels;
 mod lookup;
 pub mod product;
+pub mod sku_keys;
 pub mod stock;
 pub mod threshold;
