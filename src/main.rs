@@ -22,8 +22,11 @@ fn run() -> Exit {
     let args: Vec<OsString> = std::env::args_os().collect();
     match cli::parse(&args) {
         Ok(cli) => {
-            let app = app(&cli);
-            let format = app.format;
+            let format: Format = cli.format.into();
+            let app = match app(&cli) {
+                Ok(app) => app,
+                Err(e) => return cli::report(&e, format),
+            };
             JSON_ERRORS.store(
                 matches!(format, Format::Json | Format::Jsonl),
                 Ordering::Relaxed,
@@ -40,11 +43,13 @@ fn run() -> Exit {
 static JSON_ERRORS: AtomicBool = AtomicBool::new(false);
 
 /// A panic prints one line asking for a report; with `RUST_BACKTRACE` set,
-/// color-eyre's full report follows it (for whoever fixes the bug).
+/// color-eyre's full report follows it, without colour (for whoever fixes
+/// the bug).
 #[allow(clippy::disallowed_methods)]
 fn install_panic_report() {
     let detailed = std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0");
     let full = color_eyre::config::HookBuilder::default()
+        .theme(color_eyre::config::Theme::new())
         .display_env_section(false)
         .try_into_hooks()
         .ok()
@@ -89,18 +94,18 @@ fn debug_panic() {}
 
 /// Reads the clock and the environment, once, for the whole command.
 #[allow(clippy::disallowed_methods)]
-fn app(cli: &cli::Cli) -> cli::App {
+fn app(cli: &cli::Cli) -> stockflow::Result<cli::App> {
     let actor = std::env::var("STOCKFLOW_ACTOR")
         .ok()
         .filter(|a| !a.is_empty())
         .or_else(|| std::env::var("USER").ok().filter(|a| !a.is_empty()))
         .or_else(|| std::env::var("LOGNAME").ok().filter(|a| !a.is_empty()))
         .unwrap_or_else(|| "unknown".to_owned());
-    let busy_ms = std::env::var("STOCKFLOW_BUSY_TIMEOUT_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .map_or(db::DEFAULT_BUSY_TIMEOUT, Duration::from_millis);
-    cli::App {
+    let busy_timeout = match std::env::var_os("STOCKFLOW_BUSY_TIMEOUT_MS") {
+        Some(ms) if !ms.is_empty() => busy_timeout(&ms.to_string_lossy())?,
+        _ => db::DEFAULT_BUSY_TIMEOUT,
+    };
+    Ok(cli::App {
         db: cli.db.clone(),
         format: cli.format.into(),
         color: cli::want_color(std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())),
@@ -109,7 +114,19 @@ fn app(cli: &cli::Cli) -> cli::App {
             now: Timestamp::from_datetime(chrono::Utc::now()),
             actor,
         },
-        busy_timeout: busy_ms,
+        busy_timeout,
         committed: std::cell::RefCell::new(None),
+    })
+}
+
+/// `STOCKFLOW_BUSY_TIMEOUT_MS`: whole milliseconds SQLite can count (a C int).
+fn busy_timeout(ms: &str) -> stockflow::Result<Duration> {
+    let digits = !ms.is_empty() && ms.bytes().all(|b| b.is_ascii_digit());
+    match ms.parse::<u32>() {
+        Ok(n) if digits && i32::try_from(n).is_ok() => Ok(Duration::from_millis(n.into())),
+        _ => Err(stockflow::Error::invalid(format!(
+            "STOCKFLOW_BUSY_TIMEOUT_MS must be whole milliseconds, 0 to {}: {ms}",
+            i32::MAX
+        ))),
     }
 }

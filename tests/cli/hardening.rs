@@ -1061,3 +1061,42 @@ fn hostile_import_values_name_line_and_column() {
     refused(sf.run(&["import", "products", &path]), 5, "line 3");
     assert_eq!(sf.snapshot(), before);
 }
+
+#[test]
+fn the_busy_timeout_from_the_environment_is_range_checked() {
+    let sf = setup();
+    for ms in ["99999999999", "2147483648", "-5", " 5", "5s"] {
+        let out = sf
+            .cmd(&["company", "list"])
+            .env("STOCKFLOW_BUSY_TIMEOUT_MS", ms)
+            .output();
+        refused(
+            out,
+            3,
+            &format!("STOCKFLOW_BUSY_TIMEOUT_MS must be whole milliseconds, 0 to 2147483647: {ms}"),
+        );
+    }
+    sf.cmd(&["company", "list"])
+        .env("STOCKFLOW_BUSY_TIMEOUT_MS", "2147483647")
+        .output()
+        .ok();
+}
+
+#[test]
+fn a_panic_report_asked_for_has_no_colour() {
+    let sf = setup();
+    let out = sf
+        .cmd(&["company", "list"])
+        .env("STOCKFLOW_TEST_PANIC", "1")
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .code(1);
+    assert!(
+        out.stderr
+            .starts_with("error: internal error: a test asked for a panic")
+            && out.stderr.lines().count() > 1
+            && !out.stderr.contains('\x1b'),
+        "{}",
+        out.explain()
+    );
+}
