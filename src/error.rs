@@ -336,6 +336,15 @@ mod tests {
         assert_eq!(placed.message().chars().count(), MAX_MESSAGE);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_message_is_one_short_line_without_control_characters(text in "\\PC*|[\\x00-\\x{a0}\\x{2028}\\x{202e}]{0,600}") {
+            let m = Error::invalid(text).message().to_owned();
+            proptest::prop_assert!(!m.chars().any(char::is_control), "{m:?}");
+            proptest::prop_assert!(m.chars().count() <= MAX_MESSAGE);
+        }
+    }
+
     #[test]
     fn exit_code_table_matches_the_spec() {
         for (kind, code) in [

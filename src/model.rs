@@ -685,6 +685,15 @@ mod tests {
 
     proptest! {
         #[test]
+        fn sku_keys_are_stable_and_lower_case(text in "\\PC{1,64}") {
+            if let Ok(sku) = Sku::parse(&text) {
+                let key = sku.key();
+                prop_assert_eq!(sku_key(&key), key.clone(), "folding a key changes nothing");
+                prop_assert!(!key.chars().any(|c| c.is_ascii_uppercase()), "schema CHECK lower(): {}", key);
+            }
+        }
+
+        #[test]
         fn any_valid_price_round_trips(whole in 0u64..=99_999_999, frac in proptest::option::of(0u32..100), one_digit in any::<bool>()) {
             let text = match frac {
                 None => whole.to_string(),
