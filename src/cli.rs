@@ -6,6 +6,7 @@ mod alerts;
 mod catalog;
 mod parse;
 mod product;
+mod progress;
 mod report;
 mod stock;
 
@@ -247,22 +248,26 @@ fn opt<T>(value: Option<&str>, parse: impl Fn(&str) -> Result<T>) -> Result<Opti
     value.map(parse).transpose()
 }
 
-/// Runs `f` on the file at `path`, or on standard input for `-`. A path that
-/// cannot be read, a directory, or an input with no bytes at all is a bad
-/// value (exit 3) naming the path.
-fn with_input<T>(path: &Path, f: impl FnOnce(Box<dyn std::io::Read>) -> Result<T>) -> Result<T> {
+/// Runs `f` on the file at `path` (with its size, for progress), or on
+/// standard input for `-`. A path that cannot be read, a directory, or an
+/// input with no bytes at all is a bad value (exit 3) naming the path.
+fn with_input<T>(
+    path: &Path,
+    f: impl FnOnce(Box<dyn std::io::Read>, Option<u64>) -> Result<T>,
+) -> Result<T> {
     let shown = path.display();
     let cannot = |e: std::io::Error| Error::invalid(format!("cannot read {shown}: {e}"));
-    let input: Box<dyn std::io::Read> = if path == Path::new("-") {
-        Box::new(std::io::stdin().lock())
+    let (input, size): (Box<dyn std::io::Read>, _) = if path == Path::new("-") {
+        (Box::new(std::io::stdin().lock()), None)
     } else {
         let file = std::fs::File::open(path).map_err(cannot)?;
-        if file.metadata().map_err(cannot)?.is_dir() {
+        let meta = file.metadata().map_err(cannot)?;
+        if meta.is_dir() {
             return Err(Error::invalid(format!(
                 "{shown} is a directory; give a CSV file (or - for standard input)"
             )));
         }
-        Box::new(file)
+        (Box::new(file), Some(meta.len()).filter(|n| *n > 0))
     };
     let mut input = std::io::BufReader::with_capacity(1 << 16, input);
     if input.fill_buf().map_err(cannot)?.is_empty() {
@@ -275,5 +280,5 @@ fn with_input<T>(path: &Path, f: impl FnOnce(Box<dyn std::io::Read>) -> Result<T
             "empty input: {name} has no header row"
         )));
     }
-    f(Box::new(input))
+    f(Box::new(input), size)
 }
