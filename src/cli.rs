@@ -4,22 +4,28 @@
 
 mod alerts;
 mod catalog;
+mod parse;
 mod product;
 mod progress;
+mod report;
 mod stock;
 
+pub use parse::{FormatArg, command, parse, requested_format};
+pub use report::{clap_error, report};
+
+use std::cell::RefCell;
 use std::ffi::OsStr;
-use std::io::{BufWriter, IsTerminal, StdoutLock, Write};
-use std::path::PathBuf;
+use std::io::{BufRead, BufWriter, IsTerminal, StdoutLock, Write};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum, ValueHint};
-use stockflow::Ctx;
 use stockflow::db::Db;
 use stockflow::error::Result;
 use stockflow::render::color::{self, Facts, When};
 use stockflow::render::{Format, Initialised, Out};
+use stockflow::{Ctx, Error, Exit};
 
 /// Inventory administration for small B2B businesses, on one SQLite file.
 #[derive(Debug, Parser)]
@@ -38,9 +44,14 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub db: Option<PathBuf>,
     /// Output format
-    #[arg(long, global = true, env = "STOCKFLOW_FORMAT", default_value = "table",
-          value_parser = ["table", "json", "jsonl", "csv"])]
-    pub format: String,
+    #[arg(
+        long,
+        global = true,
+        env = "STOCKFLOW_FORMAT",
+        default_value = "table",
+        value_enum
+    )]
+    pub format: FormatArg,
     /// When tables get colour: auto (a terminal without NO_COLOR or TERM=dumb), always, never
     #[arg(
         long,
@@ -134,12 +145,20 @@ pub struct App {
     pub ctx: Ctx,
     /// How long to wait for another writer.
     pub busy_timeout: Duration,
+    /// What a write committed (`movement 42`), once it has: an output error
+    /// after that point cannot undo the change, so it is reported as such.
+    pub committed: RefCell<Option<String>>,
 }
 
 impl App {
     /// Opens the existing database.
     pub fn open(&self) -> Result<Db> {
         Db::open(&self.db, self.busy_timeout)
+    }
+
+    /// Records that a write committed `what`, before its result is printed.
+    pub fn committed(&self, what: impl Into<String>) {
+        *self.committed.borrow_mut() = Some(what.into());
     }
 
     /// The renderer on buffered stdout.
@@ -163,18 +182,43 @@ impl App {
     }
 }
 
-/// Runs one command; returns the exit code on success (0, or 10 for alerts found).
-pub fn run(command: Command, app: &App) -> Result<i32> {
+/// Runs one command; returns how it ended (success, or alerts found).
+///
+/// When a write has committed and only printing its result failed (a full
+/// disk, `> /dev/full`), the change stands: the command succeeds (exit 0)
+/// with one line on stderr naming what was committed, so a script that
+/// retries failures does not apply it twice (README: design decisions).
+pub fn run(command: Command, app: &App) -> Result<Exit> {
+    let result = dispatch(command, app);
+    match (result, app.committed.borrow_mut().take()) {
+        (Err(e), Some(what)) => {
+            if e.kind() != stockflow::Kind::BrokenPipe {
+                eprintln!(
+                    "warning: {}",
+                    stockflow::error::one_line(&format!(
+                        "the change was committed ({what}), but its output could not be written: {}",
+                        e.message()
+                    ))
+                );
+            }
+            Ok(Exit::Success)
+        }
+        (result, _) => result,
+    }
+}
+
+fn dispatch(command: Command, app: &App) -> Result<Exit> {
     match command {
         Command::Init => {
             let (_, report) = Db::init(&app.db, app.busy_timeout)?;
+            app.committed(format!("database {}", app.db.display()));
             let mut out = app.out();
             out.show(&Initialised {
                 path: &app.db,
                 report,
             })?;
             out.finish()?;
-            Ok(0)
+            Ok(Exit::Success)
         }
         Command::Company(cmd) => catalog::company(cmd, app),
         Command::Warehouse(cmd) => catalog::warehouse(cmd, app),
@@ -191,7 +235,7 @@ pub fn run(command: Command, app: &App) -> Result<i32> {
             out.show(&report)?;
             out.finish()?;
             if report.ok {
-                Ok(0)
+                Ok(Exit::Success)
             } else {
                 Err(stockflow::Error::database(format!(
                     "check found {} problem(s) in {}",
@@ -201,11 +245,15 @@ pub fn run(command: Command, app: &App) -> Result<i32> {
             }
         }
         Command::Completions { shell } => {
-            let mut stdout = std::io::stdout().lock();
-            let mut cmd = no_file_names(<Cli as clap::CommandFactory>::command());
-            clap_complete::generate(shell, &mut cmd, "stockflow", &mut stdout);
+            // Generated in memory (clap_complete panics on a write error),
+            // then written like any output: a closed pipe is exit 0, quietly.
+            let mut script = Vec::new();
+            let mut cmd = no_file_names(self::command());
+            clap_complete::generate(shell, &mut cmd, "stockflow", &mut script);
+            let mut stdout = BufWriter::new(std::io::stdout().lock());
+            stdout.write_all(&script)?;
             stdout.flush()?;
-            Ok(0)
+            Ok(Exit::Success)
         }
     }
 }
@@ -297,19 +345,36 @@ fn opt<T>(value: Option<&str>, parse: impl Fn(&str) -> Result<T>) -> Result<Opti
 }
 
 /// Runs `f` on the file at `path` (with its size, for progress), or on
-/// standard input for `-`.
+/// standard input for `-`. A path that cannot be read, a directory, or an
+/// input with no bytes at all is a bad value (exit 3) naming the path.
 fn with_input<T>(
-    path: &str,
+    path: &Path,
     f: impl FnOnce(Box<dyn std::io::Read>, Option<u64>) -> Result<T>,
 ) -> Result<T> {
-    if path == "-" {
-        return f(Box::new(std::io::stdin().lock()), None);
+    let shown = path.display();
+    let cannot = |e: std::io::Error| Error::invalid(format!("cannot read {shown}: {e}"));
+    let (input, size): (Box<dyn std::io::Read>, _) = if path == Path::new("-") {
+        (Box::new(std::io::stdin().lock()), None)
+    } else {
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        let meta = file.metadata().map_err(cannot)?;
+        if meta.is_dir() {
+            return Err(Error::invalid(format!(
+                "{shown} is a directory; give a CSV file (or - for standard input)"
+            )));
+        }
+        (Box::new(file), Some(meta.len()).filter(|n| *n > 0))
+    };
+    let mut input = std::io::BufReader::with_capacity(1 << 16, input);
+    if input.fill_buf().map_err(cannot)?.is_empty() {
+        let name = if path == Path::new("-") {
+            "standard input".to_owned()
+        } else {
+            shown.to_string()
+        };
+        return Err(Error::invalid(format!(
+            "empty input: {name} has no header row"
+        )));
     }
-    let file = std::fs::File::open(path)
-        .map_err(|e| stockflow::Error::invalid(format!("cannot read {path}: {e}")))?;
-    let size = file.metadata().ok().map(|m| m.len()).filter(|n| *n > 0);
-    f(
-        Box::new(std::io::BufReader::with_capacity(1 << 16, file)),
-        size,
-    )
+    f(Box::new(input), size)
 }

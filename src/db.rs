@@ -43,6 +43,9 @@ pub const UPGRADES: &[Upgrade] = &[
     Upgrade::Sql(
         "CREATE INDEX movement_bundle ON movement (bundle_id, occurred_at) WHERE bundle_id IS NOT NULL;",
     ),
+    // 3: SKU keys become NFKC case folds (`model::sku_key`); version 1 and 2
+    // keyed them with `to_lowercase`, which differs beyond ASCII.
+    Upgrade::Rust(crate::ops::sku_keys::rekey),
 ];
 
 /// The schema version this build writes (`PRAGMA user_version`).

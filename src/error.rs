@@ -3,6 +3,7 @@
 //! (SPEC section 6), so the table below is the only place exit codes live.
 
 use std::fmt;
+use std::sync::Arc;
 
 use rusqlite::ErrorCode;
 use serde::Serialize;
@@ -29,12 +30,58 @@ pub enum Kind {
     BrokenPipe,
 }
 
-/// A failure with its kind and a one-line message naming the value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How a command ended: the one table of exit codes (SPEC section 6), as
+/// fd's `ExitCode` — success, `--exit-code` finding alerts, or a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Done (also help, version, a closed pipe).
+    Success,
+    /// `alerts low-stock --exit-code` found alerts (exit 10, like `git diff --exit-code`).
+    HasResults,
+    /// A failure of this kind.
+    Failed(Kind),
+}
+
+impl Exit {
+    /// The process exit status.
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Success | Self::Failed(Kind::BrokenPipe) => 0,
+            Self::Failed(Kind::Internal) => 1,
+            Self::Failed(Kind::Usage) => 2,
+            Self::Failed(Kind::InvalidInput) => 3,
+            Self::Failed(Kind::NotFound) => 4,
+            Self::Failed(Kind::Conflict) => 5,
+            Self::Failed(Kind::Busy) => 6,
+            Self::Failed(Kind::Database) => 7,
+            Self::HasResults => 10,
+        }
+    }
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(exit: Exit) -> Self {
+        Self::from(exit.code())
+    }
+}
+
+/// A failure with its kind and a one-line message naming the value, and the
+/// lower-level error it came from when there is one.
+#[derive(Debug, Clone)]
 pub struct Error {
     kind: Kind,
     message: String,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
+
+/// Two errors are the same when they say the same thing.
+impl PartialEq for Error {
+    fn eq(&self, other: &Self) -> bool {
+        (self.kind, &self.message) == (other.kind, &other.message)
+    }
+}
+
+impl Eq for Error {}
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -44,8 +91,15 @@ impl Error {
     pub fn new(kind: Kind, message: impl Into<String>) -> Self {
         Self {
             kind,
-            message: message.into(),
+            message: one_line(&message.into()),
+            source: None,
         }
+    }
+
+    /// Keeps `source` as the cause of this error (`std::error::Error::source`).
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
     }
 
     /// A malformed value or broken rule (exit 3).
@@ -80,25 +134,48 @@ impl Error {
 
     /// The process exit code for this error (SPEC section 6).
     pub fn exit_code(&self) -> i32 {
-        match self.kind {
-            Kind::Internal => 1,
-            Kind::Usage => 2,
-            Kind::InvalidInput => 3,
-            Kind::NotFound => 4,
-            Kind::Conflict => 5,
-            Kind::Busy => 6,
-            Kind::Database => 7,
-            Kind::BrokenPipe => 0,
-        }
+        Exit::Failed(self.kind).code().into()
     }
 
     /// Prefixes the message with where in an input the error was found.
     pub fn context(self, place: impl fmt::Display) -> Self {
         Self {
-            kind: self.kind,
-            message: format!("{place}: {}", self.message),
+            message: one_line(&format!("{place}: {}", self.message)),
+            ..self
         }
     }
+}
+
+/// Longest message, in characters; a longer one keeps its start and end.
+const MAX_MESSAGE: usize = 400;
+
+/// A message safe for a terminal and a log: control characters (C0, DEL, C1)
+/// and bidirectional overrides escaped, so a value can neither move the cursor
+/// nor forge a second `error:` line; at most `MAX_MESSAGE` characters, the
+/// middle of a longer one replaced by `…`.
+pub fn one_line(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => escaped.push_str("\\n"),
+            '\r' => escaped.push_str("\\r"),
+            '\t' => escaped.push_str("\\t"),
+            c if c.is_control()
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+            {
+                escaped.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+            }
+            c => escaped.push(c),
+        }
+    }
+    let len = escaped.chars().count();
+    if len <= MAX_MESSAGE {
+        return escaped;
+    }
+    let tail = MAX_MESSAGE / 5;
+    let head: String = escaped.chars().take(MAX_MESSAGE - tail - 1).collect();
+    let end: String = escaped.chars().skip(len - tail).collect();
+    format!("{head}…{end}")
 }
 
 impl fmt::Display for Error {
@@ -107,12 +184,36 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 impl From<rusqlite::Error> for Error {
-    /// Failures nobody classified at the call site: busy and damaged files have
-    /// kinds of their own, everything else is unexpected.
+    /// Failures nobody classified at the call site: busy and damaged files
+    /// have kinds of their own, stored data that cannot be read is damage, a
+    /// constraint is classified by its extended code (the message keeps
+    /// SQLite's), everything else is unexpected.
     fn from(err: rusqlite::Error) -> Self {
+        use rusqlite::Error as E;
+        if let E::FromSqlConversionFailure(..)
+        | E::InvalidColumnType(..)
+        | E::IntegralValueOutOfRange(..)
+        | E::Utf8Error(..) = err
+        {
+            return Self::database(format!(
+                "stored data cannot be read (run `stockflow check`): {err}"
+            ))
+            .with_source(err);
+        }
+        if let E::SqliteFailure(e, _) = &err {
+            if let Some(kind) = constraint_kind(e.extended_code) {
+                return Self::new(kind, format!("refused by the database: {err}")).with_source(err);
+            }
+        }
         let code = err.sqlite_error_code();
         match code {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Self::new(
@@ -125,8 +226,24 @@ impl From<rusqlite::Error> for Error {
             Some(ErrorCode::DiskFull | ErrorCode::ReadOnly | ErrorCode::CannotOpen) => {
                 Self::database(format!("cannot write the database: {err}"))
             }
-            _ => Self::new(Kind::Internal, format!("database error: {err}")),
+            Some(ErrorCode::SystemIoFailure | ErrorCode::PermissionDenied) => {
+                Self::database(format!("cannot read or write the database file: {err}"))
+            }
+            _ => Self::new(Kind::Internal, format!("database error: {err}")).with_source(err),
         }
+    }
+}
+
+/// The kind of a constraint failure nobody classified at the call site:
+/// a CHECK is a value breaking a rule, a UNIQUE or PRIMARY KEY a duplicate,
+/// a FOREIGN KEY something that does not exist.
+fn constraint_kind(extended_code: std::ffi::c_int) -> Option<Kind> {
+    use rusqlite::ffi;
+    match extended_code {
+        ffi::SQLITE_CONSTRAINT_CHECK | ffi::SQLITE_CONSTRAINT_NOTNULL => Some(Kind::InvalidInput),
+        ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => Some(Kind::Conflict),
+        ffi::SQLITE_CONSTRAINT_FOREIGNKEY => Some(Kind::NotFound),
+        _ => None,
     }
 }
 
@@ -165,6 +282,68 @@ impl From<serde_json::Error> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exits_other_than_failures_live_in_the_same_table() {
+        assert_eq!(Exit::Success.code(), 0);
+        assert_eq!(Exit::HasResults.code(), 10);
+        assert_eq!(Exit::Failed(Kind::Database).code(), 7);
+        assert_eq!(Exit::Failed(Kind::BrokenPipe).code(), 0);
+    }
+
+    #[test]
+    fn unclassified_constraint_failures_map_by_extended_code() {
+        use rusqlite::ffi;
+        for (extended, code) in [
+            (ffi::SQLITE_CONSTRAINT_CHECK, 3),
+            (ffi::SQLITE_CONSTRAINT_NOTNULL, 3),
+            (ffi::SQLITE_CONSTRAINT_UNIQUE, 5),
+            (ffi::SQLITE_CONSTRAINT_PRIMARYKEY, 5),
+            (ffi::SQLITE_CONSTRAINT_FOREIGNKEY, 4),
+            (ffi::SQLITE_CONSTRAINT_TRIGGER, 1),
+        ] {
+            let sqlite = rusqlite::Error::SqliteFailure(
+                ffi::Error::new(extended),
+                Some("constraint failed: t.x".to_owned()),
+            );
+            let err = Error::from(sqlite);
+            assert_eq!(err.exit_code(), code, "extended code {extended}");
+            assert!(err.message().contains("constraint failed: t.x"), "{err}");
+            let source = std::error::Error::source(&err).expect("the SQLite error is kept");
+            assert!(source.to_string().contains("constraint failed"), "{source}");
+        }
+    }
+
+    #[test]
+    fn stored_data_that_cannot_be_read_is_a_database_error() {
+        let bad =
+            rusqlite::Error::InvalidColumnType(0, "note".to_owned(), rusqlite::types::Type::Blob);
+        assert_eq!(Error::from(bad).exit_code(), 7);
+    }
+
+    #[test]
+    fn messages_are_one_escaped_short_line() {
+        let e = Error::invalid("bad: a\nerror: forged\x1b]0;t\x07\u{9b}\u{7f}\u{202e}");
+        assert_eq!(
+            e.message(),
+            "bad: a\\nerror: forged\\u{1b}]0;t\\u{7}\\u{9b}\\u{7f}\\u{202e}"
+        );
+        let long = Error::invalid(format!("name: {}", "é".repeat(10_000)));
+        assert_eq!(long.message().chars().count(), MAX_MESSAGE);
+        assert!(long.message().starts_with("name: é") && long.message().contains('…'));
+        let placed = long.context("line 4");
+        assert!(placed.message().starts_with("line 4: name"));
+        assert_eq!(placed.message().chars().count(), MAX_MESSAGE);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_message_is_one_short_line_without_control_characters(text in "\\PC*|[\\x00-\\x{a0}\\x{2028}\\x{202e}]{0,600}") {
+            let m = Error::invalid(text).message().to_owned();
+            proptest::prop_assert!(!m.chars().any(char::is_control), "{m:?}");
+            proptest::prop_assert!(m.chars().count() <= MAX_MESSAGE);
+        }
+    }
 
     #[test]
     fn exit_code_table_matches_the_spec() {

@@ -13,7 +13,7 @@ pub mod model;
 pub mod ops;
 pub mod render;
 
-pub use error::{Error, Kind, Result};
+pub use error::{Error, Exit, Kind, Result};
 
 /// What an operation needs from the outside world, read once by the caller.
 #[derive(Debug, Clone)]

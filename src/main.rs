@@ -2,45 +2,112 @@
 
 mod cli;
 
+use std::ffi::OsString;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use clap::Parser;
-use clap::error::ErrorKind;
 use stockflow::render::Format;
-use stockflow::{Ctx, Error, Kind, db, model::Timestamp};
+use stockflow::{Ctx, Exit, Kind, db, model::Timestamp};
 
 fn main() -> ExitCode {
-    // Panics become a readable report (exit 101 from the runtime is replaced below).
-    let _ = color_eyre::install();
-    let args: Vec<String> = std::env::args().collect();
-    let code = match cli::Cli::try_parse_from(&args) {
-        Ok(cli) => {
-            let app = app(&cli);
-            let format = app.format;
-            cli::run(cli.command, &app).unwrap_or_else(|e| report(&e, format))
-        }
-        Err(e) => clap_error(&e, &args),
-    };
-    ExitCode::from(u8::try_from(code).unwrap_or(1))
+    install_panic_report();
+    // A panic is a bug: the hook has printed its one line; exit 1, not 101.
+    std::panic::catch_unwind(run)
+        .unwrap_or(Exit::Failed(Kind::Internal))
+        .into()
 }
+
+fn run() -> Exit {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    match cli::parse(&args) {
+        Ok(cli) => {
+            let format: Format = cli.format.into();
+            let app = match app(&cli) {
+                Ok(app) => app,
+                Err(e) => return cli::report(&e, format),
+            };
+            JSON_ERRORS.store(
+                matches!(format, Format::Json | Format::Jsonl),
+                Ordering::Relaxed,
+            );
+            debug_panic();
+            cli::run(cli.command, &app).unwrap_or_else(|e| cli::report(&e, format))
+        }
+        Err(e) => cli::clap_error(&e, &args),
+    }
+}
+
+/// Whether errors are also printed as JSON (`--format json` or `jsonl`), for
+/// the panic hook, which runs outside the command.
+static JSON_ERRORS: AtomicBool = AtomicBool::new(false);
+
+/// A panic prints one line asking for a report; with `RUST_BACKTRACE` set,
+/// color-eyre's full report follows it, without colour (for whoever fixes
+/// the bug).
+#[allow(clippy::disallowed_methods)]
+fn install_panic_report() {
+    let detailed = std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0");
+    let full = color_eyre::config::HookBuilder::default()
+        .theme(color_eyre::config::Theme::new())
+        .display_env_section(false)
+        .try_into_hooks()
+        .ok()
+        .map(|(panic, _)| panic);
+    std::panic::set_hook(Box::new(move |info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let message = stockflow::error::one_line(&format!(
+            "internal error: {what}{place}; please report it (stockflow {})",
+            env!("CARGO_PKG_VERSION")
+        ));
+        eprintln!("error: {message}");
+        if JSON_ERRORS.load(Ordering::Relaxed) {
+            let json = serde_json::json!({"error": {"kind": Kind::Internal, "message": message}});
+            eprintln!("{json}");
+        }
+        if let Some(full) = full.as_ref().filter(|_| detailed) {
+            eprintln!("{}", full.panic_report(info));
+        }
+    }));
+}
+
+/// Lets the tests drive the panic report end to end; debug builds only.
+#[cfg(debug_assertions)]
+#[allow(clippy::disallowed_methods)]
+fn debug_panic() {
+    if std::env::var_os("STOCKFLOW_TEST_PANIC").is_some() {
+        panic!("a test asked for a panic");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn debug_panic() {}
 
 /// Reads the clock and the environment, once, for the whole command.
 #[allow(clippy::disallowed_methods)]
-fn app(cli: &cli::Cli) -> cli::App {
+fn app(cli: &cli::Cli) -> stockflow::Result<cli::App> {
     let actor = std::env::var("STOCKFLOW_ACTOR")
         .ok()
         .filter(|a| !a.is_empty())
         .or_else(|| std::env::var("USER").ok().filter(|a| !a.is_empty()))
         .or_else(|| std::env::var("LOGNAME").ok().filter(|a| !a.is_empty()))
         .unwrap_or_else(|| "unknown".to_owned());
-    let busy_ms = std::env::var("STOCKFLOW_BUSY_TIMEOUT_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .map_or(db::DEFAULT_BUSY_TIMEOUT, Duration::from_millis);
-    cli::App {
+    let busy_timeout = match std::env::var_os("STOCKFLOW_BUSY_TIMEOUT_MS") {
+        Some(ms) if !ms.is_empty() => busy_timeout(&ms.to_string_lossy())?,
+        _ => db::DEFAULT_BUSY_TIMEOUT,
+    };
+    Ok(cli::App {
         db: cli::db_path(cli.db.clone(), std::env::var_os("STOCKFLOW_DB")),
-        format: Format::parse(&cli.format).unwrap_or(Format::Table),
+        format: cli.format.into(),
         color: cli::want_color(
             cli.color,
             std::env::var_os("NO_COLOR").as_deref(),
@@ -52,77 +119,19 @@ fn app(cli: &cli::Cli) -> cli::App {
             now: Timestamp::from_datetime(chrono::Utc::now()),
             actor,
         },
-        busy_timeout: busy_ms,
-    }
+        busy_timeout,
+        committed: std::cell::RefCell::new(None),
+    })
 }
 
-/// Prints an error on stderr (one line; and as JSON for json/jsonl) and returns its exit code.
-fn report(err: &Error, format: Format) -> i32 {
-    if err.kind() == Kind::BrokenPipe {
-        return 0;
+/// `STOCKFLOW_BUSY_TIMEOUT_MS`: whole milliseconds SQLite can count (a C int).
+fn busy_timeout(ms: &str) -> stockflow::Result<Duration> {
+    let digits = !ms.is_empty() && ms.bytes().all(|b| b.is_ascii_digit());
+    match ms.parse::<u32>() {
+        Ok(n) if digits && i32::try_from(n).is_ok() => Ok(Duration::from_millis(n.into())),
+        _ => Err(stockflow::Error::invalid(format!(
+            "STOCKFLOW_BUSY_TIMEOUT_MS must be whole milliseconds, 0 to {}: {ms}",
+            i32::MAX
+        ))),
     }
-    eprintln!("error: {}", err.message());
-    if matches!(format, Format::Json | Format::Jsonl) {
-        let json = serde_json::json!({"error": {"kind": err.kind(), "message": err.message()}});
-        eprintln!("{json}");
-    }
-    err.exit_code()
-}
-
-/// clap's own errors: help and version print normally; a bad value is exit 3,
-/// anything else about the command line is exit 2.
-fn clap_error(err: &clap::Error, args: &[String]) -> i32 {
-    let text = err.render().to_string();
-    let first = text.lines().next().unwrap_or_default();
-    let message = first.strip_prefix("error: ").unwrap_or(first);
-    match err.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = err.print();
-            0
-        }
-        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
-            let hint = text
-                .lines()
-                .find_map(|l| l.trim().strip_prefix("[possible values: "))
-                .map(|v| format!(" (expected one of: {})", v.trim_end_matches(']')))
-                .unwrap_or_default();
-            report(
-                &Error::invalid(format!("{message}{hint}")),
-                requested_format(args),
-            )
-        }
-        _ => {
-            let _ = err.print();
-            if matches!(requested_format(args), Format::Json | Format::Jsonl) {
-                // The first paragraph on one line: the message and its values.
-                let paragraph: Vec<&str> = text
-                    .lines()
-                    .take_while(|l| !l.is_empty())
-                    .map(str::trim)
-                    .collect();
-                let joined = paragraph.join(" ");
-                let message = joined.strip_prefix("error: ").unwrap_or(&joined);
-                let json = serde_json::json!({"error": {"kind": Kind::Usage, "message": message}});
-                eprintln!("{json}");
-            }
-            Error::new(Kind::Usage, message).exit_code()
-        }
-    }
-}
-
-/// The format asked for, read from raw arguments when clap could not parse them.
-#[allow(clippy::disallowed_methods)]
-fn requested_format(args: &[String]) -> Format {
-    let from_args = args
-        .iter()
-        .enumerate()
-        .find_map(|(i, a)| match a.strip_prefix("--format") {
-            Some("") => args.get(i + 1).cloned(),
-            Some(v) => v.strip_prefix('=').map(str::to_owned),
-            None => None,
-        });
-    from_args
-        .or_else(|| std::env::var("STOCKFLOW_FORMAT").ok())
-        .and_then(|f| Format::parse(&f))
-        .unwrap_or(Format::Table)
 }

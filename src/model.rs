@@ -4,12 +4,14 @@
 
 use std::fmt;
 
+use caseless::Caseless;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::ToSql;
 use rusqlite::types::{FromSql, FromSqlResult, ToSqlOutput, ValueRef};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Serialize, Serializer};
+use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Error, Result};
 
@@ -56,26 +58,28 @@ id_type!(WarehouseId, "warehouse");
 id_type!(SupplierId, "supplier");
 id_type!(ProductId, "product");
 
+/// Parses ASCII digits only (no sign, no space, no `1.0`), positive, within `i64`.
 fn parse_id(what: &str, text: &str) -> Result<i64> {
-    match text.trim().parse::<i64>() {
-        Ok(n) if n > 0 => Ok(n),
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    match text.parse::<i64>() {
+        Ok(n) if digits && n > 0 => Ok(n),
         _ => Err(Error::invalid(format!(
             "{what} must be a positive integer: {text}"
         ))),
     }
 }
 
-/// Parses a whole number with optional sign, refusing anything past `MAX_UNITS`.
+/// Parses a whole number with an optional sign and ASCII digits (no spaces),
+/// range-checked against `MAX_UNITS` before any arithmetic touches it.
 fn parse_units(what: &str, text: &str) -> Result<i64> {
-    let t = text.trim();
-    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::invalid(format!(
             "{what} must be a whole number: {text}"
         )));
     }
-    match t.parse::<i64>() {
-        Ok(n) if n.abs() <= MAX_UNITS => Ok(n),
+    match text.parse::<i64>() {
+        Ok(n) if (-MAX_UNITS..=MAX_UNITS).contains(&n) => Ok(n),
         _ => Err(Error::invalid(format!(
             "{what} must be at most {MAX_UNITS} in size: {text}"
         ))),
@@ -197,8 +201,9 @@ impl FromSql for Money {
     }
 }
 
-/// A stock-keeping unit: 1–64 characters, no whitespace or control characters.
-/// Two SKUs are the same when their lower-case forms (`key`) are equal.
+/// A stock-keeping unit: 1–64 characters, no whitespace, control or invisible
+/// characters, not starting with a spreadsheet formula sign (`= + - @`).
+/// Two SKUs are the same when their keys (NFKC case folding, see `key`) are equal.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Sku(String);
 
@@ -219,6 +224,17 @@ impl Sku {
                 "sku must not contain whitespace or control characters: {text:?}"
             )));
         }
+        if let Some(c) = text.chars().find(|c| invisible(*c)) {
+            return Err(Error::invalid(format!(
+                "sku must not contain invisible or bidirectional characters (U+{:04X}): {text:?}",
+                u32::from(c)
+            )));
+        }
+        if text.starts_with(['=', '+', '-', '@']) {
+            return Err(Error::invalid(format!(
+                "sku must not start with =, +, - or @ (a spreadsheet would read it as a formula): {text}"
+            )));
+        }
         Ok(Self(text.to_owned()))
     }
 
@@ -227,9 +243,11 @@ impl Sku {
         &self.0
     }
 
-    /// The case-folded form that uniqueness and look-ups compare.
+    /// The form that uniqueness and look-ups compare: Unicode compatibility
+    /// caseless matching (UAX #15 / Unicode ch. 3.13, D146) composed to NFKC,
+    /// so `ß`/`SS`, `ς`/`Σ`, `Å`/`A`+ring and full-width `ＡＢ`/`AB` are one SKU.
     pub fn key(&self) -> String {
-        self.0.to_lowercase()
+        sku_key(&self.0)
     }
 }
 
@@ -237,6 +255,28 @@ impl fmt::Display for Sku {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// The key of a SKU as text (see [`Sku::key`]); for re-keying stored SKUs,
+/// which may predate today's rules and so not parse as a [`Sku`].
+pub fn sku_key(text: &str) -> String {
+    text.nfd()
+        .default_case_fold()
+        .nfkd()
+        .default_case_fold()
+        .nfkc()
+        .collect()
+}
+
+/// Unicode's default-ignorable code points (DerivedCoreProperties.txt): the
+/// zero-width, bidirectional, soft-hyphen, variation-selector and filler
+/// characters that render as nothing, so two SKUs that look alike would differ.
+fn invisible(c: char) -> bool {
+    matches!(u32::from(c),
+        0x00AD | 0x034F | 0x061C | 0x115F..=0x1160 | 0x17B4..=0x17B5 | 0x180B..=0x180F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+        | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A
+        | 0xE0000..=0xE0FFF)
 }
 
 /// A point in time, in whole seconds since the Unix epoch, UTC.
@@ -519,6 +559,69 @@ mod tests {
     }
 
     #[test]
+    fn sku_keys_are_nfkc_case_folds() {
+        let key = |s: &str| Sku::parse(s).unwrap().key();
+        assert_eq!(key("STRASSE"), key("straße"));
+        assert_eq!(key("BOXΣ"), key("boxς"));
+        assert_eq!(key("BOXΣ"), key("boxσ"));
+        assert_eq!(key("\u{c5}1"), key("A\u{30a}1"));
+        assert_eq!(key("ＷＩＤ-１"), "wid-1");
+        assert_eq!(key("ﬁ"), "fi");
+        assert_ne!(key("ıd"), key("ID"), "dotless i is its own letter");
+        assert_eq!(key("Wid-Ä1"), "wid-ä1");
+        let k = key("\u{1e9e}X");
+        assert_eq!(
+            k,
+            k.to_lowercase(),
+            "a key is its own lower case (schema CHECK)"
+        );
+    }
+
+    #[test]
+    fn skus_refuse_invisible_characters_and_formula_signs() {
+        for bad in [
+            "A\u{200b}B",
+            "A\u{202e}B",
+            "A\u{ad}B",
+            "A\u{2060}B",
+            "A\u{feff}B",
+            "A\u{e0041}B",
+            "=A",
+            "+A",
+            "-A",
+            "@A",
+        ] {
+            assert_eq!(Sku::parse(bad).unwrap_err().exit_code(), 3, "{bad:?}");
+        }
+        assert!(Sku::parse("A-=+@1").is_ok());
+    }
+
+    #[test]
+    fn numbers_are_range_checked_before_any_arithmetic() {
+        for text in [
+            "-9223372036854775808",
+            "9223372036854775807",
+            "-1000000000001",
+        ] {
+            assert_eq!(Delta::parse(text).unwrap_err().exit_code(), 3, "{text}");
+        }
+        assert_eq!(Delta::parse("-1000000000000").unwrap(), Delta(-MAX_UNITS));
+        for text in [
+            " 1",
+            "1 ",
+            "+1",
+            "1.0",
+            "0",
+            "-1",
+            "9223372036854775808",
+            "١",
+        ] {
+            assert!(CompanyId::parse(text).is_err(), "{text:?}");
+        }
+        assert_eq!(CompanyId::parse("007").unwrap(), CompanyId(7));
+    }
+
+    #[test]
     fn quantities_and_deltas() {
         assert_eq!(Quantity::parse("quantity", "12").unwrap(), Quantity(12));
         assert!(
@@ -581,6 +684,15 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn sku_keys_are_stable_and_lower_case(text in "\\PC{1,64}") {
+            if let Ok(sku) = Sku::parse(&text) {
+                let key = sku.key();
+                prop_assert_eq!(sku_key(&key), key.clone(), "folding a key changes nothing");
+                prop_assert!(!key.chars().any(|c| c.is_ascii_uppercase()), "schema CHECK lower(): {}", key);
+            }
+        }
+
         #[test]
         fn any_valid_price_round_trips(whole in 0u64..=99_999_999, frac in proptest::option::of(0u32..100), one_digit in any::<bool>()) {
             let text = match frac {

@@ -1,6 +1,7 @@
 //! `alerts low-stock`.
 
 use clap::Subcommand;
+use stockflow::Exit;
 use stockflow::error::{Error, Result};
 use stockflow::model::{CompanyId, Quantity, Timestamp, WarehouseId};
 use stockflow::ops::alerts::{self, Query};
@@ -66,7 +67,7 @@ fn index(what: &str, text: &str) -> Result<usize> {
     usize::try_from(n).map_err(|_| Error::invalid(format!("{what} is too large: {text}")))
 }
 
-pub fn run(cmd: AlertsCmd, app: &App) -> Result<i32> {
+pub fn run(cmd: AlertsCmd, app: &App) -> Result<Exit> {
     let AlertsCmd::LowStock {
         company,
         warehouse,
@@ -91,8 +92,8 @@ pub fn run(cmd: AlertsCmd, app: &App) -> Result<i32> {
     out.show(&report)?;
     out.finish()?;
     Ok(if exit_code && report.total_alerts > 0 {
-        10
+        Exit::HasResults
     } else {
-        0
+        Exit::Success
     })
 }

@@ -1,6 +1,7 @@
 //! `company`, `warehouse` and `supplier`.
 
 use clap::{Args, Subcommand};
+use stockflow::Exit;
 use stockflow::error::Result;
 use stockflow::model::{self, CompanyId, Money, Quantity, Sku, SupplierId};
 use stockflow::ops::catalog::{self, Link, NewSupplier};
@@ -19,18 +20,20 @@ pub enum CompanyCmd {
     List,
 }
 
-pub fn company(cmd: CompanyCmd, app: &App) -> Result<i32> {
+pub fn company(cmd: CompanyCmd, app: &App) -> Result<Exit> {
     let mut db = app.open()?;
     let mut out = app.out();
     match cmd {
         CompanyCmd::Create { name } => {
             let name = model::name("company name", &name)?;
-            out.object(&catalog::create_company(&mut db, &app.ctx, &name)?)?
+            let company = catalog::create_company(&mut db, &app.ctx, &name)?;
+            app.committed(format!("company {}", company.id));
+            out.object(&company)?
         }
         CompanyCmd::List => out.list(catalog::list_companies(&mut db)?.into_iter().map(Ok))?,
     }
     out.finish()?;
-    Ok(0)
+    Ok(Exit::Success)
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,7 +58,7 @@ pub enum WarehouseCmd {
     },
 }
 
-pub fn warehouse(cmd: WarehouseCmd, app: &App) -> Result<i32> {
+pub fn warehouse(cmd: WarehouseCmd, app: &App) -> Result<Exit> {
     let mut db = app.open()?;
     let mut out = app.out();
     match cmd {
@@ -68,6 +71,7 @@ pub fn warehouse(cmd: WarehouseCmd, app: &App) -> Result<i32> {
             let name = model::name("warehouse name", &name)?;
             let w =
                 catalog::create_warehouse(&mut db, &app.ctx, company, &name, location.as_deref())?;
+            app.committed(format!("warehouse {}", w.id));
             out.object(&w)?
         }
         WarehouseCmd::List { company } => {
@@ -80,7 +84,7 @@ pub fn warehouse(cmd: WarehouseCmd, app: &App) -> Result<i32> {
         }
     }
     out.finish()?;
-    Ok(0)
+    Ok(Exit::Success)
 }
 
 #[derive(Debug, Subcommand)]
@@ -94,7 +98,7 @@ pub enum SupplierCmd {
         #[arg(long, allow_hyphen_values = true)]
         name: String,
         /// Where purchase orders go (local@domain)
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         email: Option<String>,
         /// Phone number
         #[arg(long, allow_hyphen_values = true)]
@@ -116,7 +120,7 @@ pub enum SupplierCmd {
 #[derive(Debug, Args)]
 pub struct LinkArgs {
     /// The product
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     sku: String,
     /// The supplier's id (of the product's company)
     #[arg(long, value_name = "ID")]
@@ -132,7 +136,7 @@ pub struct LinkArgs {
     cost: Option<String>,
 }
 
-pub fn supplier(cmd: SupplierCmd, app: &App) -> Result<i32> {
+pub fn supplier(cmd: SupplierCmd, app: &App) -> Result<Exit> {
     let mut db = app.open()?;
     let mut out = app.out();
     match cmd {
@@ -148,7 +152,9 @@ pub fn supplier(cmd: SupplierCmd, app: &App) -> Result<i32> {
                 email: opt(email.as_deref(), model::email)?,
                 phone,
             };
-            out.object(&catalog::create_supplier(&mut db, &app.ctx, &new)?)?
+            let supplier = catalog::create_supplier(&mut db, &app.ctx, &new)?;
+            app.committed(format!("supplier {}", supplier.id));
+            out.object(&supplier)?
         }
         SupplierCmd::List { company } => {
             let company = opt(company.as_deref(), CompanyId::parse)?;
@@ -168,9 +174,14 @@ pub fn supplier(cmd: SupplierCmd, app: &App) -> Result<i32> {
                 })?,
                 cost: opt(a.cost.as_deref(), |v| Money::parse("cost", v))?,
             };
-            out.object(&catalog::link_supplier(&mut db, &link)?)?
+            let linked = catalog::link_supplier(&mut db, &link)?;
+            app.committed(format!(
+                "link of {} to supplier {}",
+                link.sku, link.supplier
+            ));
+            out.object(&linked)?
         }
     }
     out.finish()?;
-    Ok(0)
+    Ok(Exit::Success)
 }

@@ -1,6 +1,7 @@
 //! `product`, `bundle`, `threshold` and `import`.
 
 use clap::{ArgGroup, Args, Subcommand};
+use stockflow::Exit;
 use stockflow::error::{Error, Result};
 use stockflow::model::{self, CompanyId, Money, Quantity, Sku, WarehouseId};
 use stockflow::ops::threshold::Scope;
@@ -27,6 +28,7 @@ pub enum ProductCmd {
     /// Show a product with its stock, suppliers and (for a bundle) components
     Show {
         /// The product's SKU
+        #[arg(allow_hyphen_values = true)]
         sku: String,
     },
     /// Change a product's name, price, type or threshold
@@ -34,6 +36,7 @@ pub enum ProductCmd {
     /// Archive a product: history kept, hidden from lists, no alerts
     Archive {
         /// The product's SKU
+        #[arg(allow_hyphen_values = true)]
         sku: String,
     },
 }
@@ -44,7 +47,7 @@ pub struct CreateArgs {
     #[arg(long, value_name = "ID")]
     company: String,
     /// Stock-keeping unit: 1-64 characters, no whitespace, unique (any case)
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     sku: String,
     /// Product name
     #[arg(long, allow_hyphen_values = true)]
@@ -53,7 +56,7 @@ pub struct CreateArgs {
     #[arg(long, value_name = "DECIMAL", allow_negative_numbers = true)]
     price: String,
     /// Product type (thresholds can be set per type)
-    #[arg(long = "type", value_name = "TYPE")]
+    #[arg(long = "type", value_name = "TYPE", allow_hyphen_values = true)]
     product_type: Option<String>,
     /// This product's own low-stock threshold
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
@@ -74,6 +77,7 @@ pub struct CreateArgs {
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
     /// The product's SKU
+    #[arg(allow_hyphen_values = true)]
     sku: String,
     /// New name
     #[arg(long, allow_hyphen_values = true)]
@@ -82,7 +86,7 @@ pub struct UpdateArgs {
     #[arg(long, value_name = "DECIMAL", allow_negative_numbers = true)]
     price: Option<String>,
     /// New type
-    #[arg(long = "type", value_name = "TYPE")]
+    #[arg(long = "type", value_name = "TYPE", allow_hyphen_values = true)]
     product_type: Option<String>,
     /// New threshold
     #[arg(
@@ -101,7 +105,7 @@ fn threshold_value(text: &str) -> Result<Quantity> {
     Quantity::parse("threshold", text)
 }
 
-pub fn product(cmd: ProductCmd, app: &App) -> Result<i32> {
+pub fn product(cmd: ProductCmd, app: &App) -> Result<Exit> {
     let mut db = app.open()?;
     let mut out = app.out();
     match cmd {
@@ -121,7 +125,9 @@ pub fn product(cmd: ProductCmd, app: &App) -> Result<i32> {
                 threshold: opt(a.threshold.as_deref(), threshold_value)?,
                 stock,
             };
-            out.object(&product::create(&mut db, &app.ctx, &new)?)?
+            let created = product::create(&mut db, &app.ctx, &new)?;
+            app.committed(format!("product {}, id {}", created.sku, created.id));
+            out.object(&created)?
         }
         ProductCmd::List {
             company,
@@ -149,14 +155,24 @@ pub fn product(cmd: ProductCmd, app: &App) -> Result<i32> {
                     opt(a.threshold.as_deref(), threshold_value)?.map(Some)
                 },
             };
-            out.object(&product::update(&mut db, &Sku::parse(&a.sku)?, &changes)?)?
+            let updated = product::update(&mut db, &Sku::parse(&a.sku)?, &changes)?;
+            app.committed(format!(
+                "update of product {}, id {}",
+                updated.sku, updated.id
+            ));
+            out.object(&updated)?
         }
         ProductCmd::Archive { sku } => {
-            out.object(&product::archive(&mut db, &Sku::parse(&sku)?)?)?
+            let archived = product::archive(&mut db, &Sku::parse(&sku)?)?;
+            app.committed(format!(
+                "archive of product {}, id {}",
+                archived.sku, archived.id
+            ));
+            out.object(&archived)?
         }
     }
     out.finish()?;
-    Ok(0)
+    Ok(Exit::Success)
 }
 
 #[derive(Debug, Subcommand)]
@@ -167,6 +183,7 @@ pub enum BundleCmd {
     )]
     Set {
         /// The bundle's SKU
+        #[arg(allow_hyphen_values = true)]
         bundle_sku: String,
         /// A component and how many go in one bundle
         #[arg(long = "component", value_name = "SKU=QTY", required = true)]
@@ -174,7 +191,7 @@ pub enum BundleCmd {
     },
 }
 
-pub fn bundle(cmd: BundleCmd, app: &App) -> Result<i32> {
+pub fn bundle(cmd: BundleCmd, app: &App) -> Result<Exit> {
     let BundleCmd::Set {
         bundle_sku,
         components,
@@ -194,10 +211,11 @@ pub fn bundle(cmd: BundleCmd, app: &App) -> Result<i32> {
         .collect::<Result<Vec<_>>>()?;
     let mut db = app.open()?;
     let set = bundle::set(&mut db, &bundle_sku, &parts)?;
+    app.committed(format!("bundle {}", set.sku));
     let mut out = app.out();
     out.show(&set)?;
     out.finish()?;
-    Ok(0)
+    Ok(Exit::Success)
 }
 
 #[derive(Debug, Subcommand)]
@@ -212,13 +230,18 @@ pub enum ThresholdCmd {
         #[arg(long, value_name = "ID", conflicts_with = "sku")]
         company: Option<String>,
         /// Products of this type
-        #[arg(long = "type", value_name = "TYPE", requires = "company")]
+        #[arg(
+            long = "type",
+            value_name = "TYPE",
+            requires = "company",
+            allow_hyphen_values = true
+        )]
         product_type: Option<String>,
         /// The company's default
         #[arg(long, requires = "company")]
         default: bool,
         /// One product (with --warehouse)
-        #[arg(long, requires = "warehouse")]
+        #[arg(long, requires = "warehouse", allow_hyphen_values = true)]
         sku: Option<String>,
         /// The warehouse (with --sku)
         #[arg(long, value_name = "ID", requires = "sku")]
@@ -235,7 +258,7 @@ pub enum ThresholdCmd {
     },
 }
 
-pub fn threshold(cmd: ThresholdCmd, app: &App) -> Result<i32> {
+pub fn threshold(cmd: ThresholdCmd, app: &App) -> Result<Exit> {
     let mut db = app.open()?;
     let mut out = app.out();
     match cmd {
@@ -262,7 +285,9 @@ pub fn threshold(cmd: ThresholdCmd, app: &App) -> Result<i32> {
                 }
             };
             let quantity = threshold_value(&quantity)?;
-            out.object(&threshold::set(&mut db, &scope, quantity)?)?
+            let set = threshold::set(&mut db, &scope, quantity)?;
+            app.committed("threshold");
+            out.object(&set)?
         }
         ThresholdCmd::List { company } => {
             let company = CompanyId::parse(&company)?;
@@ -270,7 +295,7 @@ pub fn threshold(cmd: ThresholdCmd, app: &App) -> Result<i32> {
         }
     }
     out.finish()?;
-    Ok(0)
+    Ok(Exit::Success)
 }
 
 #[derive(Debug, Subcommand)]
@@ -282,13 +307,13 @@ pub enum ImportCmd {
     Products {
         /// The CSV file, or - for standard input
         #[arg(value_name = "PATH", value_hint = clap::ValueHint::FilePath)]
-        path: String,
+        path: std::path::PathBuf,
         #[command(flatten)]
         progress: super::progress::ProgressArg,
     },
 }
 
-pub fn import(cmd: ImportCmd, app: &App) -> Result<i32> {
+pub fn import(cmd: ImportCmd, app: &App) -> Result<Exit> {
     let ImportCmd::Products { path, progress } = cmd;
     let mut db = app.open()?;
     let applied = super::with_input(&path, |input, size| {
@@ -296,8 +321,9 @@ pub fn import(cmd: ImportCmd, app: &App) -> Result<i32> {
             import::products(&mut db, &app.ctx, input, progress)
         })
     })?;
+    app.committed(format!("{} product(s) imported", applied.applied));
     let mut out = app.out();
     out.object(&applied)?;
     out.finish()?;
-    Ok(0)
+    Ok(Exit::Success)
 }

@@ -1,6 +1,7 @@
 //! `stock`: adjust, transfer, count, list, history.
 
 use clap::{Args, Subcommand};
+use stockflow::Exit;
 use stockflow::error::Result;
 use stockflow::model::{CompanyId, Delta, Quantity, Reason, Sku, Timestamp, WarehouseId};
 use stockflow::ops::stock::{self, Adjustment, Count, HistoryFilter, StockFilter, Transfer};
@@ -19,7 +20,7 @@ pub enum StockCmd {
     /// Move units between two warehouses of the same company
     Transfer {
         /// The product
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         sku: String,
         /// The warehouse the units leave
         #[arg(long, value_name = "ID")]
@@ -40,7 +41,7 @@ pub enum StockCmd {
     /// Record a cycle count: the difference becomes a `count` movement
     Count {
         /// The product
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         sku: String,
         /// The warehouse counted
         #[arg(long, value_name = "ID")]
@@ -64,13 +65,13 @@ pub enum StockCmd {
         #[arg(long, value_name = "ID")]
         warehouse: Option<String>,
         /// Only this product
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         sku: Option<String>,
     },
     /// The movement ledger, newest first
     History {
         /// Only this product (for a bundle: movements made through it)
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         sku: Option<String>,
         /// Only this warehouse
         #[arg(long, value_name = "ID")]
@@ -90,7 +91,12 @@ pub enum StockCmd {
 #[derive(Debug, Args)]
 pub struct AdjustArgs {
     /// The product
-    #[arg(long, required_unless_present = "file", conflicts_with = "file")]
+    #[arg(
+        long,
+        required_unless_present = "file",
+        conflicts_with = "file",
+        allow_hyphen_values = true
+    )]
     sku: Option<String>,
     /// The warehouse
     #[arg(long, value_name = "ID", required_unless_present = "file")]
@@ -118,12 +124,12 @@ pub struct AdjustArgs {
     /// A CSV of adjustments (- for stdin), applied all or none
     #[arg(long, value_name = "PATH",
           conflicts_with_all = ["warehouse", "delta", "reason", "note", "reference", "at"])]
-    file: Option<String>,
+    file: Option<std::path::PathBuf>,
     #[command(flatten)]
     progress: super::progress::ProgressArg,
 }
 
-pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
+pub fn run(cmd: StockCmd, app: &App) -> Result<Exit> {
     let mut db = app.open()?;
     let mut out = app.out();
     match cmd {
@@ -134,6 +140,7 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
                         stock::adjust_file(&mut db, &app.ctx, input, progress)
                     })
                 })?;
+                app.committed(format!("{} movement(s) applied", applied.applied));
                 out.object(&applied)?;
             } else {
                 let (sku, warehouse, delta, reason) = (
@@ -153,8 +160,11 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
                     at: opt(a.at.as_deref(), Timestamp::parse)?,
                 };
                 let moves = stock::adjust(&mut db, &app.ctx, &adj)?;
+                app.committed(movements(&moves));
+                // A bundle's sale or return is always a list, one movement per
+                // component, however many components it has.
                 match moves.as_slice() {
-                    [one] => out.object(one)?,
+                    [one] if one.bundle_sku.is_none() => out.object(one)?,
                     _ => out.list(moves.into_iter().map(Ok))?,
                 }
             }
@@ -175,7 +185,9 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
                 note,
                 at: opt(at.as_deref(), Timestamp::parse)?,
             };
-            out.list(stock::transfer(&mut db, &app.ctx, &t)?.into_iter().map(Ok))?
+            let moves = stock::transfer(&mut db, &app.ctx, &t)?;
+            app.committed(movements(&moves));
+            out.list(moves.into_iter().map(Ok))?
         }
         StockCmd::Count {
             sku,
@@ -191,8 +203,12 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
                 note,
                 at: opt(at.as_deref(), Timestamp::parse)?,
             };
+            let counted = stock::count(&mut db, &app.ctx, &c)?;
+            if let Some(m) = &counted {
+                app.committed(movements(std::slice::from_ref(m)));
+            }
             out.show(&Counted {
-                movement: stock::count(&mut db, &app.ctx, &c)?,
+                movement: counted,
                 unchanged: format!(
                     "no change: {} in warehouse {} already holds {}",
                     c.sku, c.warehouse, c.counted.0
@@ -249,9 +265,18 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
                     "(the newest {cap} movements; use --limit N, or --format csv or jsonl for all)"
                 ));
             }
-            return Ok(0);
+            return Ok(Exit::Success);
         }
     }
     out.finish()?;
-    Ok(0)
+    Ok(Exit::Success)
+}
+
+/// Names written movements for a message: `movement 42`, `movements 42, 43`.
+fn movements(moves: &[stock::Movement]) -> String {
+    let ids: Vec<String> = moves.iter().map(|m| m.id.to_string()).collect();
+    match ids.as_slice() {
+        [one] => format!("movement {one}"),
+        _ => format!("movements {}", ids.join(", ")),
+    }
 }

@@ -231,11 +231,21 @@ fn fetch(conn: &Connection, q: &Query) -> Result<Vec<Alert>> {
                 avg_daily_sales: f.avg_daily_sales(),
                 lead_time_days,
                 suggested_reorder_quantity: f
-                    .suggested_reorder(lead_time_days.unwrap_or(0) + q.cover_days),
+                    .suggested_reorder(lead_time_days.unwrap_or(0).saturating_add(q.cover_days)),
             })
         },
     )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    rows.collect::<rusqlite::Result<_>>().map_err(|e| {
+        // SQLite's sum() stops with an error past 64 bits: stored data this
+        // query cannot total is damage for `check` to report, not a bug.
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::Unknown) {
+            Error::database(format!(
+                "the ledger's sales cannot be summed ({e}); run `stockflow check`"
+            ))
+        } else {
+            e.into()
+        }
+    })
 }
 
 /// The arithmetic of one alert, in exact integers.

@@ -137,19 +137,28 @@ pub(crate) fn leaves(conn: &Connection, bundle: ProductId) -> Result<Vec<(Produc
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let too_many = |sku: &str| {
+        Error::invalid(format!(
+            "component {sku}: nested bundle quantities multiply past {}",
+            i64::MAX
+        ))
+    };
     let mut out: Vec<(ProductRef, i64)> = Vec::new();
     for (product, qty) in direct {
         let parts = if product.is_bundle {
             leaves(conn, product.id)?
                 .into_iter()
-                .map(|(p, q)| (p, q * qty))
-                .collect()
+                .map(|(p, q)| q.checked_mul(qty).map(|n| (p, n)))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| too_many(&product.sku))?
         } else {
             vec![(product, qty)]
         };
         for (p, q) in parts {
             match out.iter_mut().find(|(o, _)| o.id == p.id) {
-                Some((_, total)) => *total += q,
+                Some((_, total)) => {
+                    *total = total.checked_add(q).ok_or_else(|| too_many(&p.sku))?
+                }
                 None => out.push((p, q)),
             }
         }
@@ -180,7 +189,10 @@ pub(crate) fn available(conn: &Connection, bundle: ProductId) -> Result<Vec<(War
         .map(|w| {
             let n = parts
                 .iter()
-                .map(|(p, per)| stock.get(&(p.id, w)).copied().unwrap_or(0) / per)
+                .map(|(p, per)| {
+                    let have = stock.get(&(p.id, w)).copied().unwrap_or(0);
+                    have.checked_div(*per).unwrap_or(0)
+                })
                 .min()
                 .unwrap_or(0);
             (w, n)

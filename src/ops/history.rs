@@ -75,6 +75,7 @@ fn select(tx: &Connection, filter: &HistoryFilter) -> Result<(String, Vec<Box<dy
         args.push(Box::new(product.id));
     }
     if let Some(w) = filter.warehouse {
+        super::lookup::warehouse(tx, w)?;
         sql.push_str(" AND m.warehouse_id = ?");
         args.push(Box::new(w));
     }

@@ -19,7 +19,7 @@ use super::lookup::{self, ProductRef};
 use super::progress::{Phase, Progress, Quiet};
 use crate::Ctx;
 use crate::error::{Error, Result};
-use crate::model::{CompanyId, ProductId, Reason, Sku, Timestamp, WarehouseId};
+use crate::model::{CompanyId, MAX_UNITS, ProductId, Reason, Sku, Timestamp, WarehouseId};
 
 /// One movement to write.
 #[derive(Debug, Clone, Copy)]
@@ -49,6 +49,29 @@ pub(crate) struct Written {
 struct Pair {
     quantity: i64,
     dirty: bool,
+}
+
+/// The stock rules for one movement on a pair holding `have`: never below
+/// zero, never past `MAX_UNITS` (exit 5 either way), in checked arithmetic.
+fn stock_after(have: i64, e: &Entry<'_>) -> Result<i64> {
+    let after = have.checked_add(e.delta);
+    match after {
+        Some(q) if (0..=MAX_UNITS).contains(&q) => Ok(q),
+        Some(q) if q < 0 => Err(Error::conflict(format!(
+            "not enough stock of {} in warehouse {}: have {have}, {} {} would leave {q}",
+            e.sku,
+            e.warehouse,
+            e.reason.as_str(),
+            e.delta.unsigned_abs(),
+        ))),
+        _ => Err(Error::conflict(format!(
+            "too much stock of {} in warehouse {}: have {have}, {} {} would pass the limit of {MAX_UNITS}",
+            e.sku,
+            e.warehouse,
+            e.reason.as_str(),
+            e.delta.unsigned_abs(),
+        ))),
+    }
 }
 
 /// Writes movements within one transaction; see the module docs.
@@ -216,17 +239,7 @@ impl<'c> Ledger<'c> {
                     .ok_or_else(|| Error::new(crate::Kind::Internal, "inventory row vanished"))?
             }
         };
-        let quantity = pair.quantity + e.delta;
-        if quantity < 0 {
-            return Err(Error::conflict(format!(
-                "not enough stock of {} in warehouse {}: have {}, {} {} would leave {quantity}",
-                e.sku,
-                e.warehouse,
-                pair.quantity,
-                e.reason.as_str(),
-                e.delta.abs(),
-            )));
-        }
+        let quantity = stock_after(pair.quantity, e)?;
         pair.quantity = quantity;
         pair.dirty = true;
         let Some(loader) = self.loader.as_mut() else {

@@ -83,6 +83,10 @@ pub fn list<T>(
             args.push(Box::new(c));
         }
         if let Some(w) = filter.warehouse {
+            match filter.company {
+                Some(c) => super::lookup::warehouse_of(tx, w, c)?,
+                None => super::lookup::warehouse(tx, w)?,
+            }
             sql.push_str(" AND i.warehouse_id = ?");
             args.push(Box::new(w));
         }

@@ -26,6 +26,14 @@ pub(crate) fn warehouse_of(conn: &Connection, id: WarehouseId, company: CompanyI
     owned_by(id, warehouse_owner(conn, id)?, company)
 }
 
+/// A filter naming a warehouse that does not exist is not found (exit 4),
+/// not an empty result.
+pub(crate) fn warehouse(conn: &Connection, id: WarehouseId) -> Result<()> {
+    warehouse_owner(conn, id)?
+        .map(|_| ())
+        .ok_or_else(|| Error::not_found(format!("warehouse {id} does not exist")))
+}
+
 /// The company a warehouse belongs to, if it exists.
 pub(crate) fn warehouse_owner(conn: &Connection, id: WarehouseId) -> Result<Option<CompanyId>> {
     Ok(conn

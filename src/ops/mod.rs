@@ -15,5 +15,6 @@ mod levels;
 mod lookup;
 pub mod product;
 pub mod progress;
+pub mod sku_keys;
 pub mod stock;
 pub mod threshold;

@@ -143,11 +143,15 @@ pub(crate) fn apply_adjustment(
         let e = Entry {
             product: part.id,
             sku: &part.sku,
-            delta: adj
-                .delta
-                .0
-                .checked_mul(per)
-                .ok_or_else(|| Error::invalid(format!("delta too large: {}", adj.delta.0)))?,
+            delta: adj.delta.0.checked_mul(per).ok_or_else(|| {
+                Error::invalid(format!(
+                    "delta {} of bundle {} needs more than {} units of {}",
+                    adj.delta.0,
+                    product.sku,
+                    i64::MAX,
+                    part.sku
+                ))
+            })?,
             bundle: Some(product.id),
             ..base
         };
@@ -266,7 +270,13 @@ pub fn count(db: &mut Db, ctx: &Ctx, c: &Count) -> Result<Option<Movement>> {
             return Err(bundle_has_no_stock(&product, "count"));
         }
         ledger.check_warehouse(warehouse, product.company_id)?;
-        let delta = counted.0 - ledger.quantity(product.id, warehouse)?;
+        let have = ledger.quantity(product.id, warehouse)?;
+        let delta = counted.0.checked_sub(have).ok_or_else(|| {
+            Error::database(format!(
+                "stored stock of {} in warehouse {warehouse} is out of range: {have}",
+                product.sku
+            ))
+        })?;
         if delta == 0 {
             return Ok(None);
         }

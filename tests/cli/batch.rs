@@ -299,7 +299,7 @@ fn plain_progress_prints_one_line_per_phase() {
             "--format",
             "json",
         ])
-        .ok();
+        .code(0);
     assert_eq!(
         out.stderr,
         "progress: reading and checking\nprogress: writing the ledger\nprogress: committing\nprogress: done (1 rows)\n"

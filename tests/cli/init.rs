@@ -180,7 +180,7 @@ fn init_upgrades_a_version_1_database_keeping_every_row_and_alert() {
     sf.run(&["company", "list"])
         .fails(7, "run `stockflow init` to upgrade");
     let report = sf.json(&["init"]);
-    assert_eq!(report, serde_json::json!({"from_version": 1, "version": 2}));
+    assert_eq!(report, serde_json::json!({"from_version": 1, "version": 3}));
     assert_eq!(sf.snapshot(), rows, "init changed a row");
     sf.run(&["check"]).ok();
     let expected: serde_json::Value =
@@ -198,7 +198,7 @@ fn init_upgrades_a_version_1_database_keeping_every_row_and_alert() {
     assert_eq!(sqlite_schema(&sf.db), sqlite_schema(&fresh.db));
     assert_eq!(user_version(&sf.db), user_version(&fresh.db));
     let again = sf.json(&["init"]);
-    assert_eq!(again["from_version"], 2);
+    assert_eq!(again["from_version"], 3);
 }
 
 #[test]
@@ -419,4 +419,49 @@ fn a_deleted_wal_leaves_the_last_checkpoint_usable() {
         .env("STOCKFLOW_DB", copy.to_str().unwrap())
         .output()
         .ok();
+}
+
+/// SKU keys of a version-1 database (lower-cased) are re-keyed by `init` to
+/// today's NFKC case folds, so every stored SKU is found by its spelling.
+#[test]
+fn init_re_keys_skus_made_before_case_folding() {
+    let sf = Sf::bare();
+    v1_copy(&sf);
+    rusqlite::Connection::open(&sf.db)
+        .unwrap()
+        .execute_batch(
+            "INSERT INTO product (company_id, sku, sku_key, name, price_cents, created_at)
+             VALUES (1, 'BOXΣ', 'boxς', 'Box', 100, 0), (1, 'STRAßE', 'straße', 'Street', 100, 0)",
+        )
+        .unwrap();
+    sf.run(&["init"]).ok();
+    for (spelling, sku) in [("boxσ", "BOXΣ"), ("BOXς", "BOXΣ"), ("strasse", "STRAßE")] {
+        assert_eq!(
+            sf.json(&["product", "show", spelling])["sku"],
+            sku,
+            "{spelling}"
+        );
+    }
+    sf.run(&["check"]).ok();
+}
+
+/// Two version-1 SKUs that case folding makes one stop the upgrade, named,
+/// and the file is left as it was.
+#[test]
+fn init_refuses_skus_that_case_folding_makes_one() {
+    let sf = Sf::bare();
+    v1_copy(&sf);
+    rusqlite::Connection::open(&sf.db)
+        .unwrap()
+        .execute_batch(
+            "INSERT INTO product (company_id, sku, sku_key, name, price_cents, created_at)
+             VALUES (1, 'STRASSE', 'strasse', 'a', 100, 0), (1, 'straße', 'straße', 'b', 100, 0)",
+        )
+        .unwrap();
+    let bytes = std::fs::read(&sf.db).unwrap();
+    sf.run(&["init"])
+        .fails(7, "to schema version 3 (the file is unchanged)")
+        .fails(7, "STRASSE and straße are the same SKU");
+    assert!(std::fs::read(&sf.db).unwrap() == bytes, "the file changed");
+    assert_eq!(user_version(&sf.db), 1);
 }

@@ -11,6 +11,7 @@ mod batch;
 mod bundle;
 mod catalog;
 mod concurrency;
+mod hardening;
 mod import;
 mod init;
 mod ledger_props;

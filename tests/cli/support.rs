@@ -2,6 +2,7 @@
 //! test, a scrubbed environment, and failure messages that show the command,
 //! its exit code, stdout and stderr.
 
+use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -33,6 +34,12 @@ impl Sf {
 
     /// A command against this database; `--db` comes from the environment.
     pub fn cmd(&self, args: &[&str]) -> Run {
+        let os: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+        self.cmd_os(&os)
+    }
+
+    /// Like `cmd`, with arguments that may be any bytes.
+    pub fn cmd_os(&self, args: &[&OsStr]) -> Run {
         let mut cmd = Command::new(BIN);
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -40,10 +47,15 @@ impl Sf {
             .env("STOCKFLOW_ACTOR", "tester")
             .current_dir(self.dir.path())
             .args(args);
+        let shown: Vec<String> = args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
         Run {
             cmd,
             stdin: None,
-            desc: format!("stockflow {}", args.join(" ")),
+            stdout: None,
+            desc: format!("stockflow {}", shown.join(" ")),
         }
     }
 
@@ -208,6 +220,7 @@ pub fn id(v: &Value) -> i64 {
 pub struct Run {
     cmd: Command,
     stdin: Option<Vec<u8>>,
+    stdout: Option<Stdio>,
     desc: String,
 }
 
@@ -224,6 +237,12 @@ impl Run {
         self
     }
 
+    /// Sends standard output somewhere else than the captured pipe.
+    pub fn stdout(mut self, to: impl Into<Stdio>) -> Self {
+        self.stdout = Some(to.into());
+        self
+    }
+
     /// Runs it to completion.
     pub fn output(mut self) -> Out {
         self.cmd
@@ -232,7 +251,7 @@ impl Run {
             } else {
                 Stdio::null()
             })
-            .stdout(Stdio::piped())
+            .stdout(self.stdout.take().unwrap_or_else(Stdio::piped))
             .stderr(Stdio::piped());
         let mut child = self.cmd.spawn().expect("spawn stockflow");
         if let Some(input) = self.stdin.take() {
@@ -268,12 +287,18 @@ impl Out {
         self
     }
 
-    /// Expects exit 0.
+    /// Expects exit 0 and nothing on stderr: a success that warned or
+    /// half-failed is not a success.
     #[track_caller]
     pub fn ok(self) -> Self {
-        self.code(0)
+        let this = self.code(0);
+        assert!(
+            this.stderr.is_empty(),
+            "expected an empty stderr from {}",
+            this.explain()
+        );
+        this
     }
-
     /// Expects a failure with `code` and a one-line `error: ` message containing `part`.
     #[track_caller]
     pub fn fails(self, code: i32, part: &str) -> Self {

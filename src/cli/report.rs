@@ -1,0 +1,104 @@
+//! How a failure reaches the user: one line on stderr (and a JSON line for
+//! json/jsonl), and its exit. clap's own errors are classified from their
+//! kind and context, never from their rendered text.
+
+use std::ffi::OsString;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use stockflow::render::Format;
+use stockflow::{Error, Exit, Kind};
+
+/// Prints an error on stderr (one line; and as JSON for json/jsonl) and returns its exit.
+pub fn report(err: &Error, format: Format) -> Exit {
+    if err.kind() == Kind::BrokenPipe {
+        return Exit::Success;
+    }
+    eprintln!("error: {}", err.message());
+    if matches!(format, Format::Json | Format::Jsonl) {
+        let json = serde_json::json!({"error": {"kind": err.kind(), "message": err.message()}});
+        eprintln!("{json}");
+    }
+    Exit::Failed(err.kind())
+}
+
+/// clap's own errors: help and version print normally (exit 0); a bad value
+/// is exit 3 with a message built from the error's context; anything else
+/// about the command line is clap's usage error, exit 2.
+pub fn clap_error(err: &clap::Error, args: &[OsString]) -> Exit {
+    let format = super::requested_format(args);
+    match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = err.print();
+            Exit::Success
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation | ErrorKind::InvalidUtf8 => {
+            report(&Error::invalid(value_message(err)), format)
+        }
+        _ => {
+            let _ = err.print();
+            if matches!(format, Format::Json | Format::Jsonl) {
+                let message = stockflow::error::one_line(&usage_message(err));
+                let json = serde_json::json!({"error": {"kind": Kind::Usage, "message": message}});
+                eprintln!("{json}");
+            }
+            Exit::Failed(Kind::Usage)
+        }
+    }
+}
+
+/// `invalid value 'xml' for '--format <F>' (expected one of: table, json)`,
+/// from the error's context rather than its rendered text.
+fn value_message(err: &clap::Error) -> String {
+    let value = context_string(err, ContextKind::InvalidValue).unwrap_or_default();
+    let arg = context_string(err, ContextKind::InvalidArg).unwrap_or_default();
+    let mut message = if value.is_empty() {
+        format!("a value is required for '{arg}'")
+    } else {
+        format!("invalid value '{value}' for '{arg}'")
+    };
+    let valid = match err.get(ContextKind::ValidValue) {
+        Some(ContextValue::Strings(valid)) => valid.as_slice(),
+        _ => &[],
+    };
+    if !valid.is_empty() {
+        message.push_str(&format!(" (expected one of: {})", valid.join(", ")));
+    }
+    if let Some(source) = std::error::Error::source(err) {
+        message.push_str(&format!(": {source}"));
+    } else if let Some(why) = context_string(err, ContextKind::Custom) {
+        message.push_str(&format!(": {why}"));
+    }
+    message
+}
+
+/// clap's first line of a usage error, from the error's context.
+fn usage_message(err: &clap::Error) -> String {
+    let arg = context_string(err, ContextKind::InvalidArg);
+    let sub = context_string(err, ContextKind::InvalidSubcommand);
+    match (err.kind(), arg, sub) {
+        (ErrorKind::MissingRequiredArgument, Some(a), _) => {
+            format!("the following required arguments were not provided: {a}")
+        }
+        (ErrorKind::UnknownArgument, Some(a), _) => format!("unexpected argument '{a}' found"),
+        (ErrorKind::InvalidSubcommand, _, Some(s)) => format!("unrecognized subcommand '{s}'"),
+        (ErrorKind::ArgumentConflict, Some(a), _) => {
+            let with = context_string(err, ContextKind::PriorArg).unwrap_or_default();
+            format!("the argument '{a}' cannot be used with '{with}'")
+        }
+        (kind, a, s) => {
+            let what = kind.as_str().unwrap_or("invalid command line");
+            match a.or(s) {
+                Some(detail) => format!("{what}: {detail}"),
+                None => what.to_owned(),
+            }
+        }
+    }
+}
+
+fn context_string(err: &clap::Error, kind: ContextKind) -> Option<String> {
+    match err.get(kind)? {
+        ContextValue::String(s) => Some(s.clone()),
+        ContextValue::Strings(s) => Some(s.join(", ")),
+        other => Some(other.to_string()),
+    }
+}
