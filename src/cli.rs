@@ -5,7 +5,10 @@
 mod alerts;
 mod catalog;
 mod product;
+#[cfg(feature = "serve")]
+mod serve;
 mod stock;
+mod token;
 
 use std::io::{BufWriter, IsTerminal, StdoutLock, Write};
 use std::path::PathBuf;
@@ -78,6 +81,12 @@ pub enum Command {
     Import(product::ImportCmd),
     /// Verify the database: integrity, foreign keys, stock == sum of ledger
     Check,
+    /// Serve the HTTP API on this database (plain HTTP, tokens from `token create`)
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
+    /// API tokens: each acts for one company
+    #[command(subcommand)]
+    Token(token::TokenCmd),
     /// Print a shell completion script
     Completions {
         /// bash, zsh, fish, elvish or powershell
@@ -152,6 +161,9 @@ pub fn run(command: Command, app: &App) -> Result<i32> {
         Command::Import(cmd) => product::import(cmd, app),
         Command::Stock(cmd) => stock::run(cmd, app),
         Command::Alerts(cmd) => alerts::run(cmd, app),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(args, app),
+        Command::Token(cmd) => token::run(cmd, app),
         Command::Check => {
             let report = stockflow::ops::check::run(&mut app.open()?)?;
             let mut out = app.out();

@@ -18,7 +18,30 @@ pub const SCHEMA: &str = include_str!("../schema.sql");
 /// Upgrades after the baseline, append-only: `UPGRADES[i]` takes a database
 /// from version `i + 1` to `i + 2`. A fresh database runs the baseline and
 /// then every upgrade, so a fresh and an upgraded database are built alike.
-const UPGRADES: &[&str] = &[];
+const UPGRADES: &[&str] = &[
+    // 2: API tokens (only a SHA-256 of each is stored) and the idempotency
+    // keys of API writes, kept with the stored response (`stockflow serve`).
+    "CREATE TABLE api_token (
+         id         INTEGER PRIMARY KEY,
+         company_id INTEGER NOT NULL REFERENCES company (id),
+         name       TEXT,
+         hash       BLOB    NOT NULL UNIQUE CHECK (length(hash) = 32),
+         created_at INTEGER NOT NULL,
+         expires_at INTEGER,
+         revoked_at INTEGER
+     ) STRICT;
+     CREATE TABLE idempotency_key (
+         company_id   INTEGER NOT NULL REFERENCES company (id),
+         key          TEXT    NOT NULL CHECK (length(key) BETWEEN 1 AND 255),
+         request_hash BLOB    NOT NULL,
+         status       INTEGER NOT NULL,
+         body         TEXT    NOT NULL,
+         location     TEXT,
+         created_at   INTEGER NOT NULL,
+         PRIMARY KEY (company_id, key)
+     ) STRICT, WITHOUT ROWID;
+     CREATE INDEX idempotency_key_age ON idempotency_key (created_at);",
+];
 
 /// The schema version this build writes (`PRAGMA user_version`).
 pub const SCHEMA_VERSION: i64 = 1 + UPGRADES.len() as i64;

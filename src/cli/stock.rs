@@ -237,6 +237,7 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
                 limit: opt(limit.as_deref(), |l| {
                     Quantity::parse("limit", l).map(|q| q.0)
                 })?,
+                ..HistoryFilter::default()
             };
             // A table holds its rows in memory: without --limit it shows the
             // newest TABLE_ROWS and says so; the other formats stream everything.

@@ -113,12 +113,15 @@ pub struct NewProduct {
 
 /// Creates a product, with its opening stock, in one transaction.
 pub fn create(db: &mut Db, ctx: &Ctx, new: &NewProduct) -> Result<Product> {
-    db.write(|tx| {
-        let mut ledger = Ledger::new(tx, ctx)?;
-        let product = insert(tx, ctx, &mut ledger, new)?;
-        ledger.finish()?;
-        Ok(product)
-    })
+    db.write(|tx| create_in(tx, ctx, new))
+}
+
+/// `create` inside the caller's transaction.
+pub(crate) fn create_in(tx: &Connection, ctx: &Ctx, new: &NewProduct) -> Result<Product> {
+    let mut ledger = Ledger::new(tx, ctx)?;
+    let product = insert(tx, ctx, &mut ledger, new)?;
+    ledger.finish()?;
+    Ok(product)
 }
 
 /// Inserts one product and its opening stock through `ledger` (no commit).
