@@ -12,3 +12,4 @@ mod harness;
 mod routes;
 mod socket;
 mod tenancy;
+mod token;
