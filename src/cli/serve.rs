@@ -26,6 +26,9 @@ pub struct ServeArgs {
         default_value = "127.0.0.1:8080"
     )]
     listen: String,
+    /// Most queued writes committed together in one transaction (1: one each)
+    #[arg(long, value_name = "N", env = "STOCKFLOW_GROUP_MAX", default_value_t = serve::GROUP_MAX)]
+    group_max: usize,
 }
 
 pub fn run(args: ServeArgs, app: &App) -> Result<i32> {
@@ -35,7 +38,7 @@ pub fn run(args: ServeArgs, app: &App) -> Result<i32> {
             args.listen
         ))
     })?;
-    let state = State::open(&app.db, app.busy_timeout)?;
+    let state = State::open(&app.db, app.busy_timeout, args.group_max)?;
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(app.stderr_tty)

@@ -270,27 +270,30 @@ pub struct Changes {
 
 /// Updates a product's fields.
 pub fn update(db: &mut Db, sku: &Sku, changes: &Changes) -> Result<Product> {
-    db.write(|tx| {
-        let id = lookup::product(tx, sku)?.id;
-        let threshold = changes.threshold.map(|t| t.map(|q| q.0));
-        tx.execute(
-            "UPDATE product SET
-                 name = coalesce(?2, name),
-                 price_cents = coalesce(?3, price_cents),
-                 type = coalesce(?4, type),
-                 threshold = CASE WHEN ?5 THEN ?6 ELSE threshold END
-             WHERE id = ?1",
-            params![
-                id,
-                changes.name,
-                changes.price,
-                changes.product_type,
-                threshold.is_some(),
-                threshold.flatten()
-            ],
-        )?;
-        get(tx, sku)
-    })
+    db.write(|tx| update_in(tx, sku, changes))
+}
+
+/// `update` inside the caller's transaction.
+pub(crate) fn update_in(tx: &Connection, sku: &Sku, changes: &Changes) -> Result<Product> {
+    let id = lookup::product(tx, sku)?.id;
+    let threshold = changes.threshold.map(|t| t.map(|q| q.0));
+    tx.execute(
+        "UPDATE product SET
+             name = coalesce(?2, name),
+             price_cents = coalesce(?3, price_cents),
+             type = coalesce(?4, type),
+             threshold = CASE WHEN ?5 THEN ?6 ELSE threshold END
+         WHERE id = ?1",
+        params![
+            id,
+            changes.name,
+            changes.price,
+            changes.product_type,
+            threshold.is_some(),
+            threshold.flatten()
+        ],
+    )?;
+    get(tx, sku)
 }
 
 /// Archives a product: its history stays, it leaves lists and alerts.

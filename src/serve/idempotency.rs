@@ -88,11 +88,11 @@ pub(crate) fn once(
     tx: &Connection,
     company: CompanyId,
     key: Option<&Key>,
-    request: [u8; 32],
+    request: Option<[u8; 32]>,
     now: Timestamp,
     write: impl FnOnce() -> Result<Reply>,
 ) -> Result<Reply> {
-    let Some(Key(key)) = key else {
+    let (Some(Key(key)), Some(request)) = (key, request) else {
         return write();
     };
     let stored = tx

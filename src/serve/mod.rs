@@ -9,6 +9,7 @@
 mod alerts;
 mod auth;
 mod body;
+mod commit;
 mod error;
 mod idempotency;
 mod meta;
@@ -31,12 +32,13 @@ use rusqlite::Connection;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+pub use commit::GROUP_MAX;
 pub use meta::document;
 pub use state::State;
 
 use error::ApiError;
 use idempotency::Reply;
-use state::{Auth, blocking};
+use state::Auth;
 
 use crate::Ctx;
 use crate::ops::token;
@@ -132,27 +134,30 @@ pub async fn shutdown() {
     }
 }
 
-/// A write: idempotency key, the request's writes and its stored reply in
-/// one `BEGIN IMMEDIATE` transaction on a blocking thread.
-async fn write(
-    state: &Arc<State>,
-    auth: Auth,
+/// A POST's idempotency key, with the hash of its route and body.
+fn keyed(
     headers: &HeaderMap,
     route: &str,
     body: &[u8],
+) -> Result<Option<(idempotency::Key, [u8; 32])>, ApiError> {
+    let request = token::hash([route.as_bytes(), b"\n", body].concat());
+    Ok(idempotency::key(headers)?.map(|k| (k, request)))
+}
+
+/// A write: the request's writes, with its idempotency record when keyed,
+/// in one savepoint of the writer's group transaction.
+async fn write(
+    state: &Arc<State>,
+    auth: Auth,
+    keyed: Option<(idempotency::Key, [u8; 32])>,
     f: impl FnOnce(&Connection, &Ctx) -> crate::Result<Reply> + Send + 'static,
 ) -> Result<Reply, ApiError> {
-    let key = idempotency::key(headers)?;
-    let request = token::hash([route.as_bytes(), b"\n", body].concat());
     let ctx = state::ctx(auth.token);
-    blocking(state, move |s| {
-        s.with_writer(|db| {
-            db.write(|tx| {
-                idempotency::once(tx, auth.company, key.as_ref(), request, ctx.now, || {
-                    f(tx, &ctx)
-                })
-            })
+    let job = Box::new(move |tx: &Connection| {
+        let (key, request) = keyed.unzip();
+        idempotency::once(tx, auth.company, key.as_ref(), request, ctx.now, || {
+            f(tx, &ctx)
         })
-    })
-    .await
+    });
+    state.committer().submit(job).await
 }

@@ -15,7 +15,7 @@ use super::body::{self, Body};
 use super::error::ApiError;
 use super::idempotency::Reply;
 use super::state::{Auth, State, blocking};
-use super::{scope, write};
+use super::{keyed, scope, write};
 use crate::model::{self, Sku, WarehouseId};
 use crate::ops::product::{self, Changes, NewProduct, Product, ProductDetail};
 
@@ -95,9 +95,7 @@ pub(crate) async fn create(
     write(
         &state,
         auth,
-        &headers,
-        "POST /api/products",
-        &bytes,
+        keyed(&headers, "POST /api/products", &bytes)?,
         move |tx, ctx| {
             if let Some((w, _)) = new.stock {
                 scope::warehouse(tx, auth.company, w)?;
@@ -207,7 +205,7 @@ pub(crate) async fn update(
     auth: Auth,
     Path(sku): Path<String>,
     bytes: Result<Bytes, BytesRejection>,
-) -> Result<Json<Product>, ApiError> {
+) -> Result<Reply, ApiError> {
     let bytes = body::bytes(bytes)?;
     let b = body::object::<UpdateBody>(&bytes)?;
     let sku = Sku::parse(&sku)?;
@@ -232,12 +230,9 @@ pub(crate) async fn update(
             .map(|t| t.map(|n| body::quantity("threshold", n)).transpose())
             .transpose()?,
     };
-    let p = blocking(&state, move |s| {
-        s.with_writer(|db| {
-            scope::product(db.conn(), auth.company, &sku)?;
-            product::update(db, &sku, &changes)
-        })
+    write(&state, auth, None, move |tx, _| {
+        scope::product(tx, auth.company, &sku)?;
+        Reply::json(StatusCode::OK, &product::update_in(tx, &sku, &changes)?)
     })
-    .await?;
-    Ok(Json(p))
+    .await
 }

@@ -1,14 +1,14 @@
 //! What every request shares: where the database is, a small pool of open
-//! connections, and the lock that queues this server's writers.
-//!
-//! Writers of this process take `writer` before `BEGIN IMMEDIATE`, so they
-//! queue in order inside the server instead of all polling SQLite's busy
-//! handler; CLI processes and cron jobs still meet them at the file lock.
+//! connections for reads, and the group-commit writer every write goes to
+//! (so this server's writers queue in order inside it instead of polling
+//! SQLite's busy handler; CLI processes and cron jobs still meet the writer
+//! at the file lock).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use super::commit::Committer;
 use super::error::ApiError;
 use crate::Ctx;
 use crate::db::Db;
@@ -24,19 +24,21 @@ pub struct State {
     path: PathBuf,
     busy_timeout: Duration,
     pool: Mutex<Vec<Db>>,
-    writer: Mutex<()>,
+    committer: Committer,
 }
 
 impl State {
-    /// Opens the database once (so a missing or foreign file fails at start,
-    /// exit 7 like any command) and keeps that connection for the pool.
-    pub fn open(path: &Path, busy_timeout: Duration) -> Result<Arc<Self>> {
+    /// Opens the database (so a missing or foreign file fails at start,
+    /// exit 7 like any command) and starts the writer, which commits up to
+    /// `group_max` queued writes in one transaction.
+    pub fn open(path: &Path, busy_timeout: Duration, group_max: usize) -> Result<Arc<Self>> {
         let db = Db::open(path, busy_timeout)?;
+        let committer = Committer::start(Db::open(path, busy_timeout)?, group_max)?;
         Ok(Arc::new(Self {
             path: path.to_owned(),
             busy_timeout,
             pool: Mutex::new(vec![db]),
-            writer: Mutex::new(()),
+            committer,
         }))
     }
 
@@ -59,10 +61,9 @@ impl State {
         result
     }
 
-    /// Like `with_db`, holding the writer lock.
-    pub(crate) fn with_writer<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
-        let _turn = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        self.with_db(f)
+    /// The group-commit writer.
+    pub(crate) fn committer(&self) -> &Committer {
+        &self.committer
     }
 }
 

@@ -15,7 +15,7 @@ use super::body::{self, Body};
 use super::error::ApiError;
 use super::idempotency::Reply;
 use super::state::{Auth, State, blocking};
-use super::{scope, write};
+use super::{keyed, scope, write};
 use crate::error::Result;
 use crate::model::{Delta, Quantity, Reason, Sku, Timestamp, WarehouseId};
 use crate::ops::stock::{
@@ -108,9 +108,7 @@ pub(crate) async fn adjust(
     write(
         &state,
         auth,
-        &headers,
-        "POST /api/stock/adjustments",
-        &bytes,
+        keyed(&headers, "POST /api/stock/adjustments", &bytes)?,
         move |tx, ctx| {
             for c in &checked {
                 scope::product(tx, auth.company, &c.sku)?;
@@ -179,9 +177,7 @@ pub(crate) async fn transfer(
     write(
         &state,
         auth,
-        &headers,
-        "POST /api/stock/transfers",
-        &bytes,
+        keyed(&headers, "POST /api/stock/transfers", &bytes)?,
         move |tx, ctx| {
             scope::product(tx, auth.company, &t.sku)?;
             scope::warehouse(tx, auth.company, t.from)?;
@@ -230,9 +226,7 @@ pub(crate) async fn count(
     write(
         &state,
         auth,
-        &headers,
-        "POST /api/stock/counts",
-        &bytes,
+        keyed(&headers, "POST /api/stock/counts", &bytes)?,
         move |tx, ctx| {
             scope::product(tx, auth.company, &c.sku)?;
             scope::warehouse(tx, auth.company, c.warehouse)?;

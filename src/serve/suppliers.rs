@@ -14,7 +14,7 @@ use super::body::{self, Body};
 use super::error::ApiError;
 use super::idempotency::Reply;
 use super::state::{Auth, State, blocking};
-use super::write;
+use super::{keyed, write};
 use crate::model;
 use crate::ops::catalog::{self, NewSupplier, Supplier};
 
@@ -65,9 +65,7 @@ pub(crate) async fn create(
     write(
         &state,
         auth,
-        &headers,
-        "POST /api/suppliers",
-        &bytes,
+        keyed(&headers, "POST /api/suppliers", &bytes)?,
         move |tx, ctx| Reply::json(StatusCode::CREATED, &catalog::supplier_in(tx, ctx, &new)?),
     )
     .await

@@ -14,7 +14,7 @@ use super::body::{self, Body};
 use super::error::ApiError;
 use super::idempotency::Reply;
 use super::state::{Auth, State, blocking};
-use super::write;
+use super::{keyed, write};
 use crate::model;
 use crate::ops::catalog::{self, Warehouse};
 
@@ -59,9 +59,7 @@ pub(crate) async fn create(
     write(
         &state,
         auth,
-        &headers,
-        "POST /api/warehouses",
-        &bytes,
+        keyed(&headers, "POST /api/warehouses", &bytes)?,
         move |tx, ctx| {
             let w = catalog::warehouse_in(tx, ctx, auth.company, &name, b.location.as_deref())?;
             Reply::json(StatusCode::CREATED, &w)

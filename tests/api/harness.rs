@@ -59,11 +59,16 @@ pub fn token(sf: &Sf, company: i64) -> String {
 
 impl Api {
     pub fn new() -> Self {
+        Self::with_busy_timeout(Duration::from_secs(5))
+    }
+
+    /// Like `new`, with the server's busy timeout set.
+    pub fn with_busy_timeout(busy: Duration) -> Self {
         let sf = Sf::new();
         let company = sf.company("Acme");
         let warehouse = sf.warehouse(company, "Main");
         let token = token(&sf, company);
-        let state = State::open(&sf.db, Duration::from_secs(5)).expect("open");
+        let state = State::open(&sf.db, busy, stockflow::serve::GROUP_MAX).expect("open");
         Self {
             router: app(state),
             sf,

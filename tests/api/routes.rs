@@ -580,3 +580,26 @@ async fn idempotency_key_replays_the_stored_answer_and_writes_once() {
     }
     assert_eq!(api.sf.stock("P", api.warehouse), 9);
 }
+
+#[tokio::test]
+async fn a_writer_holding_the_file_past_the_busy_timeout_is_503_with_retry_after() {
+    let api = Api::with_busy_timeout(std::time::Duration::from_millis(100));
+    api.product("P", 5).await;
+    let holder = rusqlite::Connection::open(&api.sf.db).expect("open");
+    holder.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    let sale = json!({"sku": "P", "warehouse_id": api.warehouse, "delta": -1, "reason": "sale"});
+    let res = api
+        .call("POST", "/api/stock/adjustments", Some(&sale.to_string()))
+        .await;
+    assert_eq!(res.headers["retry-after"], "1");
+    let msg = res.error(503, "busy");
+    assert!(
+        !msg.contains(&*api.sf.dir.path().to_string_lossy()),
+        "no server path: {msg}"
+    );
+    holder.execute_batch("ROLLBACK").expect("unlock");
+    api.call("POST", "/api/stock/adjustments", Some(&sale.to_string()))
+        .await
+        .expect(201);
+    assert_eq!(api.sf.stock("P", api.warehouse), 4);
+}

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# stockflow API benchmark (not a test): wrk on loopback against `stockflow serve`,
+# each figure against a baseline measured in the same run.
+#
+#   bench/api.sh [DIR]        (default DIR: bench-data; SECS=30 CONNS=32)
+#
+# 1. POST /api/stock/adjustments, one sale per request, synchronous=FULL, CONNS
+#    connections for SECS seconds: durable sales/s (counted in the ledger
+#    afterwards) vs the library recording one sale per transaction in-process
+#    on the same file (examples/sales_baseline.rs); p50/p99 latency.
+# 2. GET /api/companies/1/alerts/low-stock on the large benchmark database
+#    (built as bench/run.sh builds it, reused when present), one connection:
+#    p50/p99 vs `alerts low-stock --format json` as a process (hyperfine median).
+# 3. The server's memory (VmRSS and peak VmHWM) after the runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DIR=${1:-bench-data}
+SECS=${SECS:-30}
+CONNS=${CONNS:-32}
+PORT=${PORT:-18181}
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need wrk || ! need hyperfine || ! need sqlite3 || ! need curl; then
+    echo "installing wrk, hyperfine, sqlite3 and curl from Debian's packages..." >&2
+    apt-get update -qq && apt-get install -y -qq wrk hyperfine sqlite3 curl >/dev/null
+fi
+cargo build --release --locked --quiet
+cargo build --release --locked --quiet --example bench_data --example sales_baseline
+SF=$PWD/target/release/stockflow
+mkdir -p "$DIR"
+DIR=$(cd "$DIR" && pwd)
+SERVER=
+cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true; }
+trap cleanup EXIT
+
+serve() { # DB -> starts the server in the background, sets SERVER
+    "$SF" --db "$1" serve --listen "127.0.0.1:$PORT" > "$DIR/serve.out" 2> "$DIR/serve.log" &
+    SERVER=$!
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/api/health" >/dev/null && return; sleep 0.1; done
+    echo "the server did not start" >&2; exit 1
+}
+stop() { kill -TERM "$SERVER"; wait "$SERVER" || true; SERVER=; }
+rss() { awk '/VmRSS|VmHWM/ {printf "%s %.1f MB  ", $1, $2/1024}' "/proc/$SERVER/status"; }
+
+cat > "$DIR/wrk.lua" <<'LUA'
+wrk.method = os.getenv("METHOD") or "GET"
+wrk.body = os.getenv("BODY")
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT requests %d non2xx %d errors %d p50 %.2f p99 %.2f seconds %.2f\n",
+    summary.requests, e.status, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.duration / 1e6))
+end
+LUA
+field() { tr ' ' '\n' | awk -v k="$1" 'p {print; exit} $0 == k {p = 1}'; }
+
+# --- 1. sales through the API vs in-process ------------------------------------
+SALES=$DIR/sales.db
+rm -f "$SALES"*
+export STOCKFLOW_DB=$SALES
+$SF init >/dev/null
+$SF company create --name Bench >/dev/null
+$SF warehouse create --company 1 --name Main >/dev/null
+$SF product create --company 1 --sku BENCH --name Bench --price 1 --warehouse 1 --quantity 1000000000000 >/dev/null
+TOKEN=$($SF token create --company 1 --name bench --format json | sed -n 's/.*"token": "\(.*\)".*/\1/p')
+export TOKEN
+unset STOCKFLOW_DB
+ledger() { sqlite3 "$SALES" "SELECT count(*) FROM movement WHERE reason = 'sale'"; }
+
+echo "== sales: one per request/transaction, synchronous=FULL, ${SECS}s"
+BASE_LINE=$(./target/release/examples/sales_baseline "$SALES" BENCH 1 "$SECS")
+BASE=$(echo "$BASE_LINE" | field per_second)
+BEFORE=$(ledger)
+serve "$SALES"
+WRK=$(METHOD=POST BODY='{"sku":"BENCH","warehouse_id":1,"delta":-1,"reason":"sale"}' \
+      wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$DIR/wrk.lua" "http://127.0.0.1:$PORT/api/stock/adjustments" | grep RESULT)
+SALES_RSS=$(rss)
+stop
+DURABLE=$(( $(ledger) - BEFORE ))
+WSECS=$(echo "$WRK" | field seconds)
+awk -v b="$BASE" -v d="$DURABLE" -v s="$WSECS" -v w="$WRK" -v c="$CONNS" 'BEGIN {
+    split(w, f, " ")
+    printf "in-process  %8.1f sales/s (library, one transaction per sale)\n", b
+    printf "API         %8.1f sales/s durable (%d in the ledger; %s requests, %s non-2xx; %d connections)\n", d / s, d, f[3], f[5], c
+    printf "latency     p50 %s ms  p99 %s ms  (target p99 < 50 ms)\n", f[9], f[11]
+    printf "ratio       %8.2f x the in-process baseline (target >= 0.8x)\n", d / s / b }'
+echo "server      $SALES_RSS"
+sqlite3 "$SALES" "PRAGMA integrity_check" | grep -qx ok
+$SF --db "$SALES" check >/dev/null && echo "check       clean"
+
+# --- 2. alerts on the large database --------------------------------------------
+FULL=$DIR/run.db
+if [ ! -f "$FULL" ]; then
+    echo; echo "(building the large benchmark database as bench/run.sh does...)"
+    [ -f "$DIR/movements.csv" ] || ./target/release/examples/bench_data "$DIR"
+    rm -f "$FULL"*
+    export STOCKFLOW_DB=$FULL
+    $SF init >/dev/null
+    $SF company create --name Bench >/dev/null
+    for i in $(seq 20); do $SF warehouse create --company 1 --name "W$i" >/dev/null; done
+    for i in $(seq 40); do $SF supplier create --company 1 --name "S$i" --email "s$i@example.com" >/dev/null; done
+    $SF import products "$DIR/products.csv" >/dev/null
+    $SF stock adjust --file "$DIR/movements.csv" >/dev/null
+    unset STOCKFLOW_DB
+fi
+$SF --db "$FULL" init >/dev/null
+TOKEN=$($SF --db "$FULL" token create --company 1 --name bench --format json | sed -n 's/.*"token": "\(.*\)".*/\1/p')
+export TOKEN
+ALERTS="alerts low-stock --company 1 --as-of 2026-11-01"
+echo; echo "== $ALERTS (${SECS}s, one connection)"
+hyperfine -N --warmup 2 --runs 15 --export-json "$DIR/api-alerts.json" \
+    -n process "$SF --db $FULL $ALERTS --format json" >/dev/null
+PROC=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print(r['median']*1000)" "$DIR/api-alerts.json")
+serve "$FULL"
+URL="http://127.0.0.1:$PORT/api/companies/1/alerts/low-stock?as_of=2026-11-01"
+curl -sf "$URL" -H "Authorization: Bearer $TOKEN" > "$DIR/api-alerts.out"
+$SF --db "$FULL" $ALERTS --format json > "$DIR/cli-alerts.out"
+python3 -c "import json,sys; a,b=(json.load(open(p)) for p in sys.argv[1:]); sys.exit(a != b)" \
+    "$DIR/api-alerts.out" "$DIR/cli-alerts.out" && echo "same body   as the CLI's --format json"
+WRK=$(wrk -t1 -c1 -d"${SECS}s" --latency -s "$DIR/wrk.lua" "$URL" | grep RESULT)
+ALERT_RSS=$(rss)
+stop
+awk -v p="$PROC" -v w="$WRK" 'BEGIN {
+    split(w, f, " ")
+    printf "API         p50 %s ms  p99 %s ms  (%s requests)\n", f[9], f[11], f[3]
+    printf "process     %.1f ms (hyperfine median)\n", p
+    printf "ratio       %.2f x (API p50 / process; target <= 1.0x)\n", f[9] / p }'
+echo "server      $ALERT_RSS"
+echo; echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
