@@ -72,8 +72,14 @@ fn writer(mut db: Db, rx: &Receiver<Queued>, group_max: usize) {
                 Err(_) => break,
             }
         }
+        // A request whose caller has gone (disconnected, timed out) is not
+        // run: nobody could be told it was written.
+        group.retain(|q| !q.answer.is_closed());
         let (jobs, answers): (Vec<Job>, Vec<_>) =
             group.into_iter().map(|q| (q.job, q.answer)).unzip();
+        if jobs.is_empty() {
+            continue;
+        }
         match run(&mut db, jobs) {
             Ok(results) => {
                 for (answer, result) in answers.into_iter().zip(results) {
