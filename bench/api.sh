@@ -7,7 +7,8 @@
 # 1. POST /api/stock/adjustments, one sale per request, synchronous=FULL, CONNS
 #    connections for SECS seconds: durable sales/s (counted in the ledger
 #    afterwards) vs the library recording one sale per transaction in-process
-#    on the same file (examples/sales_baseline.rs); p50/p99 latency.
+#    on the same file (examples/sales_baseline.rs); p50/p99 latency; and the
+#    same with group commit off (STOCKFLOW_GROUP_MAX=1: one transaction per request).
 # 2. GET /api/companies/1/alerts/low-stock on the large benchmark database
 #    (built as bench/run.sh builds it, reused when present), one connection:
 #    p50/p99 vs `alerts low-stock --format json` as a process (hyperfine median).
@@ -18,6 +19,7 @@ DIR=${1:-bench-data}
 SECS=${SECS:-30}
 CONNS=${CONNS:-32}
 PORT=${PORT:-18181}
+RUNS=${RUNS:-3}
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need wrk || ! need hyperfine || ! need sqlite3 || ! need curl; then
@@ -33,8 +35,8 @@ SERVER=
 cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true; }
 trap cleanup EXIT
 
-serve() { # DB -> starts the server in the background, sets SERVER
-    "$SF" --db "$1" serve --listen "127.0.0.1:$PORT" > "$DIR/serve.out" 2> "$DIR/serve.log" &
+serve() { # DB [GROUP_MAX] -> starts the server in the background, sets SERVER
+    STOCKFLOW_GROUP_MAX=${2:-256} "$SF" --db "$1" serve --listen "127.0.0.1:$PORT" > "$DIR/serve.out" 2> "$DIR/serve.log" &
     SERVER=$!
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/api/health" >/dev/null && return; sleep 0.1; done
     echo "the server did not start" >&2; exit 1
@@ -69,24 +71,41 @@ export TOKEN
 unset STOCKFLOW_DB
 ledger() { sqlite3 "$SALES" "SELECT count(*) FROM movement WHERE reason = 'sale'"; }
 
-echo "== sales: one per request/transaction, synchronous=FULL, ${SECS}s"
-BASE_LINE=$(./target/release/examples/sales_baseline "$SALES" BENCH 1 "$SECS")
-BASE=$(echo "$BASE_LINE" | field per_second)
-BEFORE=$(ledger)
-serve "$SALES"
-WRK=$(METHOD=POST BODY='{"sku":"BENCH","warehouse_id":1,"delta":-1,"reason":"sale"}' \
-      wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$DIR/wrk.lua" "http://127.0.0.1:$PORT/api/stock/adjustments" | grep RESULT)
-SALES_RSS=$(rss)
-stop
-DURABLE=$(( $(ledger) - BEFORE ))
-WSECS=$(echo "$WRK" | field seconds)
-awk -v b="$BASE" -v d="$DURABLE" -v s="$WSECS" -v w="$WRK" -v c="$CONNS" 'BEGIN {
-    split(w, f, " ")
-    printf "in-process  %8.1f sales/s (library, one transaction per sale)\n", b
-    printf "API         %8.1f sales/s durable (%d in the ledger; %s requests, %s non-2xx; %d connections)\n", d / s, d, f[3], f[5], c
-    printf "latency     p50 %s ms  p99 %s ms  (target p99 < 50 ms)\n", f[9], f[11]
-    printf "ratio       %8.2f x the in-process baseline (target >= 0.8x)\n", d / s / b }'
-echo "server      $SALES_RSS"
+echo "== sales: one per request/transaction, synchronous=FULL, ${SECS}s each, $RUNS rounds (medians)"
+sell() { # GROUP_MAX -> "sales/s p50 p99 rss-kB" of one wrk run
+    local before wrk durable mem
+    before=$(ledger)
+    serve "$SALES" "$1"
+    wrk=$(METHOD=POST BODY='{"sku":"BENCH","warehouse_id":1,"delta":-1,"reason":"sale"}' \
+          wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$DIR/wrk.lua" "http://127.0.0.1:$PORT/api/stock/adjustments" | grep RESULT)
+    mem=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
+    stop
+    durable=$(( $(ledger) - before ))
+    echo "$wrk" | awk -v d="$durable" -v m="$mem" '{
+        if ($5 != 0 || $7 != 0) { print "non-2xx or socket errors: " $0 > "/dev/stderr"; exit 1 }
+        printf "%.1f %s %s %s\n", d / $13, $9, $11, m }'
+}
+: > "$DIR/base.txt"; : > "$DIR/group.txt"; : > "$DIR/single.txt"
+for _ in $(seq "$RUNS"); do
+    ./target/release/examples/sales_baseline "$SALES" BENCH 1 "$SECS" | field per_second >> "$DIR/base.txt"
+    sell 256 >> "$DIR/group.txt"
+    sell 1 >> "$DIR/single.txt"
+done
+python3 - "$DIR" "$CONNS" <<'PY'
+import statistics as st, sys
+d, conns = sys.argv[1], sys.argv[2]
+rows = lambda f: [list(map(float, l.split())) for l in open(f"{d}/{f}") if l.strip()]
+base = st.median(float(l) for l in open(f"{d}/base.txt") if l.strip())
+print(f"in-process   {base:9.1f} sales/s  (library, one transaction per sale, one thread)")
+for name, label in (("group", "API, group commit (default)"), ("single", "API, STOCKFLOW_GROUP_MAX=1")):
+    r = rows(f"{name}.txt")
+    med = lambda i: st.median(x[i] for x in r)
+    print(f"{label}")
+    print(f"  durable    {med(0):9.1f} sales/s  {med(0) / base:5.2f} x in-process  (target >= 0.8x; {conns} connections)")
+    print(f"  latency    p50 {med(1):.2f} ms  p99 {med(2):.2f} ms  (target p99 < 50 ms)")
+    print(f"  server     peak RSS {med(3) / 1024:.1f} MB")
+print("runs: " + "; ".join(open(f"{d}/{f}").read().replace("\n", " | ").strip(" |") for f in ("base.txt", "group.txt", "single.txt")))
+PY
 sqlite3 "$SALES" "PRAGMA integrity_check" | grep -qx ok
 $SF --db "$SALES" check >/dev/null && echo "check       clean"
 

@@ -603,3 +603,48 @@ async fn a_writer_holding_the_file_past_the_busy_timeout_is_503_with_retry_after
         .expect(201);
     assert_eq!(api.sf.stock("P", api.warehouse), 4);
 }
+
+#[tokio::test]
+async fn idempotency_keys_are_kept_24_hours_and_cleaned_by_later_keyed_writes() {
+    let api = Api::new();
+    api.product("P", 10).await;
+    let conn = rusqlite::Connection::open(&api.sf.db).expect("open");
+    let now = chrono::Utc::now().timestamp();
+    for (key, age) in [("old", 24 * 3600 + 60), ("recent", 23 * 3600)] {
+        conn.execute(
+            "INSERT INTO idempotency_key (company_id, key, request_hash, status, body, created_at)
+             VALUES (?1, ?2, zeroblob(32), 201, '[]', ?3)",
+            rusqlite::params![api.company, key, now - age],
+        )
+        .expect("insert");
+    }
+    let sale = json!({"sku": "P", "warehouse_id": api.warehouse, "delta": -1, "reason": "sale"})
+        .to_string();
+    let auth = format!("Bearer {}", api.token);
+    api.send(
+        "POST",
+        "/api/stock/adjustments",
+        Some(&sale),
+        &[("authorization", &auth), ("idempotency-key", "new")],
+    )
+    .await
+    .expect(201);
+    let mut keys: Vec<String> = conn
+        .prepare("SELECT key FROM idempotency_key")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("keys");
+    keys.sort();
+    assert_eq!(keys, ["new", "recent"]);
+    let replay = api
+        .send(
+            "POST",
+            "/api/stock/adjustments",
+            Some(&sale),
+            &[("authorization", &auth), ("idempotency-key", "recent")],
+        )
+        .await;
+    replay.error(409, "conflict");
+}
