@@ -42,7 +42,8 @@ serve() { # DB [GROUP_MAX] -> starts the server in the background, sets SERVER
     echo "the server did not start" >&2; exit 1
 }
 stop() { kill -TERM "$SERVER"; wait "$SERVER" || true; SERVER=; }
-rss() { awk '/VmRSS|VmHWM/ {printf "%s %.1f MB  ", $1, $2/1024}' "/proc/$SERVER/status"; }
+# RssFile is the mapped database file (shared, dropped by the kernel at will); RssAnon is the server's own.
+rss() { awk '/VmHWM|VmRSS|RssAnon|RssFile/ {printf "%s %.1f MB  ", $1, $2/1024}' "/proc/$SERVER/status"; }
 
 cat > "$DIR/wrk.lua" <<'LUA'
 wrk.method = os.getenv("METHOD") or "GET"

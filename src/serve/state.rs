@@ -32,7 +32,7 @@ impl State {
     /// exit 7 like any command) and starts the writer, which commits up to
     /// `group_max` queued writes in one transaction.
     pub fn open(path: &Path, busy_timeout: Duration, group_max: usize) -> Result<Arc<Self>> {
-        let db = Db::open(path, busy_timeout)?;
+        let db = reader(path, busy_timeout)?;
         let committer = Committer::start(Db::open(path, busy_timeout)?, group_max)?;
         Ok(Arc::new(Self {
             path: path.to_owned(),
@@ -51,7 +51,7 @@ impl State {
             .pop();
         let mut db = match pooled {
             Some(db) => db,
-            None => Db::open(&self.path, self.busy_timeout)?,
+            None => reader(&self.path, self.busy_timeout)?,
         };
         let result = f(&mut db);
         let mut pool = self.pool.lock().unwrap_or_else(PoisonError::into_inner);
@@ -65,6 +65,16 @@ impl State {
     pub(crate) fn committer(&self) -> &Committer {
         &self.committer
     }
+}
+
+/// A pooled connection for reads. It lives across requests, so it maps the
+/// file (`mmap_size`): pages are read through the OS page cache without a
+/// copy or a system call per page, which a one-shot CLI process cannot reuse.
+fn reader(path: &Path, busy_timeout: Duration) -> Result<Db> {
+    let db = Db::open(path, busy_timeout)?;
+    db.conn()
+        .query_row("PRAGMA mmap_size = 1073741824", [], |_| Ok(()))?;
+    Ok(db)
 }
 
 /// Runs a library call on a blocking thread.
