@@ -74,8 +74,17 @@ fn sell(addr: &str, token: &str, clients: usize, n: usize) -> Vec<u16> {
 
 #[test]
 fn thirty_two_clients_sell_the_last_100_units_exactly_once_each() {
+    last_100_units(&[]);
+}
+
+#[test]
+fn without_group_commit_too_the_last_100_units_sell_exactly_once() {
+    last_100_units(&[("STOCKFLOW_GROUP_MAX", "1")]);
+}
+
+fn last_100_units(env: &[(&str, &str)]) {
     let (sf, t) = shop(100);
-    let server = Server::start(&sf, &[]);
+    let server = Server::start(&sf, env);
     let statuses = sell(&server.addr, &t, 32, 400);
     let (code, log) = server.stop();
     assert_eq!(code, 0, "{log}");
