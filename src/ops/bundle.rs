@@ -15,6 +15,7 @@ use crate::render::{Cell, Record};
 
 /// One component of a bundle.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct Component {
     /// The component's SKU.
     pub sku: String,
@@ -33,6 +34,7 @@ impl Record for Component {
 
 /// A bundle and its components, as `bundle set` prints it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct Bundle {
     /// The bundle's SKU.
     pub sku: String,

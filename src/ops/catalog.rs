@@ -14,6 +14,7 @@ use crate::render::{Cell, Record};
 
 /// A company (tenant).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct Company {
     /// Its id.
     pub id: CompanyId,
@@ -74,6 +75,7 @@ pub fn list_companies(db: &mut Db) -> Result<Vec<Company>> {
 
 /// A warehouse of a company.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct Warehouse {
     /// Its id.
     pub id: WarehouseId,
@@ -164,6 +166,7 @@ pub fn list_warehouses(db: &mut Db, company: Option<CompanyId>) -> Result<Vec<Wa
 
 /// A supplier of a company.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct Supplier {
     /// Its id.
     pub id: SupplierId,
@@ -263,6 +266,7 @@ pub fn list_suppliers(db: &mut Db, company: Option<CompanyId>) -> Result<Vec<Sup
 /// A supplier as linked to one product: the supplier's own keys, the
 /// product's SKU, and the link's terms.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct SupplierLink {
     /// The supplier.
     #[serde(flatten)]

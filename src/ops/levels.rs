@@ -12,6 +12,7 @@ use crate::render::{Cell, Record};
 
 /// Stock of one product in one warehouse.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct StockRow {
     /// The product's id.
     pub product_id: ProductId,

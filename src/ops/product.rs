@@ -17,6 +17,7 @@ use crate::render::{Cell, Record};
 
 /// A product as listed and printed.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct Product {
     /// Its id.
     pub id: ProductId,
@@ -207,6 +208,7 @@ pub(crate) fn get(conn: &Connection, sku: &Sku) -> Result<Product> {
 
 /// `product show`: the product with its stock, suppliers and components.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct ProductDetail {
     /// The product itself.
     #[serde(flatten)]

@@ -19,6 +19,7 @@ pub use super::levels::{StockFilter, StockRow, list};
 
 /// One ledger movement. `quantity` is the new stock, present after a write.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct Movement {
     /// Its id (ledger order).
     pub id: i64,

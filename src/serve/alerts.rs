@@ -36,7 +36,7 @@ pub(crate) struct AlertsQuery {
 /// Low-stock alerts of the company, most urgent first.
 #[utoipa::path(get, tag = "alerts", path = "/api/companies/{company_id}/alerts/low-stock",
     params(("company_id" = i64, Path), AlertsQuery),
-    responses((status = 200, description = "{alerts, total_alerts}, as `alerts low-stock --format json`")),
+    responses((status = 200, body = Report, description = "{alerts, total_alerts}, as `alerts low-stock --format json`")),
     security(("bearer" = [])))]
 pub(crate) async fn low_stock(
     Shared(state): Shared<Arc<State>>,

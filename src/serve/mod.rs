@@ -14,6 +14,7 @@ mod error;
 mod idempotency;
 mod meta;
 mod products;
+mod schema;
 mod scope;
 mod state;
 mod stock;

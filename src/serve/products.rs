@@ -22,7 +22,7 @@ use crate::ops::product::{self, Changes, NewProduct, Product, ProductDetail};
 /// `POST /api/products`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct CreateBody {
+pub(crate) struct NewProductBody {
     name: String,
     sku: String,
     /// A string ("19.90") or a number (19.9), at most 2 decimal places.
@@ -35,7 +35,7 @@ pub(crate) struct CreateBody {
     initial_quantity: Option<i64>,
 }
 
-impl Body for CreateBody {
+impl Body for NewProductBody {
     const KEYS: &'static [&'static str] = &[
         "name",
         "sku",
@@ -47,7 +47,7 @@ impl Body for CreateBody {
     ];
 }
 
-impl CreateBody {
+impl NewProductBody {
     fn into_new(self, company: model::CompanyId) -> crate::Result<NewProduct> {
         let stock = match (self.warehouse_id, self.initial_quantity) {
             (Some(w), Some(q)) => Some((
@@ -81,8 +81,8 @@ impl CreateBody {
 }
 
 /// Creates a product with its opening stock, in one transaction.
-#[utoipa::path(post, tag = "products", path = "/api/products", request_body = CreateBody,
-    responses((status = 201, description = "the product; Location: /api/products/{sku}")),
+#[utoipa::path(post, tag = "products", path = "/api/products", request_body = NewProductBody,
+    responses((status = 201, body = Product, description = "the product; Location: /api/products/{sku}")),
     security(("bearer" = [])))]
 pub(crate) async fn create(
     Shared(state): Shared<Arc<State>>,
@@ -91,7 +91,7 @@ pub(crate) async fn create(
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Reply, ApiError> {
     let bytes = body::bytes(bytes)?;
-    let new = body::object::<CreateBody>(&bytes)?.into_new(auth.company)?;
+    let new = body::object::<NewProductBody>(&bytes)?.into_new(auth.company)?;
     write(
         &state,
         auth,
@@ -133,7 +133,7 @@ pub(crate) struct ListQuery {
 
 /// The company's products, by SKU.
 #[utoipa::path(get, tag = "products", path = "/api/products", params(ListQuery),
-    responses((status = 200, description = "array of products")), security(("bearer" = [])))]
+    responses((status = 200, body = Vec<Product>, description = "array of products")), security(("bearer" = [])))]
 pub(crate) async fn list(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
@@ -160,7 +160,7 @@ pub(crate) fn page(what: &str, text: Option<&str>) -> crate::Result<Option<usize
 
 /// One product with its stock, suppliers and components.
 #[utoipa::path(get, tag = "products", path = "/api/products/{sku}", params(("sku" = String, Path)),
-    responses((status = 200, description = "the product in detail")), security(("bearer" = [])))]
+    responses((status = 200, body = ProductDetail, description = "the product in detail")), security(("bearer" = [])))]
 pub(crate) async fn show(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
@@ -180,7 +180,7 @@ pub(crate) async fn show(
 /// `PATCH /api/products/{sku}`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct UpdateBody {
+pub(crate) struct ProductChangesBody {
     name: Option<String>,
     #[schema(value_type = Option<String>)]
     price: Option<Box<RawValue>>,
@@ -192,14 +192,14 @@ pub(crate) struct UpdateBody {
     threshold: Option<Option<i64>>,
 }
 
-impl Body for UpdateBody {
+impl Body for ProductChangesBody {
     const KEYS: &'static [&'static str] = &["name", "price", "type", "threshold"];
 }
 
 /// Changes a product's name, price, type or threshold.
 #[utoipa::path(patch, tag = "products", path = "/api/products/{sku}", params(("sku" = String, Path)),
-    request_body = UpdateBody,
-    responses((status = 200, description = "the product")), security(("bearer" = [])))]
+    request_body = ProductChangesBody,
+    responses((status = 200, body = Product, description = "the product")), security(("bearer" = [])))]
 pub(crate) async fn update(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
@@ -207,7 +207,7 @@ pub(crate) async fn update(
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Reply, ApiError> {
     let bytes = body::bytes(bytes)?;
-    let b = body::object::<UpdateBody>(&bytes)?;
+    let b = body::object::<ProductChangesBody>(&bytes)?;
     let sku = Sku::parse(&sku)?;
     let changes = Changes {
         name: b

@@ -80,7 +80,7 @@ impl AdjustBody {
 
 /// Records one adjustment, or an array of them in order, all or nothing.
 #[utoipa::path(post, tag = "stock", path = "/api/stock/adjustments", request_body = AdjustBody,
-    responses((status = 201, description = "the movements written, as `stock adjust` prints them")),
+    responses((status = 201, body = Vec<Movement>, description = "the movements written, as `stock adjust` prints them")),
     security(("bearer" = [])))]
 pub(crate) async fn adjust(
     Shared(state): Shared<Arc<State>>,
@@ -157,7 +157,7 @@ impl Body for TransferBody {
 
 /// Moves units between two of the company's warehouses.
 #[utoipa::path(post, tag = "stock", path = "/api/stock/transfers", request_body = TransferBody,
-    responses((status = 201, description = "both movements")), security(("bearer" = [])))]
+    responses((status = 201, body = Vec<Movement>, description = "both movements")), security(("bearer" = [])))]
 pub(crate) async fn transfer(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
@@ -205,7 +205,7 @@ impl Body for CountBody {
 
 /// Records a cycle count; no difference writes nothing.
 #[utoipa::path(post, tag = "stock", path = "/api/stock/counts", request_body = CountBody,
-    responses((status = 201, description = "the movement"),
+    responses((status = 201, body = Movement, description = "the movement"),
               (status = 200, description = "null: the count matched the stock")),
     security(("bearer" = [])))]
 pub(crate) async fn count(
@@ -250,7 +250,7 @@ pub(crate) struct ListQuery {
 
 /// Stock levels of the company, by SKU then warehouse.
 #[utoipa::path(get, tag = "stock", path = "/api/stock", params(ListQuery),
-    responses((status = 200, description = "array of stock rows")), security(("bearer" = [])))]
+    responses((status = 200, body = Vec<StockRow>, description = "array of stock rows")), security(("bearer" = [])))]
 pub(crate) async fn list(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
@@ -311,7 +311,7 @@ pub(crate) struct HistoryQuery {
 
 /// The company's ledger: newest first, or with `after_id` in id order.
 #[utoipa::path(get, tag = "stock", path = "/api/stock/history", params(HistoryQuery),
-    responses((status = 200, description = "array of movements")), security(("bearer" = [])))]
+    responses((status = 200, body = Vec<Movement>, description = "array of movements")), security(("bearer" = [])))]
 pub(crate) async fn history(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,

@@ -21,19 +21,19 @@ use crate::ops::catalog::{self, NewSupplier, Supplier};
 /// `POST /api/suppliers`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct CreateBody {
+pub(crate) struct NewSupplierBody {
     name: String,
     email: Option<String>,
     phone: Option<String>,
 }
 
-impl Body for CreateBody {
+impl Body for NewSupplierBody {
     const KEYS: &'static [&'static str] = &["name", "email", "phone"];
 }
 
 /// The company's suppliers, by id.
 #[utoipa::path(get, tag = "suppliers", path = "/api/suppliers",
-    responses((status = 200, description = "array of suppliers")), security(("bearer" = [])))]
+    responses((status = 200, body = Vec<Supplier>, description = "array of suppliers")), security(("bearer" = [])))]
 pub(crate) async fn list(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
@@ -46,8 +46,8 @@ pub(crate) async fn list(
 }
 
 /// Creates a supplier of the company.
-#[utoipa::path(post, tag = "suppliers", path = "/api/suppliers", request_body = CreateBody,
-    responses((status = 201, description = "the supplier")), security(("bearer" = [])))]
+#[utoipa::path(post, tag = "suppliers", path = "/api/suppliers", request_body = NewSupplierBody,
+    responses((status = 201, body = Supplier, description = "the supplier")), security(("bearer" = [])))]
 pub(crate) async fn create(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
@@ -55,7 +55,7 @@ pub(crate) async fn create(
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Reply, ApiError> {
     let bytes = body::bytes(bytes)?;
-    let b = body::object::<CreateBody>(&bytes)?;
+    let b = body::object::<NewSupplierBody>(&bytes)?;
     let new = NewSupplier {
         company: auth.company,
         name: model::name("supplier name", &b.name)?,

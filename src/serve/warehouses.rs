@@ -21,18 +21,18 @@ use crate::ops::catalog::{self, Warehouse};
 /// `POST /api/warehouses`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct CreateBody {
+pub(crate) struct NewWarehouseBody {
     name: String,
     location: Option<String>,
 }
 
-impl Body for CreateBody {
+impl Body for NewWarehouseBody {
     const KEYS: &'static [&'static str] = &["name", "location"];
 }
 
 /// The company's warehouses, by id.
 #[utoipa::path(get, tag = "warehouses", path = "/api/warehouses",
-    responses((status = 200, description = "array of warehouses")), security(("bearer" = [])))]
+    responses((status = 200, body = Vec<Warehouse>, description = "array of warehouses")), security(("bearer" = [])))]
 pub(crate) async fn list(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
@@ -45,8 +45,8 @@ pub(crate) async fn list(
 }
 
 /// Creates a warehouse of the company.
-#[utoipa::path(post, tag = "warehouses", path = "/api/warehouses", request_body = CreateBody,
-    responses((status = 201, description = "the warehouse")), security(("bearer" = [])))]
+#[utoipa::path(post, tag = "warehouses", path = "/api/warehouses", request_body = NewWarehouseBody,
+    responses((status = 201, body = Warehouse, description = "the warehouse")), security(("bearer" = [])))]
 pub(crate) async fn create(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
@@ -54,7 +54,7 @@ pub(crate) async fn create(
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Reply, ApiError> {
     let bytes = body::bytes(bytes)?;
-    let b = body::object::<CreateBody>(&bytes)?;
+    let b = body::object::<NewWarehouseBody>(&bytes)?;
     let name = model::name("warehouse name", &b.name)?;
     write(
         &state,

@@ -56,6 +56,29 @@ async fn openapi_lists_every_route_of_the_spec() {
             "POST /api/warehouses",
         ]
     );
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    for name in [
+        "NewProductBody",
+        "NewWarehouseBody",
+        "NewSupplierBody",
+        "AdjustBody",
+        "Product",
+        "Movement",
+        "Report",
+        "Alert",
+        "Money",
+    ] {
+        assert!(schemas.contains_key(name), "schema {name}");
+    }
+    assert_eq!(
+        schemas["Money"]["type"], "string",
+        "money is a decimal string, never a float"
+    );
+    assert_eq!(
+        doc["paths"]["/api/companies/{company_id}/alerts/low-stock"]["get"]["responses"]["200"]["content"]
+            ["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Report"
+    );
     let create = &doc["paths"]["/api/products"]["post"];
     assert_eq!(create["security"], json!([{"bearer": []}]));
     assert!(doc["paths"]["/api/health"]["get"].get("security").is_none());
