@@ -5,6 +5,8 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::error::{Error, Kind};
 
@@ -115,9 +117,30 @@ impl From<Error> for ApiError {
     }
 }
 
+/// Every error answer: `{"error": {"kind": ..., "message": ...}}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ErrorBody {
+    error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Debug, Serialize, ToSchema)]
+struct ErrorDetail {
+    /// invalid_input, unauthorized, not_found, method_not_allowed, conflict,
+    /// too_large, busy or internal
+    kind: &'static str,
+    /// One line naming the value.
+    message: String,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({"error": {"kind": self.kind, "message": self.message}});
+        let body = ErrorBody {
+            error: ErrorDetail {
+                kind: self.kind,
+                message: self.message,
+            },
+        };
         let mut response = (self.status, axum::Json(body)).into_response();
         let headers = response.headers_mut();
         if self.status == StatusCode::UNAUTHORIZED {

@@ -3,7 +3,10 @@
 
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+use utoipa::{Modify, OpenApi, PartialSchema};
+
+use super::error::ErrorBody;
 
 /// Liveness: the process answers.
 #[utoipa::path(get, tag = "meta", path = "/api/health",
@@ -49,6 +52,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 )]
 struct Doc;
 
+/// The bearer scheme, and every operation's error answer.
 struct Bearer;
 
 impl Modify for Bearer {
@@ -58,5 +62,29 @@ impl Modify for Bearer {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+        components
+            .schemas
+            .insert("Error".to_owned(), ErrorBody::schema());
+        let error = ResponseBuilder::new()
+            .description(
+                "an error: 400, 401, 404, 405, 409, 413, 422, 503 (with Retry-After) or 500",
+            )
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Error")))
+                    .build(),
+            )
+            .build();
+        for item in api.paths.paths.values_mut() {
+            for op in [&mut item.get, &mut item.post, &mut item.patch]
+                .into_iter()
+                .flatten()
+            {
+                op.responses
+                    .responses
+                    .insert("default".to_owned(), error.clone().into());
+            }
+        }
     }
 }

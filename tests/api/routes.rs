@@ -79,6 +79,15 @@ async fn openapi_lists_every_route_of_the_spec() {
             ["application/json"]["schema"]["$ref"],
         "#/components/schemas/Report"
     );
+    for (path, ops) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in ops.as_object().expect("operations") {
+            assert_eq!(
+                op["responses"]["default"]["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/Error",
+                "{method} {path} documents its error answer"
+            );
+        }
+    }
     let create = &doc["paths"]["/api/products"]["post"];
     assert_eq!(create["security"], json!([{"bearer": []}]));
     assert!(doc["paths"]["/api/health"]["get"].get("security").is_none());
