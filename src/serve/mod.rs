@@ -2,9 +2,9 @@
 //!
 //! Routes are thin over the same [`crate::ops`] calls the CLI makes, so both
 //! doors keep the same rules and print the same JSON. The library stays
-//! synchronous: every call runs on a blocking thread. A token scopes every
-//! request to its company; writes run with their idempotency record in one
-//! transaction.
+//! synchronous: reads run on tokio's blocking threads, writes on the one
+//! group-commit writer thread ([`commit`]), each with its idempotency record
+//! in the same transaction. A token scopes every request to its company.
 
 mod alerts;
 mod auth;
