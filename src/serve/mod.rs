@@ -3,7 +3,7 @@
 //! Routes are thin over the same [`crate::ops`] calls the CLI makes, so both
 //! doors keep the same rules and print the same JSON. The library stays
 //! synchronous: reads run on tokio's blocking threads, writes on the one
-//! group-commit writer thread ([`commit`]), each with its idempotency record
+//! group-commit writer thread (`commit.rs`), each with its idempotency record
 //! in the same transaction. A token scopes every request to its company.
 
 mod alerts;
