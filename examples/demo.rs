@@ -161,7 +161,12 @@ fn build(db: &mut Db, ctx: &Ctx) -> Result<CompanyId> {
             )?;
         }
     }
-    stock::adjust_file(db, ctx, history.as_bytes(), None, &mut |_| ())?;
+    stock::adjust_file(
+        db,
+        ctx,
+        history.as_bytes(),
+        &mut stockflow::ops::progress::Quiet,
+    )?;
 
     for (kit, parts) in [
         ("KIT-CABLE-PRO", [("CAB-1000", 2), ("ADH-1004", 1)]),

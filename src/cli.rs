@@ -5,6 +5,7 @@
 mod alerts;
 mod catalog;
 mod product;
+mod progress;
 #[cfg(feature = "serve")]
 mod serve;
 mod stock;
@@ -212,12 +213,20 @@ fn opt<T>(value: Option<&str>, parse: impl Fn(&str) -> Result<T>) -> Result<Opti
     value.map(parse).transpose()
 }
 
-/// Runs `f` on the file at `path`, or on standard input for `-`.
-fn with_input<T>(path: &str, f: impl FnOnce(Box<dyn std::io::Read>) -> Result<T>) -> Result<T> {
+/// Runs `f` on the file at `path` (with its size, for progress), or on
+/// standard input for `-`.
+fn with_input<T>(
+    path: &str,
+    f: impl FnOnce(Box<dyn std::io::Read>, Option<u64>) -> Result<T>,
+) -> Result<T> {
     if path == "-" {
-        return f(Box::new(std::io::stdin().lock()));
+        return f(Box::new(std::io::stdin().lock()), None);
     }
     let file = std::fs::File::open(path)
         .map_err(|e| stockflow::Error::invalid(format!("cannot read {path}: {e}")))?;
-    f(Box::new(std::io::BufReader::with_capacity(1 << 16, file)))
+    let size = file.metadata().ok().map(|m| m.len()).filter(|n| *n > 0);
+    f(
+        Box::new(std::io::BufReader::with_capacity(1 << 16, file)),
+        size,
+    )
 }

@@ -304,13 +304,19 @@ pub enum ImportCmd {
     Products {
         /// The CSV file, or - for standard input
         path: String,
+        #[command(flatten)]
+        progress: super::progress::ProgressArg,
     },
 }
 
 pub fn import(cmd: ImportCmd, app: &App) -> Result<i32> {
-    let ImportCmd::Products { path } = cmd;
+    let ImportCmd::Products { path, progress } = cmd;
     let mut db = app.open()?;
-    let applied = super::with_input(&path, |input| import::products(&mut db, &app.ctx, input))?;
+    let applied = super::with_input(&path, |input, size| {
+        super::progress::run(app, progress.mode, size, |progress| {
+            import::products(&mut db, &app.ctx, input, progress)
+        })
+    })?;
     let mut out = app.out();
     out.object(&applied)?;
     out.finish()?;

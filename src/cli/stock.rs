@@ -1,7 +1,6 @@
 //! `stock`: adjust, transfer, count, list, history.
 
 use clap::{Args, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
 use stockflow::error::Result;
 use stockflow::model::{CompanyId, Delta, Quantity, Reason, Sku, Timestamp, WarehouseId};
 use stockflow::ops::stock::{self, Adjustment, Count, HistoryFilter, StockFilter, Transfer};
@@ -120,6 +119,8 @@ pub struct AdjustArgs {
     #[arg(long, value_name = "PATH",
           conflicts_with_all = ["warehouse", "delta", "reason", "note", "reference", "at"])]
     file: Option<String>,
+    #[command(flatten)]
+    progress: super::progress::ProgressArg,
 }
 
 pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
@@ -128,17 +129,10 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
     match cmd {
         StockCmd::Adjust(a) => {
             if let Some(path) = a.file {
-                let applied = with_input(&path, |input| {
-                    let size = (path != "-")
-                        .then(|| std::fs::metadata(&path).map(|m| m.len()).ok())
-                        .flatten();
-                    let bar = progress_bar(app, size);
-                    let mut tick = |bytes| bar.as_ref().map_or((), |b| b.set_position(bytes));
-                    let applied = stock::adjust_file(&mut db, &app.ctx, input, size, &mut tick);
-                    if let Some(b) = bar {
-                        b.finish_and_clear();
-                    }
-                    applied
+                let applied = with_input(&path, |input, size| {
+                    super::progress::run(app, a.progress.mode, size, |progress| {
+                        stock::adjust_file(&mut db, &app.ctx, input, progress)
+                    })
                 })?;
                 out.object(&applied)?;
             } else {
@@ -266,13 +260,3 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<i32> {
 
 /// How many movements a `stock history` table shows without `--limit`.
 const TABLE_ROWS: i64 = 200;
-
-/// A progress bar on stderr for a large file, only when stderr is a terminal.
-fn progress_bar(app: &App, size: Option<u64>) -> Option<ProgressBar> {
-    let size = size.filter(|s| *s > 8 << 20 && app.stderr_tty)?;
-    let bar = ProgressBar::new(size);
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} ({eta} left)").ok()?,
-    );
-    Some(bar)
-}

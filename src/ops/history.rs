@@ -1,6 +1,6 @@
 //! Reading the ledger: `stock history`, streamed newest first.
 
-use rusqlite::ToSql;
+use rusqlite::{Connection, ToSql};
 
 use super::stock::Movement;
 use crate::db::Db;
@@ -34,45 +34,7 @@ pub fn history<T>(
     f: impl FnOnce(&mut dyn Iterator<Item = Result<Movement>>) -> Result<T>,
 ) -> Result<T> {
     db.read(|tx| {
-        let mut sql = String::from(
-            "SELECT m.id, m.product_id, p.sku, m.warehouse_id, m.delta, m.reason, m.note,
-                    m.reference, m.actor, m.occurred_at, m.recorded_at, b.sku
-             FROM movement m JOIN product p ON p.id = m.product_id
-             LEFT JOIN product b ON b.id = m.bundle_id WHERE 1",
-        );
-        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-        if let Some(sku) = &filter.sku {
-            let product = super::lookup::product(tx, sku)?;
-            sql.push_str(if product.is_bundle {
-                " AND m.bundle_id = ?"
-            } else {
-                " AND m.product_id = ?"
-            });
-            args.push(Box::new(product.id));
-        }
-        if let Some(w) = filter.warehouse {
-            sql.push_str(" AND m.warehouse_id = ?");
-            args.push(Box::new(w));
-        }
-        if let Some(t) = filter.since {
-            sql.push_str(" AND m.occurred_at >= ?");
-            args.push(Box::new(t));
-        }
-        if let Some(t) = filter.until {
-            sql.push_str(" AND m.occurred_at <= ?");
-            args.push(Box::new(t));
-        }
-        if let Some(c) = filter.company {
-            sql.push_str(" AND p.company_id = ?");
-            args.push(Box::new(c));
-        }
-        if let Some(id) = filter.after_id {
-            sql.push_str(" AND m.id > ? ORDER BY m.id LIMIT ?");
-            args.push(Box::new(id));
-        } else {
-            sql.push_str(" ORDER BY m.occurred_at DESC, m.id DESC LIMIT ?");
-        }
-        args.push(Box::new(filter.limit.unwrap_or(-1)));
+        let (sql, args) = select(tx, filter)?;
         let mut stmt = tx.prepare(&sql)?;
         let mut rows = stmt
             .query_map(rusqlite::params_from_iter(args.iter()), |r| {
@@ -95,4 +57,113 @@ pub fn history<T>(
             .map(|r| r.map_err(Error::from));
         f(&mut rows)
     })
+}
+
+/// The history query for `filter` and its arguments.
+fn select(tx: &Connection, filter: &HistoryFilter) -> Result<(String, Vec<Box<dyn ToSql>>)> {
+    let mut sql = String::from(
+        "SELECT m.id, m.product_id, p.sku, m.warehouse_id, m.delta, m.reason, m.note,
+                m.reference, m.actor, m.occurred_at, m.recorded_at, b.sku
+         FROM movement m JOIN product p ON p.id = m.product_id
+         LEFT JOIN product b ON b.id = m.bundle_id WHERE 1",
+    );
+    let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+    if let Some(sku) = &filter.sku {
+        let product = super::lookup::product(tx, sku)?;
+        sql.push_str(if product.is_bundle {
+            " AND m.bundle_id = ?"
+        } else {
+            " AND m.product_id = ?"
+        });
+        args.push(Box::new(product.id));
+    }
+    if let Some(w) = filter.warehouse {
+        sql.push_str(" AND m.warehouse_id = ?");
+        args.push(Box::new(w));
+    }
+    if let Some(t) = filter.since {
+        sql.push_str(" AND m.occurred_at >= ?");
+        args.push(Box::new(t));
+    }
+    if let Some(t) = filter.until {
+        sql.push_str(" AND m.occurred_at <= ?");
+        args.push(Box::new(t));
+    }
+    if let Some(c) = filter.company {
+        sql.push_str(" AND p.company_id = ?");
+        args.push(Box::new(c));
+    }
+    if let Some(id) = filter.after_id {
+        sql.push_str(" AND m.id > ? ORDER BY m.id LIMIT ?");
+        args.push(Box::new(id));
+    } else {
+        sql.push_str(" ORDER BY m.occurred_at DESC, m.id DESC LIMIT ?");
+    }
+    args.push(Box::new(filter.limit.unwrap_or(-1)));
+    Ok((sql, args))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Ctx;
+    use crate::model::{CompanyId, Money, Quantity, Timestamp};
+    use crate::ops::{bundle, catalog, product};
+
+    fn plan(db: &mut Db, sku: &str) -> String {
+        let filter = HistoryFilter {
+            sku: Some(Sku::parse(sku).unwrap()),
+            ..HistoryFilter::default()
+        };
+        db.read(|tx| {
+            let (sql, args) = select(tx, &filter)?;
+            let mut stmt = tx.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+            let rows = stmt
+                .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(3))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok(rows.join("\n"))
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn history_of_a_bundle_never_scans_the_ledger() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut db, _) =
+            Db::init(&dir.path().join("h.db"), crate::db::DEFAULT_BUSY_TIMEOUT).unwrap();
+        let ctx = Ctx {
+            now: Timestamp::parse("2026-01-01").unwrap(),
+            actor: "t".to_owned(),
+        };
+        catalog::create_company(&mut db, &ctx, "Acme").unwrap();
+        for sku in ["A", "KIT"] {
+            let new = product::NewProduct {
+                company: CompanyId(1),
+                sku: Sku::parse(sku).unwrap(),
+                name: sku.to_owned(),
+                price: Money::parse("price", "1").unwrap(),
+                product_type: None,
+                threshold: None,
+                stock: None,
+            };
+            product::create(&mut db, &ctx, &new).unwrap();
+        }
+        bundle::set(
+            &mut db,
+            &Sku::parse("KIT").unwrap(),
+            &[(Sku::parse("A").unwrap(), Quantity(2))],
+        )
+        .unwrap();
+        let bundle = plan(&mut db, "KIT");
+        assert!(
+            bundle.contains("SEARCH m USING INDEX movement_bundle (bundle_id=?)"),
+            "{bundle}"
+        );
+        assert!(
+            !bundle.contains("SCAN m") && !bundle.contains("TEMP B-TREE"),
+            "{bundle}"
+        );
+        let plain = plan(&mut db, "A");
+        assert!(!plain.contains("SCAN m"), "{plain}");
+    }
 }

@@ -3,17 +3,33 @@
 
 use std::io::Read;
 
-use super::batch::{Applied, Columns, at, csv_reader};
+use super::batch::{Applied, REPORT_EVERY};
 use super::catalog::{Link, link_in};
+use super::csv_input::{CsvInput, Row, at};
 use super::ledger::Ledger;
 use super::lookup;
 use super::product::{NewProduct, insert};
+use super::progress::{Phase, Progress};
 use crate::Ctx;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::model::{self, CompanyId, Money, Quantity, Sku, SupplierId, WarehouseId};
 
 const REQUIRED: &[&str] = &["company_id", "sku", "name", "price"];
+/// Every column, in the order the layout holds their positions.
+const ALL: &[&str] = &[
+    "company_id",
+    "sku",
+    "name",
+    "price",
+    "type",
+    "threshold",
+    "warehouse_id",
+    "quantity",
+    "supplier_id",
+    "lead_time_days",
+    "cost",
+];
 const OPTIONAL: &[&str] = &[
     "type",
     "threshold",
@@ -24,18 +40,25 @@ const OPTIONAL: &[&str] = &[
     "cost",
 ];
 
-/// Creates every product of `input`, or none; errors name the line and column.
-pub fn products<R: Read>(db: &mut Db, ctx: &Ctx, input: R) -> Result<Applied> {
-    let mut reader = csv_reader(input);
-    let columns = Columns::new(reader.headers()?, REQUIRED, OPTIONAL)?;
-    db.write(|tx| {
+/// Creates every product of `input`, or none; errors name the line and
+/// column. Products are written as they are read (no bulk path).
+pub fn products<R: Read>(
+    db: &mut Db,
+    ctx: &Ctx,
+    input: R,
+    progress: &mut dyn Progress,
+) -> Result<Applied> {
+    let mut input = CsvInput::new(input);
+    progress.phase(Phase::Reading);
+    let columns = input.columns(REQUIRED, OPTIONAL)?;
+    let layout: Vec<Option<usize>> = ALL.iter().map(|name| columns.index(name)).collect();
+    let applied = db.write(|tx| {
         let mut ledger = Ledger::new(tx, ctx)?;
-        let mut record = csv::StringRecord::new();
         let mut applied = 0;
-        while reader.read_record(&mut record)? {
-            let line = record.position().map_or(0, csv::Position::line);
-            let row = Row::parse(&columns, &record, line)?;
-            let new = &row.product;
+        while let Some(row) = input.next()? {
+            let line = row.line;
+            let parsed = Product::parse(&layout, &row)?;
+            let new = &parsed.product;
             lookup::company(tx, new.company).map_err(at(line, "company_id"))?;
             if let Some((warehouse, _)) = new.stock {
                 ledger
@@ -43,41 +66,61 @@ pub fn products<R: Read>(db: &mut Db, ctx: &Ctx, input: R) -> Result<Applied> {
                     .map_err(at(line, "warehouse_id"))?;
             }
             let product = insert(tx, ctx, &mut ledger, new).map_err(at(line, "sku"))?;
-            if let Some(supplier) = row.supplier {
+            if let Some(supplier) = parsed.supplier {
                 let link = Link {
-                    sku: row.product.sku.clone(),
+                    sku: parsed.product.sku.clone(),
                     supplier,
                     primary: true,
-                    lead_time_days: row.lead_time_days,
-                    cost: row.cost,
+                    lead_time_days: parsed.lead_time_days,
+                    cost: parsed.cost,
                 };
                 link_in(tx, &link).map_err(at(line, "supplier_id"))?;
-            } else if row.lead_time_days.is_some() || row.cost.is_some() {
+            } else if parsed.lead_time_days.is_some() || parsed.cost.is_some() {
                 return Err(Error::invalid(format!(
                     "line {line}, column supplier_id: lead_time_days and cost need a supplier_id ({})",
                     product.sku
                 )));
             }
             applied += 1;
+            if applied % REPORT_EVERY == 0 {
+                progress.read(applied, input.bytes_read());
+            }
         }
+        progress.read(applied, input.bytes_read());
         ledger.finish()?;
-        Ok(Applied { applied })
-    })
+        progress.phase(Phase::Committing);
+        Ok(Applied {
+            applied,
+            bulk_load: false,
+        })
+    })?;
+    progress.phase(Phase::Done);
+    Ok(applied)
 }
 
-struct Row {
+/// One parsed row of the import.
+struct Product {
     product: NewProduct,
     supplier: Option<SupplierId>,
     lead_time_days: Option<i64>,
     cost: Option<Money>,
 }
 
-impl Row {
-    fn parse(columns: &Columns, record: &csv::StringRecord, line: u64) -> Result<Self> {
-        let cell = |name: &'static str| columns.get(record, name);
-        let need = |name: &'static str| columns.need(record, name).map_err(at(line, name));
+impl Product {
+    fn parse(layout: &[Option<usize>], row: &Row<'_>) -> Result<Self> {
+        let line = row.line;
+        let index = |name: &str| {
+            let i = ALL.iter().position(|n| *n == name)?;
+            layout.get(i).copied().flatten()
+        };
+        let cell = |name: &'static str| row.get(index(name), name);
+        let need = |name: &'static str| {
+            cell(name)?.ok_or_else(|| {
+                Error::invalid(format!("line {line}, column {name}: {name} is required"))
+            })
+        };
         let opt = |name: &'static str, parse: &dyn Fn(&str) -> Result<i64>| {
-            cell(name)
+            cell(name)?
                 .map(|v| parse(v).map_err(at(line, name)))
                 .transpose()
         };
@@ -85,7 +128,7 @@ impl Row {
         let sku = Sku::parse(need("sku")?).map_err(at(line, "sku"))?;
         let name = model::name("name", need("name")?).map_err(at(line, "name"))?;
         let price = Money::parse("price", need("price")?).map_err(at(line, "price"))?;
-        let product_type = cell("type")
+        let product_type = cell("type")?
             .map(|t| model::product_type(t).map_err(at(line, "type")))
             .transpose()?;
         let threshold = opt("threshold", &|v| {
@@ -103,7 +146,7 @@ impl Row {
         let lead_time_days = opt("lead_time_days", &|v| {
             Quantity::parse("lead_time_days", v).map(|q| q.0)
         })?;
-        let cost = cell("cost")
+        let cost = cell("cost")?
             .map(|c| Money::parse("cost", c).map_err(at(line, "cost")))
             .transpose()?;
         Ok(Self {

@@ -6,25 +6,17 @@
 //! Statements are prepared once and look-ups cached, so a batch costs one
 //! insert per movement plus one update per (product, warehouse) pair.
 //!
-//! A large batch runs [`Ledger::buffered`]: movements are checked in input
-//! order but written a chunk at a time, sorted by (product, warehouse), so the
-//! ledger's pair index is filled front to back instead of at random places —
-//! the difference between one page write per movement and one per page.
-//! Within a pair, ids still follow input order.
-//!
-//! A batch larger than the ledger it lands in is also [`Ledger::bulk`]:
-//! the ledger's secondary indexes are dropped inside the transaction and built
-//! again (sorted, bottom-up) before commit, which is what bulk loaders do and
-//! far cheaper than millions of index insertions; the sort runs on two
-//! threads (`PRAGMA threads`) in a smaller page cache. A failure or a kill
-//! rolls the drop back with everything else.
+//! A large batch is buffered: its movements are written a chunk at a time,
+//! sorted, and may take the bulk path; that half lives in [`super::bulk`].
 
 use std::rc::Rc;
 
 use rusqlite::{CachedStatement, Connection, OptionalExtension, params};
 use rustc_hash::FxHashMap as HashMap;
 
+use super::bulk::{Loader, Sink};
 use super::lookup::{self, ProductRef};
+use super::progress::{Phase, Progress, Quiet};
 use crate::Ctx;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, ProductId, Reason, Sku, Timestamp, WarehouseId};
@@ -53,24 +45,6 @@ pub(crate) struct Written {
     pub quantity: i64,
 }
 
-/// A buffered movement's note and reference.
-type NoteAndReference = (Option<Box<str>>, Option<Box<str>>);
-
-/// A checked movement waiting to be inserted by a buffered ledger, kept
-/// small (48 bytes) so a large chunk fits in little memory: the rare note and
-/// reference live in a side table.
-#[derive(Debug)]
-struct Pending {
-    product: ProductId,
-    warehouse: WarehouseId,
-    delta: i64,
-    occurred_at: Timestamp,
-    bundle: Option<ProductId>,
-    /// 1-based index into `Ledger::texts`, 0 for none.
-    texts: u32,
-    reason: Reason,
-}
-
 #[derive(Debug, Clone, Copy)]
 struct Pair {
     quantity: i64,
@@ -85,13 +59,10 @@ pub(crate) struct Ledger<'c> {
     insert: CachedStatement<'c>,
     pairs: HashMap<(ProductId, WarehouseId), Pair>,
     warehouses: HashMap<WarehouseId, Option<CompanyId>>,
-    products: HashMap<String, Rc<ProductRef>>,
+    products: HashMap<Rc<str>, Rc<ProductRef>>,
+    last_product: Option<(Rc<str>, Rc<ProductRef>)>,
     components: HashMap<ProductId, Vec<(ProductRef, i64)>>,
-    buffer: Vec<Pending>,
-    texts: Vec<NoteAndReference>,
-    chunk: usize,
-    rebuild: Vec<String>,
-    decide_bulk: bool,
+    loader: Option<Loader>,
 }
 
 impl std::fmt::Debug for Ledger<'_> {
@@ -118,69 +89,53 @@ impl<'c> Ledger<'c> {
             pairs: HashMap::default(),
             warehouses: HashMap::default(),
             products: HashMap::default(),
+            last_product: None,
             components: HashMap::default(),
-            buffer: Vec::new(),
-            texts: Vec::new(),
-            chunk: 0,
-            rebuild: Vec::new(),
-            decide_bulk: false,
+            loader: None,
         })
     }
 
-    /// Rows in the ledger now (its largest id: the ledger is append-only).
-    pub fn ledger_rows(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT coalesce(max(id), 0) FROM movement", [], |r| {
-                r.get(0)
-            })?)
-    }
-
-    /// Adds bulk loading to a buffered ledger: drops the ledger's secondary
-    /// indexes now and builds them again in [`Ledger::finish`] (see the module docs).
-    pub fn bulk(mut self) -> Result<Self> {
-        self.drop_indexes()?;
+    /// Switches to buffered writing for a batch (see [`super::bulk`]).
+    pub fn buffered(mut self) -> Result<Self> {
+        let existing: i64 =
+            self.conn
+                .query_row("SELECT coalesce(max(id), 0) FROM movement", [], |r| {
+                    r.get(0)
+                })?;
+        self.loader = Some(Loader::new(u64::try_from(existing).unwrap_or(0)));
         Ok(self)
     }
 
-    /// For an input of unknown size: decides at the first full chunk, and
-    /// bulk-loads when the ledger holds no more movements than that chunk.
-    pub fn bulk_if_large(mut self) -> Self {
-        self.decide_bulk = true;
-        self
-    }
-
-    fn drop_indexes(&mut self) -> Result<()> {
-        let mut stmt = self.conn.prepare(
-            "SELECT name, sql FROM sqlite_schema
-             WHERE type = 'index' AND tbl_name = 'movement' AND sql IS NOT NULL",
-        )?;
-        let indexes = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        drop(stmt);
-        for (name, sql) in indexes {
-            self.conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
-            self.rebuild.push(sql);
-        }
-        Ok(())
-    }
-
-    /// Switches to buffered writing, `chunk` movements at a time (see the module docs).
-    pub fn buffered(mut self, chunk: usize) -> Self {
-        self.chunk = chunk;
-        self.buffer = Vec::with_capacity(chunk);
-        self
+    /// Writes the buffered chunk if it is full.
+    pub fn flush_if_full(&mut self, progress: &mut dyn Progress) -> Result<()> {
+        let Some(loader) = self.loader.as_mut().filter(|l| l.is_full()) else {
+            return Ok(());
+        };
+        let mut sink = Sink {
+            conn: self.conn,
+            insert: &mut self.insert,
+            actor: self.actor,
+            now: self.now,
+        };
+        loader.flush(&mut sink, progress)
     }
 
     /// The product whose SKU is `text` (validated on first sight), cached by the
     /// text as given so a batch pays for each spelling of a SKU once.
     pub fn product(&mut self, text: &str) -> Result<Rc<ProductRef>> {
-        if let Some(found) = self.products.get(text) {
+        // A batch asks for the same SKU twice in a row (the row, then its
+        // movement): the last answer saves a probe of the map.
+        if let Some((last, found)) = &self.last_product
+            && **last == *text
+        {
+            return Ok(Rc::clone(found));
+        }
+        if let Some((key, found)) = self.products.get_key_value(text) {
+            self.last_product = Some((Rc::clone(key), Rc::clone(found)));
             return Ok(Rc::clone(found));
         }
         let found = Rc::new(lookup::product(self.conn, &Sku::parse(text)?)?);
-        self.products.insert(text.to_owned(), Rc::clone(&found));
+        self.products.insert(Rc::from(text), Rc::clone(&found));
         Ok(found)
     }
 
@@ -251,13 +206,16 @@ impl<'c> Ledger<'c> {
     /// Appends one movement, refusing it (exit 5) if stock would go negative.
     pub fn apply(&mut self, e: &Entry<'_>) -> Result<Written> {
         let key = (e.product, e.warehouse);
-        if !self.pairs.contains_key(&key) {
-            self.ensure_stocked(e.product, e.company, e.warehouse)?;
-        }
-        let pair = self
-            .pairs
-            .get_mut(&key)
-            .ok_or_else(|| Error::new(crate::Kind::Internal, "inventory row vanished"))?;
+        // One hash look-up for a pair already seen (the common case in a batch).
+        let pair = match self.pairs.get_mut(&key) {
+            Some(pair) => pair,
+            None => {
+                self.ensure_stocked(e.product, e.company, e.warehouse)?;
+                self.pairs
+                    .get_mut(&key)
+                    .ok_or_else(|| Error::new(crate::Kind::Internal, "inventory row vanished"))?
+            }
+        };
         let quantity = pair.quantity + e.delta;
         if quantity < 0 {
             return Err(Error::conflict(format!(
@@ -271,7 +229,7 @@ impl<'c> Ledger<'c> {
         }
         pair.quantity = quantity;
         pair.dirty = true;
-        if self.chunk == 0 {
+        let Some(loader) = self.loader.as_mut() else {
             self.insert.execute(params![
                 e.product,
                 e.warehouse,
@@ -288,59 +246,9 @@ impl<'c> Ledger<'c> {
                 id: Some(self.conn.last_insert_rowid()),
                 quantity,
             });
-        }
-        let texts = if e.note.is_some() || e.reference.is_some() {
-            self.texts
-                .push((e.note.map(Box::from), e.reference.map(Box::from)));
-            u32::try_from(self.texts.len())
-                .map_err(|_| Error::new(crate::Kind::Internal, "too many notes in one chunk"))?
-        } else {
-            0
         };
-        self.buffer.push(Pending {
-            product: e.product,
-            warehouse: e.warehouse,
-            delta: e.delta,
-            occurred_at: e.occurred_at,
-            bundle: e.bundle,
-            texts,
-            reason: e.reason,
-        });
-        if self.buffer.len() >= self.chunk {
-            if std::mem::take(&mut self.decide_bulk)
-                && self.ledger_rows()? <= i64::try_from(self.chunk).unwrap_or(i64::MAX)
-            {
-                self.drop_indexes()?;
-            }
-            self.flush()?;
-        }
+        loader.push(e)?;
         Ok(Written { id: None, quantity })
-    }
-
-    /// Inserts the buffered movements, grouped by pair (a stable sort keeps
-    /// input order within each pair).
-    fn flush(&mut self) -> Result<()> {
-        self.buffer.sort_by_key(|p| (p.product, p.warehouse));
-        for p in self.buffer.drain(..) {
-            let (note, reference) = match p.texts {
-                0 => (None, None),
-                i => self.texts[i as usize - 1].clone(),
-            };
-            self.insert.execute(params![
-                p.product,
-                p.warehouse,
-                p.delta,
-                p.reason,
-                note,
-                reference,
-                self.actor,
-                p.occurred_at,
-                self.now,
-                p.bundle,
-            ])?;
-        }
-        self.texts.clear();
-        Ok(())
     }
 
     /// The leaf components of a bundle with their quantity per bundle unit
@@ -355,8 +263,24 @@ impl<'c> Ledger<'c> {
     }
 
     /// Writes every touched inventory row; call once, before commit.
-    pub fn finish(mut self) -> Result<()> {
-        self.flush()?;
+    pub fn finish(self) -> Result<()> {
+        self.finish_with(&mut Quiet).map(|_| ())
+    }
+
+    /// Like [`Ledger::finish`] for a batch: writes what is buffered, then
+    /// rebuilds the indexes if the bulk path was taken (and says whether).
+    pub fn finish_with(mut self, progress: &mut dyn Progress) -> Result<bool> {
+        let mut loader = self.loader.take();
+        if let Some(loader) = loader.as_mut() {
+            progress.phase(Phase::Writing);
+            let mut sink = Sink {
+                conn: self.conn,
+                insert: &mut self.insert,
+                actor: self.actor,
+                now: self.now,
+            };
+            loader.flush(&mut sink, progress)?;
+        }
         let mut dirty: Vec<_> = self
             .pairs
             .into_iter()
@@ -371,14 +295,6 @@ impl<'c> Ledger<'c> {
         for ((product, warehouse), quantity) in dirty {
             update.execute(params![product, warehouse, quantity])?;
         }
-        if !self.rebuild.is_empty() {
-            // Sort with a helper thread (the second core), in less page cache.
-            self.conn.pragma_update(None, "cache_size", -16384)?;
-            self.conn.pragma_update(None, "threads", 2)?;
-            for sql in &self.rebuild {
-                self.conn.execute_batch(sql)?;
-            }
-        }
-        Ok(())
+        loader.map_or(Ok(false), |l| l.rebuild(self.conn, progress))
     }
 }

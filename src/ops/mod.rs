@@ -3,15 +3,18 @@
 
 pub mod alerts;
 mod batch;
+mod bulk;
 pub mod bundle;
 pub mod catalog;
 pub mod check;
+mod csv_input;
 mod history;
 pub mod import;
 pub mod ledger;
 mod levels;
 pub(crate) mod lookup;
 pub mod product;
+pub mod progress;
 pub mod stock;
 pub mod threshold;
 pub mod token;

@@ -1,4 +1,7 @@
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use crate::support::{BIN, Sf};
 
@@ -147,32 +150,94 @@ fn a_writer_that_waits_too_long_is_busy_and_writes_nothing() {
     assert_eq!(sf.json(&["company", "list"]).as_array().unwrap().len(), 1);
 }
 
+/// Starts a batch with one plain progress line per phase on stderr, and
+/// SIGKILLs it `delay` after it reports `phase`. Returns whether the phase
+/// was reached, and whether the batch was still running when killed.
+fn kill_at(sf: &Sf, path: &str, phase: &str, delay: Duration) -> (bool, bool) {
+    let mut child = Command::new(BIN)
+        .env_clear()
+        .env("STOCKFLOW_DB", &sf.db)
+        .env("STOCKFLOW_ACTOR", "worker")
+        .args(["stock", "adjust", "--file", path, "--progress", "plain"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let want = format!("progress: {phase}");
+    let reached = rx.iter().any(|line| line == want);
+    std::thread::sleep(delay);
+    let running = child.try_wait().expect("try_wait").is_none();
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+    (reached, running)
+}
+
 #[test]
-fn a_killed_batch_leaves_all_or_nothing() {
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
-    sf.product(1, "WID", &["--warehouse", "1", "--quantity", "1"]);
-    let rows = 300_000;
-    let mut csv = String::from("sku,warehouse_id,delta,reason\n");
-    for _ in 0..rows {
-        csv.push_str("WID,1,1,receipt\n");
-    }
-    let path = sf.file("big.csv", &csv);
-    for delay_ms in [50, 300, 900] {
-        let mut child = spawn(&sf, &["stock", "adjust", "--file", &path]);
-        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
-        let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
-        let stock = sf.stock("WID", 1);
-        let ledger = sf.ledger_rows();
+fn a_killed_bulk_batch_leaves_all_or_nothing_at_every_phase() {
+    // 1,200,000 rows: three 500,000-row chunks, and the bulk path (indexes
+    // dropped and rebuilt inside the transaction).
+    let rows = 1_200_000;
+    let csv = format!(
+        "sku,warehouse_id,delta,reason\n{}",
+        "WID,1,1,receipt\n".repeat(rows)
+    );
+    for (phase, delay_ms) in [
+        ("reading and checking", 200),
+        ("reading and checking", 1_500),
+        ("writing the ledger", 0),
+        ("rebuilding indexes", 0),
+        ("rebuilding indexes", 150),
+        ("committing", 0),
+    ] {
+        let sf = Sf::new();
+        sf.company("Acme");
+        sf.warehouse(1, "Main");
+        sf.product(1, "WID", &["--warehouse", "1", "--quantity", "1"]);
+        let path = sf.file("big.csv", &csv);
+        let fresh = sf.schema();
+        let (reached, killed) = kill_at(&sf, &path, phase, Duration::from_millis(delay_ms));
+        assert!(reached, "the batch ended before {phase}");
+        let (stock, ledger) = (sf.stock("WID", 1), sf.ledger_rows());
+        let whole = 1 + rows as i64;
         assert!(
-            (stock == 1 && ledger == 1) || (stock == 1 + rows && ledger == 1 + rows),
-            "after a kill at {delay_ms} ms: stock {stock}, ledger rows {ledger}"
+            (stock, ledger) == (1, 1) || (stock, ledger) == (whole, whole),
+            "after a kill {delay_ms} ms into {phase}: stock {stock}, ledger rows {ledger}"
+        );
+        if killed && phase != "committing" {
+            assert_eq!(
+                ledger, 1,
+                "killed {delay_ms} ms into {phase}, before the commit"
+            );
+        }
+        if !killed {
+            assert_eq!(ledger, whole, "the batch finished before the kill");
+        }
+        assert_eq!(
+            sf.schema(),
+            fresh,
+            "the dropped indexes are back after a kill in {phase}"
         );
         sf.run(&["check"]).ok();
-        if stock != 1 {
-            break;
+    }
+}
+
+#[test]
+fn concurrent_init_on_a_new_file_honours_the_busy_timeout() {
+    for round in 0..15 {
+        let sf = Sf::bare();
+        let children: Vec<Child> = (0..12).map(|_| spawn(&sf, &["init"])).collect();
+        for (code, stderr) in wait_all(children) {
+            assert_eq!(code, 0, "round {round}: an init failed: {stderr}");
         }
+        sf.run(&["check"]).ok();
     }
 }

@@ -19,7 +19,7 @@ fn import_creates_products_stock_and_primary_supplier() {
     let sf = setup();
     let path = sf.file("products.csv", GOOD);
     let out = sf.json(&["import", "products", &path]);
-    assert_eq!(out, serde_json::json!({"applied": 2}));
+    assert_eq!(out, serde_json::json!({"applied": 2, "bulk_load": false}));
     let a = sf.json(&["product", "show", "WID-001"]);
     assert_eq!(
         (a["price"].as_str(), a["threshold"].as_i64()),

@@ -1,4 +1,7 @@
-use crate::support::Sf;
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::{BIN, Sf};
 
 #[test]
 fn commands_on_a_missing_database_exit_7_and_create_nothing() {
@@ -124,4 +127,301 @@ fn json_errors_are_also_machine_readable() {
     let json: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
     assert_eq!(json["error"]["kind"], "not_found");
     assert_eq!(json["error"]["message"], "company 42 does not exist");
+}
+
+/// The fixture: a version-1 database written by the v1 release (see tests/data/make-v1-db.sh).
+fn v1_copy(sf: &Sf) {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/v1.db");
+    std::fs::copy(fixture, &sf.db).unwrap();
+}
+
+/// sqlite_schema without root pages (where b-trees landed in the file is not the schema).
+fn sqlite_schema(path: &Path) -> Vec<(String, String, String, Option<String>)> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+fn user_version(path: &Path) -> i64 {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn init_upgrades_a_version_1_database_keeping_every_row_and_alert() {
+    let sf = Sf::bare();
+    v1_copy(&sf);
+    let rows = sf.snapshot();
+    for table in [
+        "company",
+        "warehouse",
+        "supplier",
+        "product",
+        "product_supplier",
+        "bundle_component",
+        "type_threshold",
+        "inventory",
+        "location_threshold",
+        "movement",
+    ] {
+        let prefix = format!("{table}: ");
+        assert!(
+            rows.iter().any(|r| r.starts_with(&prefix)),
+            "no {table} row in the fixture"
+        );
+    }
+    sf.run(&["company", "list"])
+        .fails(7, "run `stockflow init` to upgrade");
+    let report = sf.json(&["init"]);
+    let version = stockflow::db::SCHEMA_VERSION;
+    assert_eq!(
+        report,
+        serde_json::json!({"from_version": 1, "version": version})
+    );
+    assert_eq!(sf.snapshot(), rows, "init changed a row");
+    sf.run(&["check"]).ok();
+    let expected: serde_json::Value =
+        serde_json::from_str(include_str!("../data/v1-alerts.json")).unwrap();
+    let alerts = sf.json(&[
+        "alerts",
+        "low-stock",
+        "--company",
+        "1",
+        "--as-of",
+        "2026-03-01",
+    ]);
+    assert_eq!(alerts, expected);
+    let fresh = Sf::new();
+    assert_eq!(sqlite_schema(&sf.db), sqlite_schema(&fresh.db));
+    assert_eq!(user_version(&sf.db), user_version(&fresh.db));
+    let again = sf.json(&["init"]);
+    assert_eq!(again["from_version"], version);
+}
+
+#[test]
+fn a_failed_upgrade_leaves_the_file_as_it_was() {
+    let sf = Sf::bare();
+    v1_copy(&sf);
+    // An object in the way of upgrade 2's index makes that upgrade fail.
+    rusqlite::Connection::open(&sf.db)
+        .unwrap()
+        .execute_batch("CREATE INDEX movement_bundle ON company (name)")
+        .unwrap();
+    let bytes = std::fs::read(&sf.db).unwrap();
+    sf.run(&["init"])
+        .fails(7, "cannot upgrade")
+        .fails(7, "to schema version 2 (the file is unchanged)");
+    assert!(std::fs::read(&sf.db).unwrap() == bytes, "the file changed");
+    assert_eq!(user_version(&sf.db), 1);
+}
+
+#[test]
+fn read_only_commands_never_rewrite_a_foreign_sqlite_file() {
+    let sf = Sf::bare();
+    rusqlite::Connection::open(&sf.db)
+        .unwrap()
+        .execute_batch(
+            "PRAGMA journal_mode = DELETE; CREATE TABLE notes (x); INSERT INTO notes VALUES (1)",
+        )
+        .unwrap();
+    let bytes = std::fs::read(&sf.db).unwrap();
+    for args in [
+        &["company", "list"][..],
+        &["check"],
+        &["product", "list"],
+        &["stock", "history"],
+        &["company", "create", "--name", "A"],
+        &["init"],
+    ] {
+        sf.run(args).fails(7, "not a stockflow database");
+        assert!(
+            std::fs::read(&sf.db).unwrap() == bytes,
+            "{args:?} rewrote the file"
+        );
+    }
+}
+
+#[test]
+fn an_empty_file_stays_empty_on_a_read_and_init_creates_in_it() {
+    let sf = Sf::bare();
+    std::fs::write(&sf.db, b"").unwrap();
+    for args in [
+        &["company", "list"][..],
+        &["check"],
+        &["alerts", "low-stock", "--company", "1"],
+    ] {
+        sf.run(args).fails(7, "not a stockflow database");
+        assert_eq!(std::fs::metadata(&sf.db).unwrap().len(), 0, "{args:?}");
+    }
+    sf.run(&["init"]).ok();
+    sf.company("Acme");
+}
+
+#[test]
+fn memory_and_uri_databases_are_refused_by_every_command() {
+    let sf = Sf::bare();
+    for db in [":memory:", "file:x.db", "FILE:x.db?mode=memory"] {
+        for args in [&["init"][..], &["company", "list"], &["check"]] {
+            sf.cmd(args)
+                .env("STOCKFLOW_DB", db)
+                .output()
+                .fails(3, "the database must be a file");
+        }
+    }
+    let names: Vec<_> = std::fs::read_dir(sf.dir.path()).unwrap().collect();
+    assert!(names.is_empty(), "created {names:?}");
+    // A file whose name starts with file: is reachable as a relative path.
+    sf.cmd(&["init"])
+        .env("STOCKFLOW_DB", "./file:x.db")
+        .output()
+        .ok();
+    sf.cmd(&["company", "list"])
+        .env("STOCKFLOW_DB", "./file:x.db")
+        .output()
+        .ok();
+    assert!(sf.dir.path().join("file:x.db").exists());
+}
+
+/// Runs stockflow on `db` as an unprivileged user when the tests run as root
+/// (root ignores file permissions), else as the current user.
+fn unprivileged(db: &Path, args: &[&str]) -> crate::support::Out {
+    let uid = Command::new("id").arg("-u").output().unwrap();
+    let mut cmd = if String::from_utf8_lossy(&uid.stdout).trim() == "0" {
+        let mut c = Command::new("setpriv");
+        c.args([
+            "--reuid",
+            "65534",
+            "--regid",
+            "65534",
+            "--clear-groups",
+            BIN,
+        ]);
+        c
+    } else {
+        Command::new(BIN)
+    };
+    let out = cmd
+        .env_clear()
+        .env("STOCKFLOW_DB", db)
+        .env("STOCKFLOW_ACTOR", "tester")
+        .args(args)
+        .output()
+        .unwrap();
+    crate::support::Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        desc: format!("(unprivileged) stockflow {}", args.join(" ")),
+    }
+}
+
+#[test]
+fn a_read_only_database_fails_on_one_line_naming_it_and_stays_as_it_was() {
+    use std::os::unix::fs::PermissionsExt;
+    let sf = Sf::new();
+    sf.company("Acme");
+    let bytes = std::fs::read(&sf.db).unwrap();
+    let dir = sf.dir.path();
+    let mode = |path: &Path, m: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(m)).unwrap()
+    };
+    let path = sf.db.display().to_string();
+    // The file read-only, its directory writable: reads work, writes are refused.
+    mode(dir, 0o777);
+    mode(&sf.db, 0o444);
+    let list = unprivileged(&sf.db, &["company", "list", "--format", "json"]).ok();
+    assert!(list.stdout.contains("Acme"), "{}", list.explain());
+    for args in [&["company", "create", "--name", "B"][..], &["init"]] {
+        let out = unprivileged(&sf.db, args)
+            .fails(7, &format!("cannot write {path}: the file is read-only"));
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.explain());
+    }
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{path}{suffix}"));
+    }
+    // The directory read-only too: SQLite cannot make its -shm file, even to read.
+    mode(dir, 0o755);
+    mode(&sf.db, 0o644);
+    for args in [
+        &["company", "list"][..],
+        &["check"],
+        &["company", "create", "--name", "B"],
+        &["init"],
+    ] {
+        let out = unprivileged(&sf.db, args).fails(7, &format!("cannot use {path}"));
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.explain());
+    }
+    mode(dir, 0o700);
+    assert!(std::fs::read(&sf.db).unwrap() == bytes, "the file changed");
+}
+
+#[test]
+fn a_corrupted_page_is_exit_7_on_one_line() {
+    let sf = Sf::new();
+    sf.company("Acme");
+    sf.warehouse(1, "Main");
+    sf.product(1, "WID", &["--warehouse", "1", "--quantity", "5"]);
+    let mut bytes = std::fs::read(&sf.db).unwrap();
+    // Scribble over the b-tree header and the start of every page after the
+    // first (the middle of a page may be free space, depending on the layout).
+    for page in bytes.chunks_mut(4096).skip(1) {
+        page[..300].fill(0xff);
+    }
+    std::fs::write(&sf.db, &bytes).unwrap();
+    for args in [
+        &["check"][..],
+        &["company", "list"],
+        &["stock", "list"],
+        &["product", "show", "WID"],
+    ] {
+        let out = sf.run(args).fails(7, "");
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.explain());
+        assert!(
+            out.stderr.contains("damaged") || out.stderr.contains("malformed"),
+            "{}",
+            out.explain()
+        );
+    }
+}
+
+#[test]
+fn a_deleted_wal_leaves_the_last_checkpoint_usable() {
+    let sf = Sf::new();
+    sf.company("Acme");
+    // A second company that only the WAL holds: a copy taken while a
+    // connection that never checkpoints is still open.
+    let conn = rusqlite::Connection::open(&sf.db).unwrap();
+    conn.execute_batch(
+        "PRAGMA wal_autocheckpoint = 0;
+         INSERT INTO company (name, created_at) VALUES ('Only in the WAL', 0);",
+    )
+    .unwrap();
+    let copy = sf.dir.path().join("copy.db");
+    std::fs::copy(&sf.db, &copy).unwrap();
+    drop(conn);
+    assert!(!Path::new(&format!("{}-wal", copy.display())).exists());
+    let out = sf
+        .cmd(&["company", "list", "--format", "json"])
+        .env("STOCKFLOW_DB", copy.to_str().unwrap())
+        .output()
+        .ok();
+    let names: Vec<_> = out
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].clone())
+        .collect();
+    assert_eq!(names, ["Acme"]);
+    sf.cmd(&["check"])
+        .env("STOCKFLOW_DB", copy.to_str().unwrap())
+        .output()
+        .ok();
 }

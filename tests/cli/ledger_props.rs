@@ -1,11 +1,12 @@
 //! Property test through the library: random sequences of adjust, transfer,
-//! count and bundle-sale operations, valid and invalid, keep the books right.
+//! count, bundle-sale and CSV batch operations, valid and invalid, keep the
+//! books right; a batch is all or nothing.
 
 use proptest::prelude::*;
 use stockflow::Ctx;
 use stockflow::db::{DEFAULT_BUSY_TIMEOUT, Db};
 use stockflow::model::{CompanyId, Delta, Money, Quantity, Reason, Sku, Timestamp, WarehouseId};
-use stockflow::ops::{bundle, catalog, check, product, stock};
+use stockflow::ops::{bundle, catalog, check, product, progress, stock};
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -26,6 +27,8 @@ enum Op {
         warehouse: i64,
         quantity: i64,
     },
+    /// A `stock adjust --file` of these rows: (sku, warehouse, delta, reason).
+    Batch(Vec<(usize, i64, i64, Reason)>),
 }
 
 const SKUS: [&str; 4] = ["A", "B", "C", "KIT"];
@@ -39,7 +42,25 @@ fn op() -> impl Strategy<Value = Op> {
         Just(Reason::Correction),
     ];
     // Warehouses 1 and 2 are the company's, 3 is another company's, 4 does not exist.
+    // Batch rows: mostly plausible (own warehouses, sign matching the
+    // reason), so that whole batches succeed too, with some of anything.
+    let plausible = (
+        0..4usize,
+        1..3i64,
+        1..20i64,
+        prop_oneof![
+            Just(Reason::Receipt),
+            Just(Reason::Sale),
+            Just(Reason::Correction)
+        ],
+    )
+        .prop_map(|(sku, w, d, r)| (sku, w, if r == Reason::Sale { -d } else { d }, r));
+    let row = prop_oneof![
+        6 => plausible,
+        1 => (0..4usize, 1..5i64, -30..30i64, reason.clone()),
+    ];
     prop_oneof![
+        proptest::collection::vec(row, 1..8).prop_map(Op::Batch),
         (0..4usize, 1..5i64, -30..30i64, reason).prop_map(|(sku, warehouse, delta, reason)| {
             Op::Adjust {
                 sku,
@@ -146,6 +167,19 @@ fn apply(db: &mut Db, op: &Op) -> stockflow::Result<()> {
                 at: None,
             };
             stock::count(db, &ctx, &c).map(|_| ())
+        }
+        Op::Batch(rows) => {
+            let mut csv = String::from("sku,warehouse_id,delta,reason\n");
+            for (sku, warehouse, delta, reason) in rows {
+                csv.push_str(&format!(
+                    "{},{warehouse},{delta},{}\n",
+                    SKUS[*sku],
+                    reason.as_str()
+                ));
+            }
+            let applied = stock::adjust_file(db, &ctx, csv.as_bytes(), &mut progress::Quiet)?;
+            assert_eq!(applied.applied, rows.len() as u64);
+            Ok(())
         }
     }
 }

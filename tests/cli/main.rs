@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod alerts;
+mod batch;
 mod bundle;
 mod catalog;
 mod concurrency;

@@ -384,7 +384,7 @@ fn batch_applies_rows_in_order_in_one_transaction() {
     let path = sf.file("moves.csv", BATCH);
     assert_eq!(
         sf.json(&["stock", "adjust", "--file", &path]),
-        serde_json::json!({"applied": 3})
+        serde_json::json!({"applied": 3, "bulk_load": false})
     );
     assert_eq!(
         sf.stock("WID-1", 1),
@@ -609,10 +609,9 @@ fn a_bulk_batch_keeps_the_schema_and_the_books() {
         csv.push_str("WID-1,2,-1,sale\n");
     }
     let path = sf.file("bulk.csv", &csv);
-    assert_eq!(
-        sf.json(&["stock", "adjust", "--file", &path])["applied"],
-        250_000
-    );
+    let out = sf.json(&["stock", "adjust", "--file", &path]);
+    assert_eq!(out["applied"], 250_000);
+    assert_eq!(out["bulk_load"], true, "the indexes were rebuilt");
     assert_eq!(sf.schema(), fresh, "every index is back");
     // Warehouse 2: 62,500 receipts of 2 in, 125,000 sales of 1 out.
     assert_eq!(sf.stock("WID-1", 2), 0);
@@ -673,6 +672,7 @@ fn a_large_batch_on_stdin_keeps_the_schema_and_the_books() {
         .output()
         .ok();
     assert_eq!(out.json()["applied"], 520_000);
+    assert_eq!(out.json()["bulk_load"], true, "the indexes were rebuilt");
     assert_eq!(sf.schema(), fresh, "every index is back");
     assert_eq!(sf.stock("WID-1", 2), 520_000);
     sf.run(&["check"]).ok();
