@@ -642,9 +642,7 @@ fn a_history_table_shows_the_newest_200_and_says_so_only_on_a_terminal() {
     }
     let path = sf.file("many.csv", &csv);
     sf.run(&["stock", "adjust", "--file", &path]).ok();
-    let table = sf
-        .run(&["stock", "history"])
-        .ok();
+    let table = sf.run(&["stock", "history"]).ok();
     assert_eq!(table.stdout.matches("receipt").count(), 200);
     // Notes are for people: a pipe gets none (the pty test sees it).
     assert_eq!(table.stderr, "", "{}", table.explain());
