@@ -8,7 +8,10 @@ mod parse;
 mod product;
 mod progress;
 mod report;
+#[cfg(feature = "serve")]
+mod serve;
 mod stock;
+mod token;
 
 pub use parse::{FormatArg, command, parse, requested_format};
 pub use report::{clap_error, report};
@@ -121,6 +124,12 @@ pub enum Command {
     Import(product::ImportCmd),
     /// Verify the database: integrity, foreign keys, stock == sum of ledger
     Check,
+    /// Serve the HTTP API on this database (plain HTTP, tokens from `token create`)
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
+    /// API tokens: each acts for one company
+    #[command(subcommand)]
+    Token(token::TokenCmd),
     /// Print a shell completion script
     Completions {
         /// bash, zsh, fish, elvish or powershell
@@ -229,6 +238,9 @@ fn dispatch(command: Command, app: &App) -> Result<Exit> {
         Command::Import(cmd) => product::import(cmd, app),
         Command::Stock(cmd) => stock::run(cmd, app),
         Command::Alerts(cmd) => alerts::run(cmd, app),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(args, app),
+        Command::Token(cmd) => token::run(cmd, app),
         Command::Check => {
             let report = stockflow::ops::check::run(&mut app.open()?)?;
             let mut out = app.out();

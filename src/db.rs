@@ -46,6 +46,30 @@ pub const UPGRADES: &[Upgrade] = &[
     // 3: SKU keys become NFKC case folds (`model::sku_key`); version 1 and 2
     // keyed them with `to_lowercase`, which differs beyond ASCII.
     Upgrade::Rust(crate::ops::sku_keys::rekey),
+    // 4: API tokens (only a SHA-256 of each is stored) and the idempotency
+    // keys of API writes, kept with the stored response (`stockflow serve`).
+    Upgrade::Sql(
+        "CREATE TABLE api_token (
+             id         INTEGER PRIMARY KEY,
+             company_id INTEGER NOT NULL REFERENCES company (id),
+             name       TEXT,
+             hash       BLOB    NOT NULL UNIQUE CHECK (length(hash) = 32),
+             created_at INTEGER NOT NULL,
+             expires_at INTEGER,
+             revoked_at INTEGER
+         ) STRICT;
+         CREATE TABLE idempotency_key (
+             company_id   INTEGER NOT NULL REFERENCES company (id),
+             key          TEXT    NOT NULL CHECK (length(key) BETWEEN 1 AND 255),
+             request_hash BLOB    NOT NULL,
+             status       INTEGER NOT NULL,
+             body         TEXT    NOT NULL,
+             location     TEXT,
+             created_at   INTEGER NOT NULL,
+             PRIMARY KEY (company_id, key)
+         ) STRICT, WITHOUT ROWID;
+         CREATE INDEX idempotency_key_age ON idempotency_key (created_at);",
+    ),
 ];
 
 /// The schema version this build writes (`PRAGMA user_version`).

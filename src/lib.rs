@@ -12,6 +12,8 @@ pub mod error;
 pub mod model;
 pub mod ops;
 pub mod render;
+#[cfg(feature = "serve")]
+pub mod serve;
 
 pub use error::{Error, Exit, Kind, Result};
 

@@ -389,7 +389,7 @@ impl Reason {
         }
     }
 
-    const ALL: [Reason; 9] = [
+    pub(crate) const ALL: [Reason; 9] = [
         Self::Initial,
         Self::Receipt,
         Self::Return,

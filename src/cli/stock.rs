@@ -242,6 +242,7 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<Exit> {
                 limit: opt(limit.as_deref(), |l| {
                     Quantity::parse("limit", l).map(|q| q.0)
                 })?,
+                ..HistoryFilter::default()
             };
             // A table holds its rows in memory: without --limit it shows at
             // most what the renderer holds and says so; the other formats

@@ -41,6 +41,7 @@ pub struct Query {
 
 /// The primary supplier of an alert's product.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct SupplierRef {
     /// Its id.
     pub id: SupplierId,
@@ -52,6 +53,7 @@ pub struct SupplierRef {
 
 /// One (product, warehouse) that needs reordering.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct Alert {
     /// The product's id.
     pub product_id: ProductId,
@@ -110,6 +112,7 @@ impl Alert {
 
 /// A page of alerts and how many there are in all.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct Report {
     /// The page, most urgent first.
     pub alerts: Vec<Alert>,

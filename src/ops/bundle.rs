@@ -14,6 +14,7 @@ use crate::model::{ProductId, Quantity, Sku, WarehouseId};
 
 /// One component of a bundle.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct Component {
     /// The component's SKU.
     pub sku: String,
@@ -23,6 +24,7 @@ pub struct Component {
 
 /// A bundle and its components, as `bundle set` prints it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct Bundle {
     /// The bundle's SKU.
     pub sku: String,

@@ -13,6 +13,7 @@ use crate::model::{CompanyId, Money, ProductId, Sku, SupplierId, Timestamp, Ware
 
 /// A company (tenant).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct Company {
     /// Its id.
     pub id: CompanyId,
@@ -60,6 +61,7 @@ pub fn list_companies(db: &mut Db) -> Result<Vec<Company>> {
 
 /// A warehouse of a company.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct Warehouse {
     /// Its id.
     pub id: WarehouseId,
@@ -79,25 +81,36 @@ pub fn create_warehouse(
     name: &str,
     location: Option<&str>,
 ) -> Result<Warehouse> {
-    db.write(|tx| {
-        lookup::company(tx, company)?;
-        let id: Option<WarehouseId> = tx
-            .query_row(
-                "INSERT INTO warehouse (company_id, name, location, created_at) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT DO NOTHING RETURNING id",
-                params![company, name, location, ctx.now],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let id = id.ok_or_else(|| {
-            Error::conflict(format!("warehouse name already exists in company {company}: {name}"))
-        })?;
-        Ok(Warehouse {
-            id,
-            company_id: company,
-            name: name.to_owned(),
-            location: location.map(str::to_owned),
-        })
+    db.write(|tx| warehouse_in(tx, ctx, company, name, location))
+}
+
+/// `create_warehouse` inside the caller's transaction.
+pub(crate) fn warehouse_in(
+    tx: &rusqlite::Connection,
+    ctx: &Ctx,
+    company: CompanyId,
+    name: &str,
+    location: Option<&str>,
+) -> Result<Warehouse> {
+    lookup::company(tx, company)?;
+    let id: Option<WarehouseId> = tx
+        .query_row(
+            "INSERT INTO warehouse (company_id, name, location, created_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT DO NOTHING RETURNING id",
+            params![company, name, location, ctx.now],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let id = id.ok_or_else(|| {
+        Error::conflict(format!(
+            "warehouse name already exists in company {company}: {name}"
+        ))
+    })?;
+    Ok(Warehouse {
+        id,
+        company_id: company,
+        name: name.to_owned(),
+        location: location.map(str::to_owned),
     })
 }
 
@@ -125,6 +138,7 @@ pub fn list_warehouses(db: &mut Db, company: Option<CompanyId>) -> Result<Vec<Wa
 
 /// A supplier of a company.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct Supplier {
     /// Its id.
     pub id: SupplierId,
@@ -165,22 +179,29 @@ pub struct NewSupplier {
 
 /// Creates a supplier; the company must exist, the name be new within it.
 pub fn create_supplier(db: &mut Db, ctx: &Ctx, new: &NewSupplier) -> Result<Supplier> {
-    db.write(|tx| {
-        lookup::company(tx, new.company)?;
-        tx.query_row(
-            "INSERT INTO supplier (company_id, name, contact_email, phone, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT DO NOTHING RETURNING id, company_id, name, contact_email, phone",
-            params![new.company, new.name, new.email, new.phone, ctx.now],
-            Supplier::from_row,
-        )
-        .optional()?
-        .ok_or_else(|| {
-            Error::conflict(format!(
-                "supplier name already exists in company {}: {}",
-                new.company, new.name
-            ))
-        })
+    db.write(|tx| supplier_in(tx, ctx, new))
+}
+
+/// `create_supplier` inside the caller's transaction.
+pub(crate) fn supplier_in(
+    tx: &rusqlite::Connection,
+    ctx: &Ctx,
+    new: &NewSupplier,
+) -> Result<Supplier> {
+    lookup::company(tx, new.company)?;
+    tx.query_row(
+        "INSERT INTO supplier (company_id, name, contact_email, phone, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT DO NOTHING RETURNING id, company_id, name, contact_email, phone",
+        params![new.company, new.name, new.email, new.phone, ctx.now],
+        Supplier::from_row,
+    )
+    .optional()?
+    .ok_or_else(|| {
+        Error::conflict(format!(
+            "supplier name already exists in company {}: {}",
+            new.company, new.name
+        ))
     })
 }
 
@@ -202,6 +223,7 @@ pub fn list_suppliers(db: &mut Db, company: Option<CompanyId>) -> Result<Vec<Sup
 /// A supplier as linked to one product: the supplier's own keys, the
 /// product's SKU, and the link's terms.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct SupplierLink {
     /// The supplier.
     #[serde(flatten)]

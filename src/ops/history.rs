@@ -5,7 +5,7 @@ use rusqlite::{Connection, ToSql};
 use super::stock::Movement;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::model::{Sku, Timestamp, WarehouseId};
+use crate::model::{CompanyId, Sku, Timestamp, WarehouseId};
 
 /// Filters for `stock history`.
 #[derive(Debug, Clone, Default)]
@@ -20,9 +20,14 @@ pub struct HistoryFilter {
     pub until: Option<Timestamp>,
     /// At most this many movements.
     pub limit: Option<i64>,
+    /// Only this company's products.
+    pub company: Option<CompanyId>,
+    /// Only movements with a larger id, oldest first (a feed's cursor).
+    pub after_id: Option<i64>,
 }
 
-/// Streams movements, newest first (by occurred_at, then id), into `f`.
+/// Streams movements, newest first (by occurred_at, then id), into `f`;
+/// with `after_id`, in id order instead.
 pub fn history<T>(
     db: &mut Db,
     filter: &HistoryFilter,
@@ -87,7 +92,16 @@ fn select(tx: &Connection, filter: &HistoryFilter) -> Result<(String, Vec<Box<dy
         sql.push_str(" AND m.occurred_at <= ?");
         args.push(Box::new(t));
     }
-    sql.push_str(" ORDER BY m.occurred_at DESC, m.id DESC LIMIT ?");
+    if let Some(c) = filter.company {
+        sql.push_str(" AND p.company_id = ?");
+        args.push(Box::new(c));
+    }
+    if let Some(id) = filter.after_id {
+        sql.push_str(" AND m.id > ? ORDER BY m.id LIMIT ?");
+        args.push(Box::new(id));
+    } else {
+        sql.push_str(" ORDER BY m.occurred_at DESC, m.id DESC LIMIT ?");
+    }
     args.push(Box::new(filter.limit.unwrap_or(-1)));
     Ok((sql, args))
 }

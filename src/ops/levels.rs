@@ -11,6 +11,7 @@ use crate::model::{CompanyId, ProductId, Sku, WarehouseId};
 
 /// Stock of one product in one warehouse.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct StockRow {
     /// The product's id.
     pub product_id: ProductId,

@@ -16,6 +16,7 @@ use crate::model::{CompanyId, Money, ProductId, Quantity, Reason, Sku, Timestamp
 
 /// A product as listed and printed.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct Product {
     /// Its id.
     pub id: ProductId,
@@ -81,12 +82,15 @@ pub struct NewProduct {
 
 /// Creates a product, with its opening stock, in one transaction.
 pub fn create(db: &mut Db, ctx: &Ctx, new: &NewProduct) -> Result<Product> {
-    db.write(|tx| {
-        let mut ledger = Ledger::new(tx, ctx)?;
-        let product = insert(tx, ctx, &mut ledger, new)?;
-        ledger.finish()?;
-        Ok(product)
-    })
+    db.write(|tx| create_in(tx, ctx, new))
+}
+
+/// `create` inside the caller's transaction.
+pub(crate) fn create_in(tx: &Connection, ctx: &Ctx, new: &NewProduct) -> Result<Product> {
+    let mut ledger = Ledger::new(tx, ctx)?;
+    let product = insert(tx, ctx, &mut ledger, new)?;
+    ledger.finish()?;
+    Ok(product)
 }
 
 /// Inserts one product and its opening stock through `ledger` (no commit).
@@ -172,6 +176,7 @@ pub(crate) fn get(conn: &Connection, sku: &Sku) -> Result<Product> {
 
 /// `product show`: the product with its stock, suppliers and components.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct ProductDetail {
     /// The product itself.
     #[serde(flatten)]
@@ -235,27 +240,30 @@ pub struct Changes {
 
 /// Updates a product's fields.
 pub fn update(db: &mut Db, sku: &Sku, changes: &Changes) -> Result<Product> {
-    db.write(|tx| {
-        let id = lookup::product(tx, sku)?.id;
-        let threshold = changes.threshold.map(|t| t.map(|q| q.0));
-        tx.execute(
-            "UPDATE product SET
-                 name = coalesce(?2, name),
-                 price_cents = coalesce(?3, price_cents),
-                 type = coalesce(?4, type),
-                 threshold = CASE WHEN ?5 THEN ?6 ELSE threshold END
-             WHERE id = ?1",
-            params![
-                id,
-                changes.name,
-                changes.price,
-                changes.product_type,
-                threshold.is_some(),
-                threshold.flatten()
-            ],
-        )?;
-        get(tx, sku)
-    })
+    db.write(|tx| update_in(tx, sku, changes))
+}
+
+/// `update` inside the caller's transaction.
+pub(crate) fn update_in(tx: &Connection, sku: &Sku, changes: &Changes) -> Result<Product> {
+    let id = lookup::product(tx, sku)?.id;
+    let threshold = changes.threshold.map(|t| t.map(|q| q.0));
+    tx.execute(
+        "UPDATE product SET
+             name = coalesce(?2, name),
+             price_cents = coalesce(?3, price_cents),
+             type = coalesce(?4, type),
+             threshold = CASE WHEN ?5 THEN ?6 ELSE threshold END
+         WHERE id = ?1",
+        params![
+            id,
+            changes.name,
+            changes.price,
+            changes.product_type,
+            threshold.is_some(),
+            threshold.flatten()
+        ],
+    )?;
+    get(tx, sku)
 }
 
 /// Archives a product: its history stays, it leaves lists and alerts.

@@ -2,6 +2,7 @@
 //! write goes through [`Ledger`] in one transaction; reading stock back lives
 //! in `levels` and `history`, re-exported here.
 
+use rusqlite::Connection;
 use serde::Serialize;
 
 use super::ledger::{Entry, Ledger, Written};
@@ -17,6 +18,7 @@ pub use super::levels::{StockFilter, StockRow, list};
 
 /// One ledger movement. `quantity` is the new stock, present after a write.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct Movement {
     /// Its id (ledger order).
     pub id: i64,
@@ -97,15 +99,25 @@ pub struct Adjustment<'a> {
 /// Applies one adjustment. A bundle's sale or return moves each component,
 /// so the result holds one movement per component.
 pub fn adjust(db: &mut Db, ctx: &Ctx, adj: &Adjustment<'_>) -> Result<Vec<Movement>> {
-    db.write(|tx| {
-        let mut ledger = Ledger::new(tx, ctx)?;
-        let mut out = Vec::new();
+    db.write(|tx| adjust_in(tx, ctx, std::slice::from_ref(adj)))
+}
+
+/// Applies adjustments in order inside the caller's transaction: all or
+/// nothing when the caller rolls back on an error.
+pub(crate) fn adjust_in(
+    tx: &Connection,
+    ctx: &Ctx,
+    adjs: &[Adjustment<'_>],
+) -> Result<Vec<Movement>> {
+    let mut ledger = Ledger::new(tx, ctx)?;
+    let mut out = Vec::new();
+    for adj in adjs {
         apply_adjustment(&mut ledger, adj, ctx.now, |e, w, bundle| {
             out.push(written(e, w, ctx, bundle));
         })?;
-        ledger.finish()?;
-        out.into_iter().collect()
-    })
+    }
+    ledger.finish()?;
+    out.into_iter().collect()
 }
 
 /// Validates and applies one adjustment through `ledger`, calling `done` for
@@ -188,6 +200,11 @@ pub struct Transfer {
 /// Moves units between two warehouses of the product's company: a
 /// `transfer_out` and a `transfer_in`, in one transaction.
 pub fn transfer(db: &mut Db, ctx: &Ctx, t: &Transfer) -> Result<Vec<Movement>> {
+    db.write(|tx| transfer_in(tx, ctx, t))
+}
+
+/// `transfer` inside the caller's transaction.
+pub(crate) fn transfer_in(tx: &Connection, ctx: &Ctx, t: &Transfer) -> Result<Vec<Movement>> {
     let Transfer {
         sku,
         from,
@@ -202,39 +219,37 @@ pub fn transfer(db: &mut Db, ctx: &Ctx, t: &Transfer) -> Result<Vec<Movement>> {
             "a transfer needs two different warehouses: {from} and {to}"
         )));
     }
-    db.write(|tx| {
-        let mut ledger = Ledger::new(tx, ctx)?;
-        let product = ledger.product(sku.as_str())?;
-        if product.is_bundle {
-            return Err(bundle_has_no_stock(&product, "transfer"));
-        }
-        ledger.check_warehouse(to, product.company_id)?;
-        let out = Entry {
-            product: product.id,
-            company: product.company_id,
-            sku: &product.sku,
-            warehouse: from,
-            delta: -quantity.0,
-            reason: Reason::TransferOut,
-            note: note.as_deref(),
-            reference: None,
-            occurred_at: at.unwrap_or(ctx.now),
-            bundle: None,
-        };
-        let inn = Entry {
-            warehouse: to,
-            delta: quantity.0,
-            reason: Reason::TransferIn,
-            ..out
-        };
-        let w_out = ledger.apply(&out)?;
-        let w_in = ledger.apply(&inn)?;
-        ledger.finish()?;
-        Ok(vec![
-            written(&out, w_out, ctx, None)?,
-            written(&inn, w_in, ctx, None)?,
-        ])
-    })
+    let mut ledger = Ledger::new(tx, ctx)?;
+    let product = ledger.product(sku.as_str())?;
+    if product.is_bundle {
+        return Err(bundle_has_no_stock(&product, "transfer"));
+    }
+    ledger.check_warehouse(to, product.company_id)?;
+    let out = Entry {
+        product: product.id,
+        company: product.company_id,
+        sku: &product.sku,
+        warehouse: from,
+        delta: -quantity.0,
+        reason: Reason::TransferOut,
+        note: note.as_deref(),
+        reference: None,
+        occurred_at: at.unwrap_or(ctx.now),
+        bundle: None,
+    };
+    let inn = Entry {
+        warehouse: to,
+        delta: quantity.0,
+        reason: Reason::TransferIn,
+        ..out
+    };
+    let w_out = ledger.apply(&out)?;
+    let w_in = ledger.apply(&inn)?;
+    ledger.finish()?;
+    Ok(vec![
+        written(&out, w_out, ctx, None)?,
+        written(&inn, w_in, ctx, None)?,
+    ])
 }
 
 /// One `stock count`.
@@ -255,6 +270,11 @@ pub struct Count {
 /// Records a cycle count: the difference from the current stock becomes a
 /// `count` movement; no difference writes nothing and returns `None`.
 pub fn count(db: &mut Db, ctx: &Ctx, c: &Count) -> Result<Option<Movement>> {
+    db.write(|tx| count_in(tx, ctx, c))
+}
+
+/// `count` inside the caller's transaction.
+pub(crate) fn count_in(tx: &Connection, ctx: &Ctx, c: &Count) -> Result<Option<Movement>> {
     let Count {
         sku,
         warehouse,
@@ -263,37 +283,35 @@ pub fn count(db: &mut Db, ctx: &Ctx, c: &Count) -> Result<Option<Movement>> {
         at,
     } = c;
     let warehouse = *warehouse;
-    db.write(|tx| {
-        let mut ledger = Ledger::new(tx, ctx)?;
-        let product = ledger.product(sku.as_str())?;
-        if product.is_bundle {
-            return Err(bundle_has_no_stock(&product, "count"));
-        }
-        ledger.check_warehouse(warehouse, product.company_id)?;
-        let have = ledger.quantity(product.id, warehouse)?;
-        let delta = counted.0.checked_sub(have).ok_or_else(|| {
-            Error::database(format!(
-                "stored stock of {} in warehouse {warehouse} is out of range: {have}",
-                product.sku
-            ))
-        })?;
-        if delta == 0 {
-            return Ok(None);
-        }
-        let e = Entry {
-            product: product.id,
-            company: product.company_id,
-            sku: &product.sku,
-            warehouse,
-            delta,
-            reason: Reason::Count,
-            note: note.as_deref(),
-            reference: None,
-            occurred_at: at.unwrap_or(ctx.now),
-            bundle: None,
-        };
-        let w = ledger.apply(&e)?;
-        ledger.finish()?;
-        Ok(Some(written(&e, w, ctx, None)?))
-    })
+    let mut ledger = Ledger::new(tx, ctx)?;
+    let product = ledger.product(sku.as_str())?;
+    if product.is_bundle {
+        return Err(bundle_has_no_stock(&product, "count"));
+    }
+    ledger.check_warehouse(warehouse, product.company_id)?;
+    let have = ledger.quantity(product.id, warehouse)?;
+    let delta = counted.0.checked_sub(have).ok_or_else(|| {
+        Error::database(format!(
+            "stored stock of {} in warehouse {warehouse} is out of range: {have}",
+            product.sku
+        ))
+    })?;
+    if delta == 0 {
+        return Ok(None);
+    }
+    let e = Entry {
+        product: product.id,
+        company: product.company_id,
+        sku: &product.sku,
+        warehouse,
+        delta,
+        reason: Reason::Count,
+        note: note.as_deref(),
+        reference: None,
+        occurred_at: at.unwrap_or(ctx.now),
+        bundle: None,
+    };
+    let w = ledger.apply(&e)?;
+    ledger.finish()?;
+    Ok(Some(written(&e, w, ctx, None)?))
 }

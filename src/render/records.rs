@@ -10,6 +10,7 @@ use crate::ops::catalog::{Company, Supplier, SupplierLink, Warehouse};
 use crate::ops::product::Product;
 use crate::ops::stock::{Applied, Movement, StockRow};
 use crate::ops::threshold::Threshold;
+use crate::ops::token::{Created, Token};
 
 /// `2026-01-15 10:00` (UTC), with seconds only when there are some.
 fn when(t: Timestamp) -> String {
@@ -503,6 +504,77 @@ impl Record for Alert {
             Urgency::OutOfStock | Urgency::WithinLeadTime => Tone::Red,
             Urgency::Later => Tone::Plain,
         }
+    }
+}
+
+impl Record for Token {
+    fn columns() -> &'static [&'static str] {
+        &[
+            "id",
+            "company_id",
+            "name",
+            "created_at",
+            "expires_at",
+            "revoked_at",
+        ]
+    }
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            Cell::num(Some(self.id)),
+            Cell::num(Some(self.company_id)),
+            Cell::text(self.name.as_deref()),
+            Cell::Text(self.created_at.to_string()),
+            Cell::text(self.expires_at.map(|t| t.to_string()).as_deref()),
+            Cell::text(self.revoked_at.map(|t| t.to_string()).as_deref()),
+        ]
+    }
+    fn table() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[
+            Column::num("ID"),
+            Column::num("Company"),
+            Column::text("Name").shrink(10),
+            Column::text("Created (UTC)").optional(2),
+            Column::text("Expires (UTC)").optional(1),
+            Column::text("Revoked (UTC)"),
+        ];
+        COLUMNS
+    }
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.company_id.to_string(),
+            text(self.name.as_deref()),
+            when(self.created_at),
+            self.expires_at.map(when).unwrap_or_default(),
+            self.revoked_at.map(when).unwrap_or_default(),
+        ]
+    }
+}
+
+impl Record for Created {
+    fn columns() -> &'static [&'static str] {
+        &[
+            "id",
+            "company_id",
+            "name",
+            "created_at",
+            "expires_at",
+            "token",
+        ]
+    }
+    fn cells(&self) -> Vec<Cell> {
+        let mut cells = self.token.cells();
+        cells.pop();
+        cells.push(Cell::Text(self.secret.expose().to_owned()));
+        cells
+    }
+    fn table() -> &'static [Column] {
+        // The secret is printed on a line of its own after the table, where
+        // no column width can cut it.
+        Token::table()
+    }
+    fn row(&self) -> Vec<String> {
+        self.token.row()
     }
 }
 

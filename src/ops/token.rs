@@ -1,0 +1,214 @@
+//! API tokens: each acts for one company. A token is 256 random bits shown
+//! once at creation; only its SHA-256 is stored, so a copy of the database
+//! holds no usable credential. Look-up is by that hash (an index on a hash
+//! of a random secret leaks nothing through timing), and the stored hash is
+//! compared again in constant time.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::lookup;
+use crate::Ctx;
+use crate::db::Db;
+use crate::error::{Error, Kind, Result};
+use crate::model::{CompanyId, Timestamp};
+
+/// The prefix of every token, so a leaked one is recognisable in logs and scans.
+const PREFIX: &str = "sf_";
+
+/// A token as stored: never its secret.
+#[derive(Debug, Clone, Serialize)]
+pub struct Token {
+    /// Its id (for `token revoke`).
+    pub id: i64,
+    /// The company it acts for.
+    pub company_id: CompanyId,
+    /// A label chosen by its creator.
+    pub name: Option<String>,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it stops working, if ever.
+    pub expires_at: Option<Timestamp>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<Timestamp>,
+}
+
+const COLUMNS: &str = "id, company_id, name, created_at, expires_at, revoked_at";
+
+impl Token {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: r.get(0)?,
+            company_id: r.get(1)?,
+            name: r.get(2)?,
+            created_at: r.get(3)?,
+            expires_at: r.get(4)?,
+            revoked_at: r.get(5)?,
+        })
+    }
+}
+
+/// A token just created, with its secret: the only time it is ever shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct Created {
+    /// The stored token.
+    #[serde(flatten)]
+    pub token: Token,
+    /// The secret to send as `Authorization: Bearer ...`.
+    #[serde(rename = "token")]
+    pub secret: Secret,
+}
+
+/// A token's secret; `Debug` never shows it.
+#[derive(Clone, Serialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
+impl Secret {
+    /// The secret text.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Creates a token for `company`; `expires` must lie in the future.
+pub fn create(
+    db: &mut Db,
+    ctx: &Ctx,
+    company: CompanyId,
+    name: Option<&str>,
+    expires: Option<Timestamp>,
+) -> Result<Created> {
+    if let Some(t) = expires.filter(|t| *t <= ctx.now) {
+        return Err(Error::invalid(format!(
+            "expires must be in the future: {t}"
+        )));
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::new(Kind::Internal, format!("no random numbers: {e}")))?;
+    let secret = format!("{PREFIX}{}", hex(&bytes));
+    let token = db.write(|tx| {
+        lookup::company(tx, company)?;
+        Ok(tx.query_row(
+            &format!(
+                "INSERT INTO api_token (company_id, name, hash, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING {COLUMNS}"
+            ),
+            params![company, name, hash(&secret).as_slice(), ctx.now, expires],
+            Token::from_row,
+        )?)
+    })?;
+    Ok(Created {
+        token,
+        secret: Secret(secret),
+    })
+}
+
+/// Tokens, optionally of one company, by id.
+pub fn list(db: &mut Db, company: Option<CompanyId>) -> Result<Vec<Token>> {
+    db.read(|tx| {
+        if let Some(c) = company {
+            lookup::company(tx, c)?;
+        }
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {COLUMNS} FROM api_token WHERE ?1 IS NULL OR company_id = ?1 ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([company], Token::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
+}
+
+/// Revokes a token from now on; revoking it again keeps the first time.
+pub fn revoke(db: &mut Db, ctx: &Ctx, id: i64) -> Result<Token> {
+    db.write(|tx| {
+        tx.query_row(
+            &format!(
+                "UPDATE api_token SET revoked_at = coalesce(revoked_at, ?2)
+                 WHERE id = ?1 RETURNING {COLUMNS}"
+            ),
+            params![id, ctx.now],
+            Token::from_row,
+        )
+        .optional()?
+        .ok_or_else(|| Error::not_found(format!("token {id} does not exist")))
+    })
+}
+
+/// Parses a token id: a positive integer.
+pub fn parse_id(text: &str) -> Result<i64> {
+    match text.trim().parse::<i64>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(Error::invalid(format!(
+            "token id must be a positive integer: {text}"
+        ))),
+    }
+}
+
+/// The token a presented secret belongs to, when it is well-formed, known,
+/// not revoked and not expired at `now`; `None` otherwise, whatever the reason.
+pub fn authenticate(conn: &Connection, secret: &str, now: Timestamp) -> Result<Option<Token>> {
+    if !well_formed(secret) {
+        return Ok(None);
+    }
+    let digest = hash(secret);
+    let found = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS}, hash FROM api_token WHERE hash = ?1"
+        ))?
+        .query_row([digest.as_slice()], |r| {
+            Ok((Token::from_row(r)?, r.get::<_, Vec<u8>>(6)?))
+        })
+        .optional()?;
+    Ok(found.and_then(|(token, stored)| {
+        let same: bool = stored.ct_eq(digest.as_slice()).into();
+        let live = token.revoked_at.is_none() && token.expires_at.is_none_or(|t| now < t);
+        (same && live).then_some(token)
+    }))
+}
+
+fn well_formed(secret: &str) -> bool {
+    secret
+        .strip_prefix(PREFIX)
+        .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// SHA-256 of `data`.
+pub(crate) fn hash(data: impl AsRef<[u8]>) -> [u8; 32] {
+    Sha256::digest(data.as_ref()).into()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_prefixed_64_hex_secrets_are_well_formed() {
+        let good = format!("sf_{}", "ab".repeat(32));
+        assert!(well_formed(&good));
+        assert!(!well_formed(&good[1..]));
+        assert!(!well_formed(&format!("sf_{}", "zz".repeat(32))));
+        assert!(!well_formed(&format!("{good}0")));
+        assert!(!well_formed(""));
+    }
+
+    #[test]
+    fn hash_is_sha256() {
+        assert_eq!(
+            hex(&hash("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,46 @@
+//! `Authorization: Bearer TOKEN`: the extractor every `/api/` route but
+//! health and the OpenAPI document takes. Whatever is wrong with the token
+//! (missing, malformed, unknown, revoked, expired) the answer is the same
+//! 401, so a caller learns nothing about which tokens exist.
+
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+
+use super::error::ApiError;
+use super::state::{Auth, State, blocking, now};
+use crate::ops::token;
+
+impl FromRequestParts<Arc<State>> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<State>,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .ok_or_else(|| ApiError::unauthorized("an Authorization: Bearer token is required"))?;
+        let secret = header
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(|s| s.trim().to_owned())
+            .ok_or_else(|| {
+                ApiError::unauthorized("the Authorization header must be: Bearer TOKEN")
+            })?;
+        let found = blocking(state, move |s| {
+            s.with_db(|db| token::authenticate(db.conn(), &secret, now()))
+        })
+        .await?;
+        let t = found
+            .ok_or_else(|| ApiError::unauthorized("the token is unknown, revoked or expired"))?;
+        Ok(Self {
+            company: t.company_id,
+            token: t.id,
+        })
+    }
+}

@@ -1,0 +1,164 @@
+//! The HTTP door (SPEC section 9): `stockflow serve`.
+//!
+//! Routes are thin over the same [`crate::ops`] calls the CLI makes, so both
+//! doors keep the same rules and print the same JSON. The library stays
+//! synchronous: reads run on tokio's blocking threads, writes on the one
+//! group-commit writer thread (`commit.rs`), each with its idempotency record
+//! in the same transaction. A token scopes every request to its company.
+
+mod alerts;
+mod auth;
+mod body;
+mod commit;
+mod error;
+mod idempotency;
+mod meta;
+mod products;
+mod schema;
+mod scope;
+mod state;
+mod stock;
+mod suppliers;
+mod warehouses;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderMap, Method, Request, Uri};
+use axum::response::Response;
+use axum::routing::{get, post};
+use rusqlite::Connection;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use commit::GROUP_MAX;
+pub use meta::document;
+pub use state::State;
+
+use error::ApiError;
+use idempotency::Reply;
+use state::Auth;
+
+use crate::Ctx;
+use crate::ops::token;
+
+/// The largest request body accepted (413 beyond).
+pub const MAX_BODY: usize = 16 << 20;
+
+/// How long a request may take before it is answered 503; longer than any
+/// busy timeout, so a queued writer is answered by SQLite first.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Every route, with request logging, the body limit and a timeout.
+pub fn app(state: Arc<State>) -> Router {
+    Router::new()
+        .route("/api/health", get(meta::health))
+        .route("/api/openapi.json", get(meta::openapi))
+        .route("/api/products", post(products::create).get(products::list))
+        .route(
+            "/api/products/{sku}",
+            get(products::show).patch(products::update),
+        )
+        .route(
+            "/api/warehouses",
+            get(warehouses::list).post(warehouses::create),
+        )
+        .route("/api/suppliers", get(suppliers::list).post(suppliers::create))
+        .route("/api/stock", get(stock::list))
+        .route("/api/stock/history", get(stock::history))
+        .route("/api/stock/adjustments", post(stock::adjust))
+        .route("/api/stock/transfers", post(stock::transfer))
+        .route("/api/stock/counts", post(stock::count))
+        .route(
+            "/api/companies/{company_id}/alerts/low-stock",
+            get(alerts::low_stock),
+        )
+        .fallback(no_route)
+        .method_not_allowed_fallback(wrong_method)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<_>| {
+                    tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+                })
+                .on_request(())
+                .on_response(
+                    |res: &Response, latency: Duration, _: &tracing::Span| {
+                        tracing::info!(status = res.status().as_u16(), ms = latency.as_millis());
+                    },
+                )
+                .on_failure(()),
+        )
+        .with_state(state)
+}
+
+async fn no_route(uri: Uri) -> ApiError {
+    ApiError::no_route(uri.path())
+}
+
+async fn wrong_method(method: Method, uri: Uri) -> ApiError {
+    ApiError::method_not_allowed(method.as_str(), uri.path())
+}
+
+/// Serves `app` on `listener` until SIGINT or SIGTERM; requests in flight
+/// are finished before it returns.
+pub async fn run(listener: tokio::net::TcpListener, state: Arc<State>) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown())
+        .await
+}
+
+/// Resolves on the first SIGINT or SIGTERM.
+pub async fn shutdown() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut term) = signal(SignalKind::terminate()) else {
+            let _ = interrupt.await;
+            return;
+        };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}
+
+/// A POST's idempotency key, with the hash of its route and body.
+fn keyed(
+    headers: &HeaderMap,
+    route: &str,
+    body: &[u8],
+) -> Result<Option<(idempotency::Key, [u8; 32])>, ApiError> {
+    let request = token::hash([route.as_bytes(), b"\n", body].concat());
+    Ok(idempotency::key(headers)?.map(|k| (k, request)))
+}
+
+/// A write: the request's writes, with its idempotency record when keyed,
+/// in one savepoint of the writer's group transaction.
+async fn write(
+    state: &Arc<State>,
+    auth: Auth,
+    keyed: Option<(idempotency::Key, [u8; 32])>,
+    f: impl FnOnce(&Connection, &Ctx) -> crate::Result<Reply> + Send + 'static,
+) -> Result<Reply, ApiError> {
+    let ctx = state::ctx(auth.token);
+    let job = Box::new(move |tx: &Connection| {
+        let (key, request) = keyed.unzip();
+        idempotency::once(tx, auth.company, key.as_ref(), request, ctx.now, || {
+            f(tx, &ctx)
+        })
+    });
+    state.committer().submit(job).await
+}

@@ -1,0 +1,345 @@
+//! `/api/stock`: adjustments (one or an array, all or nothing), transfers,
+//! counts, levels and the ledger.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Query, State as Shared};
+use axum::http::{HeaderMap, StatusCode};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::body::{self, Body};
+use super::error::ApiError;
+use super::idempotency::Reply;
+use super::state::{Auth, State, blocking};
+use super::{keyed, scope, write};
+use crate::error::Result;
+use crate::model::{Delta, Quantity, Reason, Sku, Timestamp, WarehouseId};
+use crate::ops::stock::{
+    self, Adjustment, Count, HistoryFilter, Movement, StockFilter, StockRow, Transfer,
+};
+
+fn warehouse(n: i64) -> Result<WarehouseId> {
+    WarehouseId::parse(&n.to_string())
+}
+
+/// One adjustment in `POST /api/stock/adjustments`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AdjustBody {
+    sku: String,
+    warehouse_id: i64,
+    delta: i64,
+    /// receipt, return, sale, damage or correction
+    reason: String,
+    note: Option<String>,
+    reference: Option<String>,
+    at: Option<String>,
+}
+
+impl Body for AdjustBody {
+    const KEYS: &'static [&'static str] = &[
+        "sku",
+        "warehouse_id",
+        "delta",
+        "reason",
+        "note",
+        "reference",
+        "at",
+    ];
+}
+
+/// An adjustment checked field by field, owning its text.
+#[derive(Debug)]
+struct Checked {
+    sku: Sku,
+    warehouse: WarehouseId,
+    delta: Delta,
+    reason: Reason,
+    note: Option<String>,
+    reference: Option<String>,
+    at: Option<Timestamp>,
+}
+
+impl AdjustBody {
+    fn check(self) -> Result<Checked> {
+        Ok(Checked {
+            sku: Sku::parse(&self.sku)?,
+            warehouse: warehouse(self.warehouse_id)?,
+            delta: Delta::parse(&self.delta.to_string())?,
+            reason: Reason::parse_user(&self.reason)?,
+            note: self.note,
+            reference: self.reference,
+            at: body::time(self.at.as_deref())?,
+        })
+    }
+}
+
+/// Records one adjustment, or an array of them in order, all or nothing.
+#[utoipa::path(post, tag = "stock", path = "/api/stock/adjustments", request_body = AdjustBody,
+    responses((status = 201, body = Vec<Movement>, description = "the movements written, as `stock adjust` prints them")),
+    security(("bearer" = [])))]
+pub(crate) async fn adjust(
+    Shared(state): Shared<Arc<State>>,
+    auth: Auth,
+    headers: HeaderMap,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Reply, ApiError> {
+    let bytes = body::bytes(bytes)?;
+    let many = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+    let items = body::one_or_many::<AdjustBody>(&bytes)?;
+    let checked = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            a.check().map_err(|e| {
+                let e = ApiError::from(e);
+                if many {
+                    e.at(&format!("item {}", i + 1))
+                } else {
+                    e
+                }
+            })
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    write(
+        &state,
+        auth,
+        keyed(&headers, "POST /api/stock/adjustments", &bytes)?,
+        move |tx, ctx| {
+            for c in &checked {
+                scope::product(tx, auth.company, &c.sku)?;
+                scope::warehouse(tx, auth.company, c.warehouse)?;
+            }
+            let adjs: Vec<Adjustment<'_>> = checked
+                .iter()
+                .map(|c| Adjustment {
+                    sku: c.sku.as_str(),
+                    warehouse: c.warehouse,
+                    delta: c.delta,
+                    reason: c.reason,
+                    note: c.note.as_deref(),
+                    reference: c.reference.as_deref(),
+                    at: c.at,
+                })
+                .collect();
+            Reply::json(StatusCode::CREATED, &stock::adjust_in(tx, ctx, &adjs)?)
+        },
+    )
+    .await
+}
+
+/// `POST /api/stock/transfers`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TransferBody {
+    sku: String,
+    from_warehouse_id: i64,
+    to_warehouse_id: i64,
+    quantity: i64,
+    note: Option<String>,
+    at: Option<String>,
+}
+
+impl Body for TransferBody {
+    const KEYS: &'static [&'static str] = &[
+        "sku",
+        "from_warehouse_id",
+        "to_warehouse_id",
+        "quantity",
+        "note",
+        "at",
+    ];
+}
+
+/// Moves units between two of the company's warehouses.
+#[utoipa::path(post, tag = "stock", path = "/api/stock/transfers", request_body = TransferBody,
+    responses((status = 201, body = Vec<Movement>, description = "both movements")), security(("bearer" = [])))]
+pub(crate) async fn transfer(
+    Shared(state): Shared<Arc<State>>,
+    auth: Auth,
+    headers: HeaderMap,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Reply, ApiError> {
+    let bytes = body::bytes(bytes)?;
+    let b = body::object::<TransferBody>(&bytes)?;
+    let t = Transfer {
+        sku: Sku::parse(&b.sku)?,
+        from: warehouse(b.from_warehouse_id)?,
+        to: warehouse(b.to_warehouse_id)?,
+        quantity: Quantity::parse_positive("quantity", &b.quantity.to_string())?,
+        note: b.note,
+        at: body::time(b.at.as_deref())?,
+    };
+    write(
+        &state,
+        auth,
+        keyed(&headers, "POST /api/stock/transfers", &bytes)?,
+        move |tx, ctx| {
+            scope::product(tx, auth.company, &t.sku)?;
+            scope::warehouse(tx, auth.company, t.from)?;
+            scope::warehouse(tx, auth.company, t.to)?;
+            Reply::json(StatusCode::CREATED, &stock::transfer_in(tx, ctx, &t)?)
+        },
+    )
+    .await
+}
+
+/// `POST /api/stock/counts`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CountBody {
+    sku: String,
+    warehouse_id: i64,
+    quantity: i64,
+    note: Option<String>,
+    at: Option<String>,
+}
+
+impl Body for CountBody {
+    const KEYS: &'static [&'static str] = &["sku", "warehouse_id", "quantity", "note", "at"];
+}
+
+/// Records a cycle count; no difference writes nothing.
+#[utoipa::path(post, tag = "stock", path = "/api/stock/counts", request_body = CountBody,
+    responses((status = 201, body = Movement, description = "the movement"),
+              (status = 200, description = "null: the count matched the stock")),
+    security(("bearer" = [])))]
+pub(crate) async fn count(
+    Shared(state): Shared<Arc<State>>,
+    auth: Auth,
+    headers: HeaderMap,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Reply, ApiError> {
+    let bytes = body::bytes(bytes)?;
+    let b = body::object::<CountBody>(&bytes)?;
+    let c = Count {
+        sku: Sku::parse(&b.sku)?,
+        warehouse: warehouse(b.warehouse_id)?,
+        counted: body::quantity("quantity", b.quantity)?,
+        note: b.note,
+        at: body::time(b.at.as_deref())?,
+    };
+    write(
+        &state,
+        auth,
+        keyed(&headers, "POST /api/stock/counts", &bytes)?,
+        move |tx, ctx| {
+            scope::product(tx, auth.company, &c.sku)?;
+            scope::warehouse(tx, auth.company, c.warehouse)?;
+            match stock::count_in(tx, ctx, &c)? {
+                Some(m) => Reply::json(StatusCode::CREATED, &m),
+                None => Reply::json(StatusCode::OK, &()),
+            }
+        },
+    )
+    .await
+}
+
+/// `GET /api/stock` parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ListQuery {
+    warehouse_id: Option<String>,
+    sku: Option<String>,
+}
+
+/// Stock levels of the company, by SKU then warehouse.
+#[utoipa::path(get, tag = "stock", path = "/api/stock", params(ListQuery),
+    responses((status = 200, body = Vec<StockRow>, description = "array of stock rows")), security(("bearer" = [])))]
+pub(crate) async fn list(
+    Shared(state): Shared<Arc<State>>,
+    auth: Auth,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<Vec<StockRow>>, ApiError> {
+    let q = body::query(q)?;
+    let filter = StockFilter {
+        company: Some(auth.company),
+        warehouse: q
+            .warehouse_id
+            .as_deref()
+            .map(WarehouseId::parse)
+            .transpose()?,
+        sku: q.sku.as_deref().map(Sku::parse).transpose()?,
+    };
+    let rows = blocking(&state, move |s| {
+        s.with_db(|db| {
+            in_scope(db.conn(), auth, filter.warehouse, filter.sku.as_ref())?;
+            stock::list(db, &filter, |rows| rows.collect::<Result<Vec<_>>>())
+        })
+    })
+    .await?;
+    Ok(Json(rows))
+}
+
+fn in_scope(
+    conn: &rusqlite::Connection,
+    auth: Auth,
+    warehouse: Option<WarehouseId>,
+    sku: Option<&Sku>,
+) -> Result<()> {
+    if let Some(w) = warehouse {
+        scope::warehouse(conn, auth.company, w)?;
+    }
+    if let Some(sku) = sku {
+        scope::product(conn, auth.company, sku)?;
+    }
+    Ok(())
+}
+
+/// How many movements `GET /api/stock/history` returns without `limit`.
+pub(crate) const HISTORY_PAGE: i64 = 1000;
+
+/// `GET /api/stock/history` parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct HistoryQuery {
+    sku: Option<String>,
+    warehouse_id: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
+    /// Default 1000.
+    limit: Option<String>,
+    /// Only movements with a larger id, oldest first (for feeds).
+    after_id: Option<String>,
+}
+
+/// The company's ledger: newest first, or with `after_id` in id order.
+#[utoipa::path(get, tag = "stock", path = "/api/stock/history", params(HistoryQuery),
+    responses((status = 200, body = Vec<Movement>, description = "array of movements")), security(("bearer" = [])))]
+pub(crate) async fn history(
+    Shared(state): Shared<Arc<State>>,
+    auth: Auth,
+    q: Result<Query<HistoryQuery>, QueryRejection>,
+) -> Result<Json<Vec<Movement>>, ApiError> {
+    let q = body::query(q)?;
+    let count = |what: &str, t: Option<&str>| -> Result<Option<i64>> {
+        t.map(|t| Quantity::parse(what, t).map(|q| q.0)).transpose()
+    };
+    let filter = HistoryFilter {
+        sku: q.sku.as_deref().map(Sku::parse).transpose()?,
+        warehouse: q
+            .warehouse_id
+            .as_deref()
+            .map(WarehouseId::parse)
+            .transpose()?,
+        since: body::time(q.since.as_deref())?,
+        until: body::time(q.until.as_deref())?,
+        limit: Some(count("limit", q.limit.as_deref())?.unwrap_or(HISTORY_PAGE)),
+        company: Some(auth.company),
+        after_id: count("after_id", q.after_id.as_deref())?,
+    };
+    let rows = blocking(&state, move |s| {
+        s.with_db(|db| {
+            in_scope(db.conn(), auth, filter.warehouse, filter.sku.as_ref())?;
+            stock::history(db, &filter, |rows| rows.collect::<Result<Vec<_>>>())
+        })
+    })
+    .await?;
+    Ok(Json(rows))
+}

@@ -1,0 +1,231 @@
+//! Calls into the API: in-process through `tower::ServiceExt::oneshot`, or
+//! over TCP to a `stockflow serve` process with a tiny HTTP/1.1 client.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use serde_json::Value;
+use stockflow::serve::{State, app};
+use tower::ServiceExt;
+
+use crate::support::{BIN, Sf};
+
+/// A database with one company ("Acme", its warehouse "Main") and a token for it.
+pub struct Api {
+    pub sf: Sf,
+    pub company: i64,
+    pub warehouse: i64,
+    pub token: String,
+    router: axum::Router,
+}
+
+/// An answer: status, headers and the body as JSON (`Null` when empty).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    /// Expects `status`, returning the body.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Value {
+        assert_eq!(self.status.as_u16(), status, "{self:?}");
+        self.body
+    }
+
+    /// Expects an error answer of `status` and `kind`, returning its message.
+    #[track_caller]
+    pub fn error(self, status: u16, kind: &str) -> String {
+        let body = self.expect(status);
+        assert_eq!(body["error"]["kind"], kind, "{body}");
+        body["error"]["message"]
+            .as_str()
+            .expect("message")
+            .to_owned()
+    }
+}
+
+/// Creates a token for `company` through the CLI and returns its secret.
+pub fn token(sf: &Sf, company: i64) -> String {
+    let t = sf.json(&["token", "create", "--company", &company.to_string()]);
+    t["token"].as_str().expect("token").to_owned()
+}
+
+impl Api {
+    pub fn new() -> Self {
+        Self::with_busy_timeout(Duration::from_secs(5))
+    }
+
+    /// Like `new`, with the server's busy timeout set.
+    pub fn with_busy_timeout(busy: Duration) -> Self {
+        let sf = Sf::new();
+        let company = sf.company("Acme");
+        let warehouse = sf.warehouse(company, "Main");
+        let token = token(&sf, company);
+        let state = State::open(&sf.db, busy, stockflow::serve::GROUP_MAX).expect("open");
+        Self {
+            router: app(state),
+            sf,
+            company,
+            warehouse,
+            token,
+        }
+    }
+
+    /// A request with this API's token.
+    pub async fn call(&self, method: &str, path: &str, body: Option<&str>) -> Answer {
+        let token = self.token.clone();
+        self.send(
+            method,
+            path,
+            body,
+            &[("authorization", &format!("Bearer {token}"))],
+        )
+        .await
+    }
+
+    /// A request with exactly `headers`.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        let mut req = Request::builder().method(method).uri(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let req = req
+            .body(body.map_or_else(Body::empty, |b| Body::from(b.to_owned())))
+            .expect("request");
+        self.raw(req).await
+    }
+
+    /// Sends a built request.
+    pub async fn raw(&self, req: Request<Body>) -> Answer {
+        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)))
+        };
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// Creates a product with `qty` units in the main warehouse.
+    pub async fn product(&self, sku: &str, qty: i64) -> Value {
+        let body = serde_json::json!({
+            "name": sku, "sku": sku, "price": "1.00",
+            "warehouse_id": self.warehouse, "initial_quantity": qty
+        });
+        self.call("POST", "/api/products", Some(&body.to_string()))
+            .await
+            .expect(201)
+    }
+}
+
+/// A `stockflow serve` process on a free loopback port.
+pub struct Server {
+    pub child: Child,
+    pub addr: String,
+    pub log: std::thread::JoinHandle<String>,
+}
+
+impl Server {
+    /// Starts the real binary on `sf`'s database with `--listen 127.0.0.1:0`.
+    pub fn start(sf: &Sf, env: &[(&str, &str)]) -> Self {
+        let mut cmd = Command::new(BIN);
+        cmd.env_clear()
+            .env("STOCKFLOW_DB", &sf.db)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn serve");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut first)
+            .expect("read address");
+        let addr = first
+            .trim()
+            .strip_prefix("listening on http://")
+            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+            .to_owned();
+        let mut stderr = child.stderr.take().expect("stderr");
+        let log = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stderr.read_to_string(&mut text);
+            text
+        });
+        Self { child, addr, log }
+    }
+
+    /// Sends SIGTERM and waits; returns the exit code and the request log.
+    pub fn stop(mut self) -> (i32, String) {
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        let status = self.child.wait().expect("wait");
+        (status.code().unwrap_or(-1), self.log.join().expect("log"))
+    }
+}
+
+/// One HTTP/1.1 request on a new connection; `None` when the connection
+/// failed or closed before a whole answer arrived.
+pub fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Option<(u16, String, String)> {
+    let mut stream = TcpStream::connect(addr).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .ok()?;
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    stream.write_all(req.as_bytes()).ok()?;
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).ok()?;
+    let (head, rest) = raw.split_once("\r\n\r\n")?;
+    let status = head.split(' ').nth(1)?.parse().ok()?;
+    let length: usize = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length: ")
+                .map(str::to_owned)
+        })?
+        .trim()
+        .parse()
+        .ok()?;
+    (rest.len() == length).then(|| (status, head.to_ascii_lowercase(), rest.to_owned()))
+}

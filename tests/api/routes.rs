@@ -1,0 +1,682 @@
+//! Every route in-process: success shapes, error statuses, exact money.
+
+use serde_json::{Value, json};
+
+use crate::harness::{Api, token};
+
+#[tokio::test]
+async fn health_and_openapi_need_no_token() {
+    let api = Api::new();
+    let health = api.send("GET", "/api/health", None, &[]).await.expect(200);
+    assert_eq!(health, json!({"status": "ok"}));
+    let doc = api
+        .send("GET", "/api/openapi.json", None, &[])
+        .await
+        .expect(200);
+    assert!(doc["openapi"].as_str().expect("version").starts_with("3."));
+}
+
+#[tokio::test]
+async fn openapi_lists_every_route_of_the_spec() {
+    let api = Api::new();
+    let doc = api
+        .send("GET", "/api/openapi.json", None, &[])
+        .await
+        .expect(200);
+    let mut routes: Vec<String> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .iter()
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .expect("operations")
+                .keys()
+                .map(move |m| format!("{} {path}", m.to_uppercase()))
+        })
+        .collect();
+    routes.sort();
+    assert_eq!(
+        routes,
+        [
+            "GET /api/companies/{company_id}/alerts/low-stock",
+            "GET /api/health",
+            "GET /api/openapi.json",
+            "GET /api/products",
+            "GET /api/products/{sku}",
+            "GET /api/stock",
+            "GET /api/stock/history",
+            "GET /api/suppliers",
+            "GET /api/warehouses",
+            "PATCH /api/products/{sku}",
+            "POST /api/products",
+            "POST /api/stock/adjustments",
+            "POST /api/stock/counts",
+            "POST /api/stock/transfers",
+            "POST /api/suppliers",
+            "POST /api/warehouses",
+        ]
+    );
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    for name in [
+        "NewProductBody",
+        "NewWarehouseBody",
+        "NewSupplierBody",
+        "AdjustBody",
+        "Product",
+        "Movement",
+        "Report",
+        "Alert",
+        "Money",
+    ] {
+        assert!(schemas.contains_key(name), "schema {name}");
+    }
+    assert_eq!(
+        schemas["Money"]["type"], "string",
+        "money is a decimal string, never a float"
+    );
+    assert_eq!(
+        doc["paths"]["/api/companies/{company_id}/alerts/low-stock"]["get"]["responses"]["200"]["content"]
+            ["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Report"
+    );
+    for (path, ops) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in ops.as_object().expect("operations") {
+            assert_eq!(
+                op["responses"]["default"]["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/Error",
+                "{method} {path} documents its error answer"
+            );
+        }
+    }
+    let create = &doc["paths"]["/api/products"]["post"];
+    assert_eq!(create["security"], json!([{"bearer": []}]));
+    assert!(doc["paths"]["/api/health"]["get"].get("security").is_none());
+}
+
+#[tokio::test]
+async fn post_products_takes_the_case_study_body_and_answers_201_with_location() {
+    let api = Api::new();
+    let body = json!({
+        "name": "Widget A", "sku": "WID-001", "price": 19.99,
+        "warehouse_id": api.warehouse, "initial_quantity": 100
+    });
+    let res = api
+        .call("POST", "/api/products", Some(&body.to_string()))
+        .await;
+    assert_eq!(res.headers["location"], "/api/products/WID-001");
+    let p = res.expect(201);
+    assert_eq!(p["sku"], "WID-001");
+    assert_eq!(p["price"], "19.99");
+    assert_eq!(p["company_id"], api.company);
+    let shown = api
+        .call("GET", "/api/products/wid-001", None)
+        .await
+        .expect(200);
+    assert_eq!(shown["stock"][0]["quantity"], 100);
+    assert_eq!(api.sf.stock("WID-001", api.warehouse), 100);
+    assert_eq!(api.sf.ledger_rows(), 1);
+}
+
+#[tokio::test]
+async fn money_in_json_is_read_from_its_decimal_text() {
+    let api = Api::new();
+    let create =
+        |sku: &str, price: &str| format!(r#"{{"name": "n", "sku": "{sku}", "price": {price}}}"#);
+    let p = api
+        .call("POST", "/api/products", Some(&create("A", "0.1")))
+        .await
+        .expect(201);
+    assert_eq!(p["price"], "0.10");
+    let p = api
+        .call("POST", "/api/products", Some(&create("B", "\"19.90\"")))
+        .await
+        .expect(201);
+    assert_eq!(p["price"], "19.90");
+    let p = api
+        .call("POST", "/api/products", Some(&create("C", "99999999.99")))
+        .await
+        .expect(201);
+    assert_eq!(p["price"], "99999999.99");
+    let msg = api
+        .call("POST", "/api/products", Some(&create("D", "19.999")))
+        .await
+        .error(422, "invalid_input");
+    assert_eq!(msg, "price must have at most 2 decimal places: 19.999");
+    for bad in ["1e3", "-1", "\"abc\"", "true", "null", "100000000"] {
+        api.call("POST", "/api/products", Some(&create("E", bad)))
+            .await
+            .error(422, "invalid_input");
+    }
+    assert_eq!(
+        api.sf
+            .json(&["product", "list"])
+            .as_array()
+            .expect("list")
+            .len(),
+        3
+    );
+}
+
+#[tokio::test]
+async fn bodies_that_are_not_json_or_have_unknown_keys_are_400_bad_values_422() {
+    let api = Api::new();
+    let msg = api
+        .call("POST", "/api/products", Some("{not json"))
+        .await
+        .error(400, "invalid_input");
+    assert!(msg.contains("not JSON"), "{msg}");
+    let msg = api
+        .call(
+            "POST",
+            "/api/products",
+            Some(r#"{"name":"n","sku":"S","price":"1","colour":"red"}"#),
+        )
+        .await
+        .error(400, "invalid_input");
+    assert!(msg.contains("\"colour\""), "{msg}");
+    api.call("POST", "/api/products", Some(r#"{"name":"n","price":"1"}"#))
+        .await
+        .error(422, "invalid_input");
+    api.call(
+        "POST",
+        "/api/products",
+        Some(r#"{"name":"n","sku":"has space","price":"1"}"#),
+    )
+    .await
+    .error(422, "invalid_input");
+    api.call("POST", "/api/products", Some("[1, 2]"))
+        .await
+        .error(422, "invalid_input");
+    let msg = api
+        .call(
+            "POST",
+            "/api/products",
+            Some(r#"{"name":"n","sku":"S","price":"1","warehouse_id":1}"#),
+        )
+        .await
+        .error(422, "invalid_input");
+    assert!(msg.contains("both or neither"), "{msg}");
+    api.call("GET", "/api/products?colour=red", None)
+        .await
+        .error(400, "invalid_input");
+    api.call("GET", "/api/products?limit=-1", None)
+        .await
+        .error(422, "invalid_input");
+    assert_eq!(api.sf.json(&["product", "list"]), json!([]));
+}
+
+#[tokio::test]
+async fn a_duplicate_sku_is_409_whatever_its_case() {
+    let api = Api::new();
+    api.product("WID-1", 5).await;
+    let body = json!({"name": "n", "sku": "wid-1", "price": 1});
+    let msg = api
+        .call("POST", "/api/products", Some(&body.to_string()))
+        .await
+        .error(409, "conflict");
+    assert_eq!(msg, "sku already exists: wid-1");
+    assert_eq!(api.sf.ledger_rows(), 1);
+}
+
+#[tokio::test]
+async fn unauthorized_answers_are_401_with_www_authenticate_bearer() {
+    let api = Api::new();
+    let revoked = token(&api.sf, api.company);
+    let list = api.sf.json(&["token", "list"]);
+    let revoked_id = list.as_array().expect("tokens").last().expect("token")["id"].to_string();
+    api.sf.run(&["token", "revoke", &revoked_id]).ok();
+    let expired = {
+        let mut db =
+            stockflow::db::Db::open(&api.sf.db, std::time::Duration::from_secs(5)).expect("db");
+        let past = stockflow::Ctx {
+            now: stockflow::model::Timestamp::parse("2020-01-01").expect("time"),
+            actor: "t".into(),
+        };
+        let until = stockflow::model::Timestamp::parse("2020-01-02").ok();
+        let created = stockflow::ops::token::create(
+            &mut db,
+            &past,
+            stockflow::model::CompanyId(api.company),
+            None,
+            until,
+        )
+        .expect("token");
+        created.secret.expose().to_owned()
+    };
+    let unknown = format!("sf_{}", "0".repeat(64));
+    let cases: Vec<(&str, Vec<(&str, String)>)> = vec![
+        ("missing", vec![]),
+        (
+            "not bearer",
+            vec![("authorization", format!("Basic {}", api.token))],
+        ),
+        (
+            "malformed",
+            vec![("authorization", "Bearer nonsense".to_owned())],
+        ),
+        (
+            "unknown",
+            vec![("authorization", format!("Bearer {unknown}"))],
+        ),
+        (
+            "revoked",
+            vec![("authorization", format!("Bearer {revoked}"))],
+        ),
+        (
+            "expired",
+            vec![("authorization", format!("Bearer {expired}"))],
+        ),
+    ];
+    for (case, headers) in cases {
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = api.send("GET", "/api/products", None, &headers).await;
+        assert_eq!(res.headers["www-authenticate"], "Bearer", "{case}");
+        res.error(401, "unauthorized");
+        let body = json!({"name": "n", "sku": "S", "price": 1}).to_string();
+        api.send("POST", "/api/products", Some(&body), &headers)
+            .await
+            .error(401, "unauthorized");
+    }
+    assert_eq!(api.sf.json(&["product", "list"]), json!([]));
+    api.call("GET", "/api/products", None).await.expect(200);
+}
+
+#[tokio::test]
+async fn wrong_method_405_unknown_route_404_big_body_413() {
+    let api = Api::new();
+    api.call("DELETE", "/api/products", None)
+        .await
+        .error(405, "method_not_allowed");
+    api.call("PUT", "/api/stock/adjustments", None)
+        .await
+        .error(405, "method_not_allowed");
+    api.call("GET", "/api/nothing", None)
+        .await
+        .error(404, "not_found");
+    api.send("GET", "/", None, &[])
+        .await
+        .error(404, "not_found");
+    let big = format!(
+        r#"{{"name": "{}", "sku": "S", "price": 1}}"#,
+        "x".repeat(16 << 20)
+    );
+    api.call("POST", "/api/products", Some(&big))
+        .await
+        .error(413, "too_large");
+    assert_eq!(api.sf.json(&["product", "list"]), json!([]));
+}
+
+#[tokio::test]
+async fn products_list_show_update() {
+    let api = Api::new();
+    api.product("B-2", 0).await;
+    api.product("A-1", 3).await;
+    let list = api.call("GET", "/api/products", None).await.expect(200);
+    let skus: Vec<&str> = list
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|p| p["sku"].as_str().expect("sku"))
+        .collect();
+    assert_eq!(skus, ["A-1", "B-2"]);
+    let page = api
+        .call("GET", "/api/products?limit=1&offset=1", None)
+        .await
+        .expect(200);
+    assert_eq!(page[0]["sku"], "B-2");
+    assert_eq!(page.as_array().expect("page").len(), 1);
+    let patched = api
+        .call(
+            "PATCH",
+            "/api/products/A-1",
+            Some(r#"{"price": 2.5, "threshold": 7, "type": "tool"}"#),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        (
+            patched["price"].clone(),
+            patched["threshold"].clone(),
+            patched["type"].clone()
+        ),
+        (json!("2.50"), json!(7), json!("tool"))
+    );
+    let cleared = api
+        .call("PATCH", "/api/products/A-1", Some(r#"{"threshold": null}"#))
+        .await
+        .expect(200);
+    assert_eq!(cleared["threshold"], Value::Null);
+    assert_eq!(cleared["price"], "2.50");
+    api.call("PATCH", "/api/products/A-1", Some(r#"{"price": 2.555}"#))
+        .await
+        .error(422, "invalid_input");
+    api.call("PATCH", "/api/products/NOPE", Some(r#"{"name": "x"}"#))
+        .await
+        .error(404, "not_found");
+    api.call("GET", "/api/products/NOPE", None)
+        .await
+        .error(404, "not_found");
+    let cli = api.sf.json(&["product", "show", "A-1"]);
+    let http = api.call("GET", "/api/products/A-1", None).await.expect(200);
+    assert_eq!(http, cli, "product show through both doors");
+}
+
+#[tokio::test]
+async fn warehouses_and_suppliers_list_and_create() {
+    let api = Api::new();
+    let w = api
+        .call(
+            "POST",
+            "/api/warehouses",
+            Some(r#"{"name": "North", "location": "Oslo"}"#),
+        )
+        .await
+        .expect(201);
+    assert_eq!(
+        (w["company_id"].as_i64(), w["location"].as_str()),
+        (Some(api.company), Some("Oslo"))
+    );
+    api.call("POST", "/api/warehouses", Some(r#"{"name": "north"}"#))
+        .await
+        .error(409, "conflict");
+    let list = api.call("GET", "/api/warehouses", None).await.expect(200);
+    assert_eq!(
+        list,
+        api.sf
+            .json(&["warehouse", "list", "--company", &api.company.to_string()])
+    );
+    let s = api
+        .call(
+            "POST",
+            "/api/suppliers",
+            Some(r#"{"name": "Supplier Corp", "email": "orders@supplier.com", "phone": "+1 555"}"#),
+        )
+        .await
+        .expect(201);
+    assert_eq!(s["contact_email"], "orders@supplier.com");
+    api.call(
+        "POST",
+        "/api/suppliers",
+        Some(r#"{"name": "X", "email": "nope"}"#),
+    )
+    .await
+    .error(422, "invalid_input");
+    let list = api.call("GET", "/api/suppliers", None).await.expect(200);
+    assert_eq!(list.as_array().expect("suppliers").len(), 1);
+    assert_eq!(list[0]["phone"], "+1 555");
+}
+
+#[tokio::test]
+async fn adjustments_one_or_many_all_or_nothing() {
+    let api = Api::new();
+    api.product("P", 10).await;
+    let w = api.warehouse;
+    let one = json!({"sku": "P", "warehouse_id": w, "delta": -3, "reason": "sale", "reference": "order-1"});
+    let moved = api
+        .call("POST", "/api/stock/adjustments", Some(&one.to_string()))
+        .await
+        .expect(201);
+    assert_eq!(moved[0]["quantity"], 7);
+    assert_eq!(moved[0]["reference"], "order-1");
+    assert!(
+        moved[0]["actor"]
+            .as_str()
+            .expect("actor")
+            .starts_with("token:")
+    );
+    let many = json!([
+        {"sku": "P", "warehouse_id": w, "delta": 5, "reason": "receipt"},
+        {"sku": "P", "warehouse_id": w, "delta": -13, "reason": "sale"}
+    ]);
+    let msg = api
+        .call("POST", "/api/stock/adjustments", Some(&many.to_string()))
+        .await
+        .error(409, "conflict");
+    assert!(msg.contains("stock"), "{msg}");
+    assert_eq!(
+        api.sf.stock("P", w),
+        7,
+        "the receipt before the refused sale was rolled back"
+    );
+    let many = json!([
+        {"sku": "P", "warehouse_id": w, "delta": 5, "reason": "receipt"},
+        {"sku": "P", "warehouse_id": w, "delta": -12, "reason": "sale", "at": "2026-01-15"}
+    ]);
+    let moved = api
+        .call("POST", "/api/stock/adjustments", Some(&many.to_string()))
+        .await
+        .expect(201);
+    assert_eq!(moved[1]["quantity"], 0);
+    assert_eq!(moved[1]["occurred_at"], "2026-01-15T00:00:00Z");
+    let bad = json!([{"sku": "P", "warehouse_id": w, "delta": 1, "reason": "receipt"}, {"sku": "P", "warehouse_id": w, "delta": 1, "reason": "gift"}]);
+    let msg = api
+        .call("POST", "/api/stock/adjustments", Some(&bad.to_string()))
+        .await
+        .error(422, "invalid_input");
+    assert!(msg.starts_with("item 2: unknown reason"), "{msg}");
+    let zero = json!({"sku": "P", "warehouse_id": w, "delta": 0, "reason": "sale"});
+    api.call("POST", "/api/stock/adjustments", Some(&zero.to_string()))
+        .await
+        .error(422, "invalid_input");
+    api.call("POST", "/api/stock/adjustments", Some("[]"))
+        .await
+        .error(422, "invalid_input");
+    assert_eq!(api.sf.ledger_rows(), 4);
+}
+
+#[tokio::test]
+async fn transfers_and_counts() {
+    let api = Api::new();
+    api.product("P", 10).await;
+    let north = api
+        .call("POST", "/api/warehouses", Some(r#"{"name": "North"}"#))
+        .await
+        .expect(201)["id"]
+        .clone();
+    let t = json!({"sku": "P", "from_warehouse_id": api.warehouse, "to_warehouse_id": north, "quantity": 4});
+    let moved = api
+        .call("POST", "/api/stock/transfers", Some(&t.to_string()))
+        .await
+        .expect(201);
+    assert_eq!(
+        (moved[0]["reason"].as_str(), moved[1]["reason"].as_str()),
+        (Some("transfer_out"), Some("transfer_in"))
+    );
+    assert_eq!(
+        (moved[0]["quantity"].as_i64(), moved[1]["quantity"].as_i64()),
+        (Some(6), Some(4))
+    );
+    let t = json!({"sku": "P", "from_warehouse_id": api.warehouse, "to_warehouse_id": north, "quantity": 40});
+    api.call("POST", "/api/stock/transfers", Some(&t.to_string()))
+        .await
+        .error(409, "conflict");
+    let c = json!({"sku": "P", "warehouse_id": api.warehouse, "quantity": 6});
+    let same = api
+        .call("POST", "/api/stock/counts", Some(&c.to_string()))
+        .await
+        .expect(200);
+    assert_eq!(same, Value::Null);
+    let c = json!({"sku": "P", "warehouse_id": api.warehouse, "quantity": 5, "note": "shelf"});
+    let m = api
+        .call("POST", "/api/stock/counts", Some(&c.to_string()))
+        .await
+        .expect(201);
+    assert_eq!(
+        (
+            m["delta"].as_i64(),
+            m["reason"].as_str(),
+            m["quantity"].as_i64()
+        ),
+        (Some(-1), Some("count"), Some(5))
+    );
+}
+
+#[tokio::test]
+async fn stock_list_and_history_with_after_id_oldest_first() {
+    let api = Api::new();
+    api.product("P", 10).await;
+    api.product("Q", 1).await;
+    for delta in [-1, -2, -3] {
+        let a =
+            json!({"sku": "P", "warehouse_id": api.warehouse, "delta": delta, "reason": "sale"});
+        api.call("POST", "/api/stock/adjustments", Some(&a.to_string()))
+            .await
+            .expect(201);
+    }
+    let rows = api.call("GET", "/api/stock", None).await.expect(200);
+    assert_eq!(
+        rows,
+        api.sf
+            .json(&["stock", "list", "--company", &api.company.to_string()])
+    );
+    let only = api.call("GET", "/api/stock?sku=Q", None).await.expect(200);
+    assert_eq!(only.as_array().expect("rows").len(), 1);
+    let newest = api
+        .call("GET", "/api/stock/history?sku=P&limit=2", None)
+        .await
+        .expect(200);
+    let ids = |v: &Value| -> Vec<i64> {
+        v.as_array()
+            .expect("array")
+            .iter()
+            .map(|m| m["id"].as_i64().expect("id"))
+            .collect()
+    };
+    assert_eq!(ids(&newest), [5, 4]);
+    let feed = api
+        .call("GET", "/api/stock/history?after_id=2", None)
+        .await
+        .expect(200);
+    assert_eq!(ids(&feed), [3, 4, 5]);
+    let feed = api
+        .call("GET", "/api/stock/history?after_id=3&limit=1", None)
+        .await
+        .expect(200);
+    assert_eq!(ids(&feed), [4]);
+    let all = api
+        .call("GET", "/api/stock/history", None)
+        .await
+        .expect(200);
+    let cli = api.sf.json(&["stock", "history"]);
+    assert_eq!(all, cli, "history through both doors");
+    api.call("GET", "/api/stock/history?since=yesterday", None)
+        .await
+        .error(422, "invalid_input");
+}
+
+#[tokio::test]
+async fn idempotency_key_replays_the_stored_answer_and_writes_once() {
+    let api = Api::new();
+    api.product("P", 10).await;
+    let sale = json!({"sku": "P", "warehouse_id": api.warehouse, "delta": -1, "reason": "sale"})
+        .to_string();
+    let auth = format!("Bearer {}", api.token);
+    let headers = [
+        ("authorization", auth.as_str()),
+        ("idempotency-key", "order-77"),
+    ];
+    let first = api
+        .send("POST", "/api/stock/adjustments", Some(&sale), &headers)
+        .await
+        .expect(201);
+    let again = api
+        .send("POST", "/api/stock/adjustments", Some(&sale), &headers)
+        .await
+        .expect(201);
+    assert_eq!(first, again);
+    assert_eq!(api.sf.stock("P", api.warehouse), 9);
+    let other = json!({"sku": "P", "warehouse_id": api.warehouse, "delta": -2, "reason": "sale"})
+        .to_string();
+    api.send("POST", "/api/stock/adjustments", Some(&other), &headers)
+        .await
+        .error(409, "conflict");
+    let p = json!({"name": "n", "sku": "NEW", "price": 1}).to_string();
+    api.send("POST", "/api/products", Some(&p), &headers)
+        .await
+        .error(409, "conflict");
+    assert_eq!(api.sf.stock("P", api.warehouse), 9);
+    let create = [("authorization", auth.as_str()), ("idempotency-key", "p-1")];
+    let res = api.send("POST", "/api/products", Some(&p), &create).await;
+    assert_eq!(res.headers["location"], "/api/products/NEW");
+    let replay = api.send("POST", "/api/products", Some(&p), &create).await;
+    assert_eq!(
+        replay.headers["location"], "/api/products/NEW",
+        "Location is replayed too"
+    );
+    assert_eq!(res.expect(201), replay.expect(201));
+    for bad in ["", "has space", &"k".repeat(256)] {
+        let h = [("authorization", auth.as_str()), ("idempotency-key", bad)];
+        api.send("POST", "/api/stock/adjustments", Some(&sale), &h)
+            .await
+            .error(422, "invalid_input");
+    }
+    assert_eq!(api.sf.stock("P", api.warehouse), 9);
+}
+
+#[tokio::test]
+async fn a_writer_holding_the_file_past_the_busy_timeout_is_503_with_retry_after() {
+    let api = Api::with_busy_timeout(std::time::Duration::from_millis(100));
+    api.product("P", 5).await;
+    let holder = rusqlite::Connection::open(&api.sf.db).expect("open");
+    holder.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    let sale = json!({"sku": "P", "warehouse_id": api.warehouse, "delta": -1, "reason": "sale"});
+    let res = api
+        .call("POST", "/api/stock/adjustments", Some(&sale.to_string()))
+        .await;
+    assert_eq!(res.headers["retry-after"], "1");
+    let msg = res.error(503, "busy");
+    assert!(
+        !msg.contains(&*api.sf.dir.path().to_string_lossy()),
+        "no server path: {msg}"
+    );
+    holder.execute_batch("ROLLBACK").expect("unlock");
+    api.call("POST", "/api/stock/adjustments", Some(&sale.to_string()))
+        .await
+        .expect(201);
+    assert_eq!(api.sf.stock("P", api.warehouse), 4);
+}
+
+#[tokio::test]
+async fn idempotency_keys_are_kept_24_hours_and_cleaned_by_later_keyed_writes() {
+    let api = Api::new();
+    api.product("P", 10).await;
+    let conn = rusqlite::Connection::open(&api.sf.db).expect("open");
+    let now = chrono::Utc::now().timestamp();
+    for (key, age) in [("old", 24 * 3600 + 60), ("recent", 23 * 3600)] {
+        conn.execute(
+            "INSERT INTO idempotency_key (company_id, key, request_hash, status, body, created_at)
+             VALUES (?1, ?2, zeroblob(32), 201, '[]', ?3)",
+            rusqlite::params![api.company, key, now - age],
+        )
+        .expect("insert");
+    }
+    let sale = json!({"sku": "P", "warehouse_id": api.warehouse, "delta": -1, "reason": "sale"})
+        .to_string();
+    let auth = format!("Bearer {}", api.token);
+    api.send(
+        "POST",
+        "/api/stock/adjustments",
+        Some(&sale),
+        &[("authorization", &auth), ("idempotency-key", "new")],
+    )
+    .await
+    .expect(201);
+    let mut keys: Vec<String> = conn
+        .prepare("SELECT key FROM idempotency_key")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("keys");
+    keys.sort();
+    assert_eq!(keys, ["new", "recent"]);
+    let replay = api
+        .send(
+            "POST",
+            "/api/stock/adjustments",
+            Some(&sale),
+            &[("authorization", &auth), ("idempotency-key", "recent")],
+        )
+        .await;
+    replay.error(409, "conflict");
+}

@@ -1,0 +1,353 @@
+//! On a real socket, through the real binary: concurrent clients, a CLI
+//! batch on the same file, SIGTERM with requests in flight, idempotency
+//! under concurrency, and the same alerts through both doors.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::{Value, json};
+
+use crate::harness::{Server, http, token};
+use crate::support::Sf;
+
+/// A database with company 1, warehouse 1 and product `P` holding `qty` units.
+fn shop(qty: i64) -> (Sf, String) {
+    let sf = Sf::new();
+    let c = sf.company("Acme");
+    let w = sf.warehouse(c, "Main");
+    sf.product(
+        c,
+        "P",
+        &[
+            "--warehouse",
+            &w.to_string(),
+            "--quantity",
+            &qty.to_string(),
+        ],
+    );
+    let t = token(&sf, c);
+    (sf, t)
+}
+
+/// `n` sales of one unit of P from `clients` threads; the statuses, in no order.
+fn sell(addr: &str, token: &str, clients: usize, n: usize) -> Vec<u16> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let auth = format!("Bearer {token}");
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..clients)
+            .map(|_| {
+                let next = Arc::clone(&next);
+                let auth = auth.clone();
+                s.spawn(move || {
+                    let mut statuses = Vec::new();
+                    while next.fetch_add(1, Ordering::SeqCst) < n {
+                        let body =
+                            json!({"sku": "P", "warehouse_id": 1, "delta": -1, "reason": "sale"});
+                        let (status, head, text) = http(
+                            addr,
+                            "POST",
+                            "/api/stock/adjustments",
+                            &[("authorization", &auth)],
+                            &body.to_string(),
+                        )
+                        .expect("an answer");
+                        if status == 503 {
+                            assert!(
+                                head.contains("retry-after: "),
+                                "503 without Retry-After: {head}"
+                            );
+                        }
+                        assert!(status != 500, "500: {text}");
+                        statuses.push(status);
+                    }
+                    statuses
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("client"))
+            .collect()
+    })
+}
+
+#[test]
+fn thirty_two_clients_sell_the_last_100_units_exactly_once_each() {
+    last_100_units(&[]);
+}
+
+#[test]
+fn without_group_commit_too_the_last_100_units_sell_exactly_once() {
+    last_100_units(&[("STOCKFLOW_GROUP_MAX", "1")]);
+}
+
+fn last_100_units(env: &[(&str, &str)]) {
+    let (sf, t) = shop(100);
+    let server = Server::start(&sf, env);
+    let statuses = sell(&server.addr, &t, 32, 400);
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 100);
+    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 300);
+    assert_eq!(sf.stock("P", 1), 0);
+    sf.run(&["check"]).ok();
+    assert_eq!(
+        log.lines()
+            .filter(|l| l.contains("path=/api/stock/adjustments"))
+            .count(),
+        400
+    );
+    assert!(!log.contains(&t), "the log never shows a token");
+}
+
+#[test]
+fn api_sales_next_to_a_cli_batch_wait_or_get_503_never_500() {
+    let (sf, t) = shop(100);
+    sf.product(1, "BULK", &["--warehouse", "1", "--quantity", "0"]);
+    let mut csv = String::from("sku,warehouse_id,delta,reason\n");
+    for _ in 0..60_000 {
+        csv.push_str("BULK,1,1,receipt\n");
+    }
+    let file = sf.file("batch.csv", &csv);
+    let server = Server::start(&sf, &[("STOCKFLOW_BUSY_TIMEOUT_MS", "300")]);
+    let statuses = std::thread::scope(|s| {
+        let batch = s.spawn(|| sf.run(&["stock", "adjust", "--file", &file]));
+        let statuses = sell(&server.addr, &t, 32, 400);
+        batch.join().expect("batch").ok();
+        statuses
+    });
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    let sold = statuses.iter().filter(|s| **s == 201).count();
+    assert!(
+        statuses.iter().all(|s| [201, 409, 503].contains(s)),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        sf.stock("P", 1),
+        100 - sold as i64,
+        "every 201 and only they sold a unit"
+    );
+    assert_eq!(sf.stock("BULK", 1), 60_000);
+    sf.run(&["check"]).ok();
+}
+
+#[test]
+fn sigterm_finishes_requests_in_flight_and_only_2xx_are_in_the_ledger() {
+    let (sf, t) = shop(1_000_000);
+    let server = Server::start(&sf, &[]);
+    let auth = format!("Bearer {t}");
+    let answered = std::thread::scope(|s| {
+        let clients: Vec<_> = (0..16)
+            .map(|client| {
+                let (addr, auth) = (server.addr.clone(), auth.clone());
+                s.spawn(move || {
+                    let mut seen = Vec::new();
+                    for i in 0.. {
+                        let reference = format!("c{client}-{i}");
+                        let body = json!({"sku": "P", "warehouse_id": 1, "delta": -1, "reason": "sale", "reference": reference});
+                        let answer = http(&addr, "POST", "/api/stock/adjustments", &[("authorization", &auth)], &body.to_string());
+                        let stop = answer.is_none();
+                        seen.push((reference, answer.map(|a| a.0)));
+                        if stop {
+                            break;
+                        }
+                    }
+                    seen
+                })
+            })
+            .collect();
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let (code, log) = server.stop();
+        assert_eq!(code, 0, "{log}");
+        clients
+            .into_iter()
+            .flat_map(|c| c.join().expect("client"))
+            .collect::<Vec<_>>()
+    });
+    let ok: BTreeSet<String> = answered
+        .iter()
+        .filter(|(_, s)| s.is_some_and(|s| (200..300).contains(&s)))
+        .map(|(r, _)| r.clone())
+        .collect();
+    assert!(ok.len() > 16, "requests were made: {}", ok.len());
+    let ledger: BTreeSet<String> = sf
+        .json(&["stock", "history", "--sku", "P"])
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter_map(|m| m["reference"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(ledger, ok, "the ledger holds exactly the answered sales");
+    sf.run(&["check"]).ok();
+}
+
+#[test]
+fn the_same_post_and_key_five_times_at_once_writes_once() {
+    let (sf, t) = shop(10);
+    let server = Server::start(&sf, &[]);
+    let auth = format!("Bearer {t}");
+    let body =
+        json!({"sku": "P", "warehouse_id": 1, "delta": -1, "reason": "sale", "reference": "once"})
+            .to_string();
+    let answers: Vec<(u16, String)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..5)
+            .map(|_| {
+                s.spawn(|| {
+                    let (status, _, text) = http(
+                        &server.addr,
+                        "POST",
+                        "/api/stock/adjustments",
+                        &[("authorization", &auth), ("idempotency-key", "k-1")],
+                        &body,
+                    )
+                    .expect("answer");
+                    (status, text)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("client"))
+            .collect()
+    });
+    server.stop();
+    assert!(
+        answers.iter().all(|a| a == &answers[0] && a.0 == 201),
+        "{answers:?}"
+    );
+    assert_eq!(sf.stock("P", 1), 9);
+    assert_eq!(sf.ledger_rows(), 2);
+}
+
+#[test]
+fn a_body_over_16_mib_is_413_and_a_bad_database_exits_7() {
+    let (sf, t) = shop(1);
+    let server = Server::start(&sf, &[]);
+    let big = "x".repeat((16 << 20) + 1);
+    let (status, _, text) = http(
+        &server.addr,
+        "POST",
+        "/api/products",
+        &[("authorization", &format!("Bearer {t}"))],
+        &big,
+    )
+    .expect("answer");
+    assert_eq!(status, 413, "{text}");
+    let body: Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(body["error"]["kind"], "too_large");
+    server.stop();
+    let missing = Sf::bare();
+    missing
+        .run(&["serve", "--listen", "127.0.0.1:0"])
+        .fails(7, "stockflow init");
+    sf.run(&["serve", "--listen", "nowhere"])
+        .fails(3, "nowhere");
+}
+
+#[test]
+fn alerts_worked_example_is_the_same_through_both_doors() {
+    let sf = Sf::new();
+    let c = sf.company("Acme");
+    let w = sf.warehouse(c, "Main Warehouse");
+    let s = sf.supplier(c, "Supplier Corp", "orders@supplier.com");
+    sf.product(
+        c,
+        "WID-001",
+        &[
+            "--threshold",
+            "20",
+            "--warehouse",
+            &w.to_string(),
+            "--quantity",
+            "35",
+        ],
+    );
+    sf.run(&[
+        "supplier",
+        "link",
+        "--sku",
+        "WID-001",
+        "--supplier",
+        &s.to_string(),
+        "--primary",
+    ])
+    .ok();
+    sf.adjust("WID-001", w, -30, "sale", "2026-01-05T10:00:00Z");
+    sf.product(
+        c,
+        "OK-1",
+        &["--warehouse", &w.to_string(), "--quantity", "50"],
+    );
+    sf.adjust("OK-1", w, -1, "sale", "2026-01-05T10:00:00Z");
+    let t = token(&sf, c);
+    let cli = sf.json(&[
+        "alerts",
+        "low-stock",
+        "--company",
+        &c.to_string(),
+        "--as-of",
+        "2026-01-15",
+    ]);
+    assert_eq!(cli["total_alerts"], 1);
+    assert_eq!(cli["alerts"][0]["current_stock"], 5);
+    assert_eq!(cli["alerts"][0]["days_until_stockout"], 5);
+    assert_eq!(
+        cli["alerts"][0]["supplier"]["contact_email"],
+        "orders@supplier.com"
+    );
+    let server = Server::start(&sf, &[]);
+    let path = format!("/api/companies/{c}/alerts/low-stock?as_of=2026-01-15");
+    let (status, _, text) = http(
+        &server.addr,
+        "GET",
+        &path,
+        &[("authorization", &format!("Bearer {t}"))],
+        "",
+    )
+    .expect("answer");
+    server.stop();
+    assert_eq!(status, 200, "{text}");
+    let http_body: Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(http_body, cli);
+}
+
+#[test]
+fn serve_listens_where_stockflow_listen_says() {
+    let (sf, _) = shop(1);
+    let mut child = std::process::Command::new(crate::support::BIN)
+        .env_clear()
+        .env("STOCKFLOW_DB", &sf.db)
+        .env("STOCKFLOW_LISTEN", "127.0.0.1:0")
+        .arg("serve")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+        &mut first,
+    )
+    .expect("line");
+    let addr = first
+        .trim()
+        .strip_prefix("listening on http://")
+        .expect("address");
+    assert!(
+        addr.starts_with("127.0.0.1:") && !addr.ends_with(":0"),
+        "{addr}"
+    );
+    let (status, _, body) = http(addr, "GET", "/api/health", &[], "").expect("answer");
+    assert_eq!((status, body.as_str()), (200, r#"{"status":"ok"}"#));
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert_eq!(
+        child.wait().expect("wait").code(),
+        Some(0),
+        "SIGINT stops it cleanly"
+    );
+}
