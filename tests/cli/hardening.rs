@@ -228,9 +228,7 @@ fn non_utf8_paths_are_any_bytes() {
     ]
     .concat();
     let out = sf.cmd_os(&file).output().ok();
-    let json: serde_json::Value =
-        serde_json::from_str(&out.stdout).unwrap_or_else(|_| panic!("{}", out.explain()));
-    assert_eq!(json["applied"], 0, "{}", out.explain());
+    assert_eq!(out.json()["applied"], 0, "{}", out.explain());
 }
 
 #[test]
