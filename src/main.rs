@@ -100,6 +100,7 @@ fn app(cli: &cli::Cli) -> stockflow::Result<cli::App> {
         .filter(|a| !a.is_empty())
         .or_else(|| std::env::var("USER").ok().filter(|a| !a.is_empty()))
         .or_else(|| std::env::var("LOGNAME").ok().filter(|a| !a.is_empty()))
+        .or_else(login_name)
         .unwrap_or_else(|| "unknown".to_owned());
     let busy_timeout = match std::env::var_os("STOCKFLOW_BUSY_TIMEOUT_MS") {
         Some(ms) if !ms.is_empty() => busy_timeout(&ms.to_string_lossy())?,
@@ -122,6 +123,25 @@ fn app(cli: &cli::Cli) -> stockflow::Result<cli::App> {
         busy_timeout,
         committed: std::cell::RefCell::new(None),
     })
+}
+
+/// The login user's name when neither `$USER` nor `$LOGNAME` is set (cron,
+/// containers): the `/etc/passwd` entry of the process's user id.
+#[cfg(unix)]
+fn login_name() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid().to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        (fields.nth(1)? == uid && !name.is_empty()).then(|| name.to_owned())
+    })
+}
+
+#[cfg(not(unix))]
+fn login_name() -> Option<String> {
+    None
 }
 
 /// `STOCKFLOW_BUSY_TIMEOUT_MS`: whole milliseconds SQLite can count (a C int).

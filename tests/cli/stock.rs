@@ -674,3 +674,28 @@ fn a_large_batch_on_stdin_keeps_the_schema_and_the_books() {
     assert_eq!(sf.stock("WID-1", 2), 520_000);
     sf.run(&["check"]).ok();
 }
+
+#[test]
+fn actor_falls_back_to_the_login_user_without_user_or_logname() {
+    let sf = setup();
+    let out = sf
+        .cmd(&[
+            "stock",
+            "adjust",
+            "--sku",
+            "WID-1",
+            "--warehouse",
+            "1",
+            "--delta",
+            "1",
+            "--reason",
+            "receipt",
+            "--format",
+            "json",
+        ])
+        .env_remove("STOCKFLOW_ACTOR")
+        .output()
+        .ok();
+    let actor = out.json()["actor"].as_str().unwrap_or_default().to_owned();
+    assert!(!actor.is_empty() && actor != "unknown", "actor: {actor:?}");
+}

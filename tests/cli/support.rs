@@ -231,6 +231,12 @@ impl Run {
         self
     }
 
+    /// Removes an environment variable the harness sets (`STOCKFLOW_ACTOR`).
+    pub fn env_remove(mut self, key: &str) -> Self {
+        self.cmd.env_remove(key);
+        self
+    }
+
     /// Feeds `text` on standard input.
     pub fn stdin(mut self, text: &str) -> Self {
         self.stdin = Some(text.as_bytes().to_vec());
