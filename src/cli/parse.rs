@@ -90,6 +90,11 @@ fn escaped(mut err: clap::Error) -> clap::Error {
 /// The `--format` asked for, when the command line as a whole did not parse:
 /// clap reads what it can of it (and `STOCKFLOW_FORMAT`).
 pub fn requested_format(args: &[OsString]) -> Format {
+    // Clap stops at an unknown subcommand (`stockflow frob --format json`), so
+    // an explicit `--format` is first looked for in the words themselves.
+    if let Some(format) = format_word(args) {
+        return format;
+    }
     // Any bytes pass as text here, so a bad value elsewhere does not hide `--format`.
     with_text_parser(Cli::command(), &ValueParser::os_string())
         .ignore_errors(true)
@@ -97,6 +102,28 @@ pub fn requested_format(args: &[OsString]) -> Format {
         .ok()
         .and_then(|m| m.try_get_one::<FormatArg>("format").ok().flatten().copied())
         .map_or(Format::Table, Format::from)
+}
+
+/// The last `--format F` or `--format=F` before `--`, when F is a format.
+fn format_word(args: &[OsString]) -> Option<Format> {
+    let words: Vec<&str> = args
+        .iter()
+        .skip(1)
+        .map(|a| a.to_str().unwrap_or(""))
+        .take_while(|w| *w != "--")
+        .collect();
+    let mut found = None;
+    for (i, word) in words.iter().enumerate() {
+        let value = match word.strip_prefix("--format") {
+            Some("") => words.get(i + 1).copied(),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        if let Some(format) = value.and_then(Format::parse) {
+            found = Some(format);
+        }
+    }
+    found
 }
 
 /// A text value: UTF-8, or a value error naming the flag (exit 3).

@@ -154,7 +154,11 @@ impl Document for Initialised<'_> {
         out.json_value(&self.report)
     }
     fn csv<W: Write>(&self, out: &mut Out<W>) -> Result<()> {
-        self.table(out)
+        let r = self.report;
+        out.csv_record(
+            &["from_version", "version"],
+            &[Cell::num(Some(r.from_version)), Cell::num(Some(r.version))],
+        )
     }
     fn table<W: Write>(&self, out: &mut Out<W>) -> Result<()> {
         let (path, r) = (self.path.display(), self.report);
@@ -173,8 +177,20 @@ impl Document for check::Report {
     fn json<W: Write>(&self, out: &mut Out<W>) -> Result<()> {
         out.json_value(self)
     }
+    /// `ok,problems`: one row, the problems joined by `; ` (empty when ok).
     fn csv<W: Write>(&self, out: &mut Out<W>) -> Result<()> {
-        self.table(out)
+        let problems = self.problems.join("; ");
+        out.csv_record(
+            &["ok", "problems"],
+            &[
+                Cell::num(Some(self.ok)),
+                Cell::text(
+                    Some(&problems)
+                        .filter(|p| !p.is_empty())
+                        .map(String::as_str),
+                ),
+            ],
+        )
     }
     fn table<W: Write>(&self, out: &mut Out<W>) -> Result<()> {
         if self.ok {

@@ -332,6 +332,16 @@ impl<W: Write> Out<W> {
         Ok(())
     }
 
+    /// One record that is not a [`Record`] type (`check`, `init`) as CSV: a
+    /// header row, then its one row of cells, guarded like any other.
+    pub fn csv_record(&mut self, columns: &[&str], cells: &[Cell]) -> Result<()> {
+        let mut csv = csv::Writer::from_writer(&mut self.w);
+        csv.write_record(columns)?;
+        csv.write_record(cells.iter().map(Cell::csv))?;
+        csv.flush()?;
+        Ok(())
+    }
+
     fn csv_rows<R: Record, B: std::borrow::Borrow<R>>(
         &mut self,
         rows: impl Iterator<Item = Result<B>>,

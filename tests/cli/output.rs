@@ -181,3 +181,28 @@ fn exit_code_help_says_what_it_does() {
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     assert!(readme.contains("(`total_alerts > 0`), even when the page shown is empty"));
 }
+
+#[test]
+fn check_and_init_print_csv_with_a_header() {
+    let sf = Sf::new();
+    let (header, rows) = sf.run(&["check", "--format", "csv"]).ok().csv();
+    assert_eq!(header, ["ok", "problems"]);
+    assert_eq!(rows, [["true", ""]]);
+    let (header, rows) = sf.run(&["init", "--format", "csv"]).ok().csv();
+    assert_eq!(header, ["from_version", "version"]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][0], rows[0][1], "an up-to-date file: {rows:?}");
+}
+
+#[test]
+fn usage_error_after_an_unknown_subcommand_is_json_when_asked() {
+    let sf = Sf::new();
+    for format in [&["--format", "json"][..], &["--format=jsonl"]] {
+        let mut args = vec!["frob"];
+        args.extend_from_slice(format);
+        let out = sf.run(&args).fails(2, "frob");
+        let last = out.stderr.lines().last().unwrap_or_default();
+        let v: serde_json::Value = serde_json::from_str(last).expect("a JSON error line");
+        assert_eq!(v["error"]["kind"], "usage", "{}", out.stderr);
+    }
+}
