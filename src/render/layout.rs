@@ -86,6 +86,10 @@ pub struct Shape {
     pub widths: Vec<usize>,
 }
 
+/// The width a table into a pipe or a file keeps to by leaving out optional
+/// columns (never by cutting a cell): the spec's 80 columns.
+pub const PIPE_WIDTH: usize = 80;
+
 /// Fits `rows` (already escaped) under `columns` into `width` display
 /// columns, or at natural width when `width` is `None` (not a terminal).
 pub fn fit(columns: &[Column], rows: &[Vec<String>], width: Option<usize>) -> Shape {
@@ -107,7 +111,28 @@ pub fn fit(columns: &[Column], rows: &[Vec<String>], width: Option<usize>) -> Sh
     let mut shown: Vec<usize> = (0..columns.len())
         .filter(|&i| columns[i].drop == 0 || !blank(i))
         .collect();
+    let drop_until = |shown: &mut Vec<usize>, fits: &dyn Fn(&[usize]) -> bool| {
+        while !fits(shown) {
+            let droppable = shown
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| columns[**i].drop > 0)
+                .max_by_key(|(pos, i)| (columns[**i].drop, *pos));
+            match droppable {
+                Some((pos, _)) => {
+                    shown.remove(pos);
+                }
+                None => break,
+            }
+        }
+    };
     let Some(width) = width else {
+        // Into a pipe nothing is cut, but the optional columns give way, in
+        // the terminal's order, until the table fits `PIPE_WIDTH`.
+        let whole = |shown: &[usize]| {
+            overhead(shown.len()) + shown.iter().map(|&i| natural[i]).sum::<usize>() <= PIPE_WIDTH
+        };
+        drop_until(&mut shown, &whole);
         let widths = shown.iter().map(|&i| natural[i]).collect();
         return Shape { shown, widths };
     };
@@ -118,19 +143,7 @@ pub fn fit(columns: &[Column], rows: &[Vec<String>], width: Option<usize>) -> Sh
                 .map(|&i| columns[i].floor(natural[i]))
                 .sum::<usize>()
     };
-    while need(&shown) > width {
-        let droppable = shown
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| columns[**i].drop > 0)
-            .max_by_key(|(pos, i)| (columns[**i].drop, *pos));
-        match droppable {
-            Some((pos, _)) => {
-                shown.remove(pos);
-            }
-            None => break,
-        }
-    }
+    drop_until(&mut shown, &|shown: &[usize]| need(shown) <= width);
     let mut widths: Vec<usize> = shown.iter().map(|&i| natural[i]).collect();
     let mut excess = (overhead(shown.len()) + widths.iter().sum::<usize>()).saturating_sub(width);
     // Take one display column at a time from the least important column that
@@ -283,8 +296,12 @@ mod tests {
     fn without_a_terminal_nothing_is_cut() {
         let rows = [row("Adhesive tape, double-sided, 50 m roll")];
         let shape = fit(&ALERT, &rows, None);
-        assert_eq!(shape.shown.len(), 9);
+        // Optional columns give way towards 80; the cells left are whole.
+        assert_eq!(shape.shown, vec![0, 1, 3, 4, 5, 8], "{shape:?}");
         assert_eq!(shape.widths[1], 38);
+        let shape = fit(&ALERT, &[row("Tape")], None);
+        assert!(total(&shape) <= PIPE_WIDTH, "{shape:?}");
+        assert_eq!(shape.widths[1], "Product".len());
     }
 
     #[test]

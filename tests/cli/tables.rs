@@ -527,3 +527,74 @@ fn tables_name_warehouses_where_json_has_their_ids() {
     assert!(json.to_string().contains("\"warehouse_id\":1"), "{json}");
     assert!(!json.to_string().contains("warehouse_name"), "{json}");
 }
+
+/// SPEC 5: an alert, stock or history row of typical data fits 80 columns,
+/// in a pipe too (where nothing is cut: optional columns give way instead).
+#[test]
+fn piped_tables_of_typical_data_fit_80_columns_and_cut_nothing() {
+    let sf = Sf::new();
+    sf.company("Acme");
+    sf.warehouse(1, "Main Warehouse");
+    let supplier = sf.supplier(1, "Supplier Corp", "orders@supplier.com");
+    sf.run(&[
+        "product",
+        "create",
+        "--company",
+        "1",
+        "--sku",
+        "WID-001",
+        "--name",
+        "Widget A",
+        "--price",
+        "19.90",
+        "--threshold",
+        "20",
+        "--warehouse",
+        "1",
+        "--quantity",
+        "30",
+    ])
+    .ok();
+    sf.run(&[
+        "supplier",
+        "link",
+        "--sku",
+        "WID-001",
+        "--supplier",
+        &supplier.to_string(),
+        "--primary",
+        "--lead-time-days",
+        "5",
+    ])
+    .ok();
+    sf.run(&[
+        "stock",
+        "adjust",
+        "--sku",
+        "WID-001",
+        "--warehouse",
+        "1",
+        "--delta",
+        "-25",
+        "--reason",
+        "sale",
+        "--note",
+        "walk-in",
+        "--reference",
+        "INV-1001",
+    ])
+    .ok();
+    for args in [
+        &["alerts", "low-stock", "--company", "1"][..],
+        &["stock", "list"],
+        &["stock", "history"],
+    ] {
+        let text = sf.run(args).ok().stdout;
+        assert!(widest(&text) <= 80, "{args:?} is wider than 80:\n{text}");
+        assert!(
+            !text.contains('…'),
+            "{args:?} cut a cell in a pipe:\n{text}"
+        );
+        assert!(text.contains("Widget A") || args[0] == "stock" && args[1] == "history");
+    }
+}
