@@ -680,3 +680,21 @@ async fn idempotency_keys_are_kept_24_hours_and_cleaned_by_later_keyed_writes() 
         .await;
     replay.error(409, "conflict");
 }
+
+#[tokio::test]
+async fn a_request_past_the_request_timeout_is_503_with_the_error_body() {
+    let api = Api::with_timeouts(
+        std::time::Duration::from_secs(5),
+        Some(std::time::Duration::from_millis(200)),
+    );
+    let holder = rusqlite::Connection::open(&api.sf.db).expect("open");
+    holder.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    let res = api
+        .call("POST", "/api/warehouses", Some(r#"{"name": "Late"}"#))
+        .await;
+    assert_eq!(res.headers["retry-after"], "1");
+    assert_eq!(res.headers["content-type"], "application/json");
+    let msg = res.error(503, "busy");
+    assert!(msg.contains("200 ms"), "{msg}");
+    holder.execute_batch("ROLLBACK").expect("unlock");
+}
