@@ -698,3 +698,21 @@ async fn a_request_past_the_request_timeout_is_503_with_the_error_body() {
     assert!(msg.contains("200 ms"), "{msg}");
     holder.execute_batch("ROLLBACK").expect("unlock");
 }
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive_and_a_bare_scheme_is_401() {
+    let api = Api::new();
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let auth = format!("{scheme} {}", api.token);
+        api.send("GET", "/api/warehouses", None, &[("authorization", &auth)])
+            .await
+            .expect(200);
+    }
+    for bad in ["Bearer", "Bearer ", "Bearer   ", "Basic abc", "Bearerx abc"] {
+        let res = api
+            .send("GET", "/api/warehouses", None, &[("authorization", bad)])
+            .await;
+        assert_eq!(res.headers["www-authenticate"], "Bearer", "{bad}");
+        res.error(401, "unauthorized");
+    }
+}
