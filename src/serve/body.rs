@@ -77,16 +77,24 @@ fn parse_raw<T: Body>(raw: &RawValue) -> Result<T, ApiError> {
             T::KEYS.join(", ")
         )));
     }
-    serde_json::from_str(raw.get()).map_err(|e| ApiError::invalid(serde_message(&e)))
+    let de = &mut serde_json::Deserializer::from_str(raw.get());
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let message = serde_message(e.inner());
+        match e.path().to_string().as_str() {
+            "." => ApiError::invalid(message),
+            key => ApiError::invalid(format!("{key}: {message}")),
+        }
+    })
 }
 
 /// serde's message without its " at line 1 column 9" tail.
 fn serde_message(e: &serde_json::Error) -> String {
     let text = e.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => text[..i].to_owned(),
-        None => text,
-    }
+    let text = match text.rfind(" at line ") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    text.replace("expected i64", "expected a whole number")
 }
 
 /// Money from its JSON text: a string, or a number read as written.

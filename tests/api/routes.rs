@@ -716,3 +716,37 @@ async fn the_bearer_scheme_is_case_insensitive_and_a_bare_scheme_is_401() {
         res.error(401, "unauthorized");
     }
 }
+
+#[tokio::test]
+async fn a_value_of_the_wrong_type_is_422_naming_its_key() {
+    let api = Api::new();
+    for (body, needle) in [
+        (
+            json!({"name": "A", "sku": "A", "price": 1, "warehouse_id": "1", "initial_quantity": 1}),
+            "warehouse_id: invalid type: string \"1\", expected a whole number",
+        ),
+        (
+            json!({"name": "A", "sku": "A", "price": 1, "threshold": 1.5}),
+            "threshold: invalid type: floating point `1.5`, expected a whole number",
+        ),
+        (
+            json!({"name": 5, "sku": "A", "price": 1}),
+            "name: invalid type: integer `5`, expected a string",
+        ),
+    ] {
+        let msg = api
+            .call("POST", "/api/products", Some(&body.to_string()))
+            .await
+            .error(422, "invalid_input");
+        assert_eq!(msg, needle);
+    }
+    let batch = json!([
+        {"sku": "A", "warehouse_id": api.warehouse, "delta": 1, "reason": "receipt"},
+        {"sku": "A", "warehouse_id": api.warehouse, "delta": "x", "reason": "receipt"},
+    ]);
+    let msg = api
+        .call("POST", "/api/stock/adjustments", Some(&batch.to_string()))
+        .await
+        .error(422, "invalid_input");
+    assert!(msg.starts_with("item 2: delta: invalid type"), "{msg}");
+}
