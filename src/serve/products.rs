@@ -126,7 +126,8 @@ fn path_segment(text: &str) -> String {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct ListQuery {
-    include_archived: Option<bool>,
+    #[param(value_type = Option<bool>)]
+    include_archived: Option<String>,
     limit: Option<String>,
     offset: Option<String>,
 }
@@ -142,8 +143,17 @@ pub(crate) async fn list(
     let q = body::query(q)?;
     let offset = page("offset", q.offset.as_deref())?.unwrap_or(0);
     let limit = page("limit", q.limit.as_deref())?.unwrap_or(usize::MAX);
+    let archived = match q.include_archived.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(ApiError::invalid(format!(
+                "include_archived must be true or false: {other}"
+            )));
+        }
+    };
     let all = blocking(&state, move |s| {
-        s.with_db(|db| product::list(db, Some(auth.company), q.include_archived.unwrap_or(false)))
+        s.with_db(|db| product::list(db, Some(auth.company), archived))
     })
     .await?;
     Ok(Json(all.into_iter().skip(offset).take(limit).collect()))

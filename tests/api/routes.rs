@@ -750,3 +750,21 @@ async fn a_value_of_the_wrong_type_is_422_naming_its_key() {
         .error(422, "invalid_input");
     assert!(msg.starts_with("item 2: delta: invalid type"), "{msg}");
 }
+
+#[tokio::test]
+async fn include_archived_that_is_not_a_boolean_is_422_naming_the_value() {
+    let api = Api::new();
+    api.product("P", 1).await;
+    let msg = api
+        .call("GET", "/api/products?include_archived=maybe", None)
+        .await
+        .error(422, "invalid_input");
+    assert_eq!(msg, "include_archived must be true or false: maybe");
+    for ok in ["true", "false"] {
+        let list = api
+            .call("GET", &format!("/api/products?include_archived={ok}"), None)
+            .await
+            .expect(200);
+        assert_eq!(list[0]["sku"], "P", "{ok}");
+    }
+}
