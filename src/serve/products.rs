@@ -191,10 +191,13 @@ pub(crate) async fn show(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProductChangesBody {
+    // `null` is refused (422) for name, price and type, rather than ignored.
+    #[serde(default, deserialize_with = "body::present")]
     name: Option<String>,
+    #[serde(default, deserialize_with = "body::present")]
     #[schema(value_type = Option<String>)]
     price: Option<Box<RawValue>>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default, deserialize_with = "body::present")]
     product_type: Option<String>,
     /// `null` clears the product's own threshold.
     #[serde(default, deserialize_with = "body::present")]

@@ -768,3 +768,29 @@ async fn include_archived_that_is_not_a_boolean_is_422_naming_the_value() {
         assert_eq!(list[0]["sku"], "P", "{ok}");
     }
 }
+
+#[tokio::test]
+async fn patch_refuses_null_for_name_price_and_type_and_changes_nothing() {
+    let api = Api::new();
+    api.product("P", 1).await;
+    for (key, needle) in [
+        ("name", "name: invalid type: null, expected a string"),
+        (
+            "price",
+            "price must be a decimal number such as 19.90 or \"19.90\": null",
+        ),
+        ("type", "type: invalid type: null, expected a string"),
+    ] {
+        let body = format!(r#"{{"{key}": null}}"#);
+        let msg = api
+            .call("PATCH", "/api/products/P", Some(&body))
+            .await
+            .error(422, "invalid_input");
+        assert_eq!(msg, needle);
+    }
+    let p = api
+        .call("PATCH", "/api/products/P", Some(r#"{"threshold": null}"#))
+        .await
+        .expect(200);
+    assert_eq!((&p["name"], &p["price"]), (&json!("P"), &json!("1.00")));
+}
