@@ -794,3 +794,44 @@ async fn patch_refuses_null_for_name_price_and_type_and_changes_nothing() {
         .expect(200);
     assert_eq!((&p["name"], &p["price"]), (&json!("P"), &json!("1.00")));
 }
+
+#[tokio::test]
+async fn an_idempotency_key_given_twice_or_malformed_is_422_and_writes_nothing() {
+    let api = Api::new();
+    let auth = format!("Bearer {}", api.token);
+    let body = r#"{"name": "W2"}"#;
+    let res = api
+        .send(
+            "POST",
+            "/api/warehouses",
+            Some(body),
+            &[
+                ("authorization", &auth),
+                ("idempotency-key", "a"),
+                ("idempotency-key", "b"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.error(422, "invalid_input"),
+        "Idempotency-Key must be given once"
+    );
+    let long = "k".repeat(256);
+    for bad in ["", "a b", long.as_str()] {
+        let msg = api
+            .send(
+                "POST",
+                "/api/warehouses",
+                Some(body),
+                &[("authorization", &auth), ("idempotency-key", bad)],
+            )
+            .await
+            .error(422, "invalid_input");
+        assert_eq!(
+            msg,
+            format!("Idempotency-Key must be 1-255 visible ASCII characters: {bad:?}")
+        );
+    }
+    let list = api.call("GET", "/api/warehouses", None).await.expect(200);
+    assert_eq!(list.as_array().expect("array").len(), 1, "{list}");
+}
