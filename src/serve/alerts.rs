@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State as Shared};
+use axum::extract::{Query, State as Shared};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -41,7 +41,7 @@ pub(crate) struct AlertsQuery {
 pub(crate) async fn low_stock(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
-    Path(company_id): Path<String>,
+    body::Segment(company_id): body::Segment,
     q: Result<Query<AlertsQuery>, QueryRejection>,
 ) -> Result<Json<Report>, ApiError> {
     let q = body::query(q)?;

@@ -131,6 +131,30 @@ pub(crate) fn query<T: DeserializeOwned>(
         .map_err(|e| ApiError::bad_request(e.body_text()))
 }
 
+/// One path segment as text (`{sku}`, `{company_id}`). A segment that is
+/// not UTF-8 once percent-decoded is 400 with the JSON error body, not
+/// axum's plain-text rejection.
+#[derive(Debug)]
+pub(crate) struct Segment(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Segment {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> std::result::Result<Self, ApiError> {
+        match axum::extract::Path::<String>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(s)) => Ok(Self(s)),
+            Err(e) if e.status().is_client_error() => Err(ApiError::bad_request(format!(
+                "the path is not valid UTF-8 once decoded: {}",
+                parts.uri.path()
+            ))),
+            Err(e) => Err(ApiError::internal(format!("path: {}", e.body_text()))),
+        }
+    }
+}
+
 /// Deserializes a present key (even `null`) as `Some`, so `Option<Option<T>>`
 /// tells "absent" (keep) from `null` (clear).
 pub(crate) fn present<'de, D, T>(d: D) -> std::result::Result<Option<T>, D::Error>

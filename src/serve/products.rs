@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{Path, Query, State as Shared};
+use axum::extract::{Query, State as Shared};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -174,7 +174,7 @@ pub(crate) fn page(what: &str, text: Option<&str>) -> crate::Result<Option<usize
 pub(crate) async fn show(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
-    Path(sku): Path<String>,
+    body::Segment(sku): body::Segment,
 ) -> Result<Json<ProductDetail>, ApiError> {
     let sku = Sku::parse(&sku)?;
     let detail = blocking(&state, move |s| {
@@ -216,7 +216,7 @@ impl Body for ProductChangesBody {
 pub(crate) async fn update(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
-    Path(sku): Path<String>,
+    body::Segment(sku): body::Segment,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Reply, ApiError> {
     let bytes = body::bytes(bytes)?;

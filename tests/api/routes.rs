@@ -835,3 +835,19 @@ async fn an_idempotency_key_given_twice_or_malformed_is_422_and_writes_nothing()
     let list = api.call("GET", "/api/warehouses", None).await.expect(200);
     assert_eq!(list.as_array().expect("array").len(), 1, "{list}");
 }
+
+#[tokio::test]
+async fn a_path_segment_that_is_not_utf8_is_400_with_the_json_error_body() {
+    let api = Api::new();
+    for (method, path) in [
+        ("GET", "/api/products/%FF"),
+        ("PATCH", "/api/products/%FF"),
+        ("GET", "/api/companies/%FF/alerts/low-stock"),
+    ] {
+        let msg = api
+            .call(method, path, Some("{}"))
+            .await
+            .error(400, "invalid_input");
+        assert!(msg.ends_with(path), "{msg}");
+    }
+}
