@@ -127,8 +127,13 @@ pub(crate) fn time(text: Option<&str>) -> Result<Option<Timestamp>> {
 pub(crate) fn query<T: DeserializeOwned>(
     q: Result<axum::extract::Query<T>, QueryRejection>,
 ) -> Result<T, ApiError> {
-    q.map(|axum::extract::Query(v)| v)
-        .map_err(|e| ApiError::bad_request(e.body_text()))
+    q.map(|axum::extract::Query(v)| v).map_err(|e| {
+        let text = e.body_text();
+        let text = text
+            .strip_prefix("Failed to deserialize query string: ")
+            .unwrap_or(&text);
+        ApiError::bad_request(format!("bad query string: {text}"))
+    })
 }
 
 /// One path segment as text (`{sku}`, `{company_id}`). A segment that is

@@ -851,3 +851,24 @@ async fn a_path_segment_that_is_not_utf8_is_400_with_the_json_error_body() {
         assert!(msg.ends_with(path), "{msg}");
     }
 }
+
+#[tokio::test]
+async fn an_unknown_or_repeated_query_parameter_is_400_in_one_line() {
+    let api = Api::new();
+    for (path, needle) in [
+        (
+            "/api/products?bogus=1",
+            "bad query string: bogus: unknown field `bogus`, expected one of `include_archived`, `limit`, `offset`",
+        ),
+        (
+            "/api/products?limit=1&limit=2",
+            "bad query string: duplicate field `limit`",
+        ),
+    ] {
+        let msg = api
+            .call("GET", path, None)
+            .await
+            .error(400, "invalid_input");
+        assert_eq!(msg, needle);
+    }
+}
