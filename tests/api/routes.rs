@@ -697,6 +697,10 @@ async fn a_request_past_the_request_timeout_is_503_with_the_error_body() {
     let msg = res.error(503, "busy");
     assert!(msg.contains("200 ms"), "{msg}");
     holder.execute_batch("ROLLBACK").expect("unlock");
+    // The writer got the file after the 503: the request must not be written.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let list = api.call("GET", "/api/warehouses", None).await.expect(200);
+    assert_eq!(list.as_array().expect("array").len(), 1, "{list}");
 }
 
 #[tokio::test]
