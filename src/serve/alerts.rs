@@ -22,14 +22,19 @@ use crate::ops::alerts::{self, Report};
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct AlertsQuery {
+    #[param(value_type = Option<i64>)]
     warehouse_id: Option<String>,
     /// Sales window in days (default 30).
+    #[param(value_type = Option<i64>)]
     days: Option<String>,
     /// End of the window (default now).
     as_of: Option<String>,
     /// Default 30.
+    #[param(value_type = Option<i64>)]
     cover_days: Option<String>,
+    #[param(value_type = Option<i64>)]
     limit: Option<String>,
+    #[param(value_type = Option<i64>)]
     offset: Option<String>,
 }
 

@@ -128,7 +128,9 @@ fn path_segment(text: &str) -> String {
 pub(crate) struct ListQuery {
     #[param(value_type = Option<bool>)]
     include_archived: Option<String>,
+    #[param(value_type = Option<i64>)]
     limit: Option<String>,
+    #[param(value_type = Option<i64>)]
     offset: Option<String>,
 }
 

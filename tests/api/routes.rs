@@ -876,3 +876,43 @@ async fn an_unknown_or_repeated_query_parameter_is_400_in_one_line() {
         assert_eq!(msg, needle);
     }
 }
+
+#[tokio::test]
+async fn openapi_types_numeric_and_boolean_query_parameters() {
+    let api = Api::new();
+    let doc = api
+        .send("GET", "/api/openapi.json", None, &[])
+        .await
+        .expect(200);
+    let ty = |path: &str, name: &str| -> String {
+        let params = doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .expect("parameters");
+        let p = params
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{path} {name}"));
+        p["schema"]["type"].as_str().unwrap_or_default().to_owned()
+    };
+    for (path, name, want) in [
+        ("/api/products", "include_archived", "boolean"),
+        ("/api/products", "limit", "integer"),
+        ("/api/products", "offset", "integer"),
+        ("/api/stock", "warehouse_id", "integer"),
+        ("/api/stock", "sku", "string"),
+        ("/api/stock/history", "after_id", "integer"),
+        ("/api/stock/history", "since", "string"),
+        (
+            "/api/companies/{company_id}/alerts/low-stock",
+            "days",
+            "integer",
+        ),
+        (
+            "/api/companies/{company_id}/alerts/low-stock",
+            "cover_days",
+            "integer",
+        ),
+    ] {
+        assert_eq!(ty(path, name), want, "{path} {name}");
+    }
+}
