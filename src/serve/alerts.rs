@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State as Shared};
+use axum::extract::{Query, State as Shared};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -22,14 +22,19 @@ use crate::ops::alerts::{self, Report};
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct AlertsQuery {
+    #[param(value_type = Option<i64>)]
     warehouse_id: Option<String>,
     /// Sales window in days (default 30).
+    #[param(value_type = Option<i64>)]
     days: Option<String>,
     /// End of the window (default now).
     as_of: Option<String>,
     /// Default 30.
+    #[param(value_type = Option<i64>)]
     cover_days: Option<String>,
+    #[param(value_type = Option<i64>)]
     limit: Option<String>,
+    #[param(value_type = Option<i64>)]
     offset: Option<String>,
 }
 
@@ -41,7 +46,7 @@ pub(crate) struct AlertsQuery {
 pub(crate) async fn low_stock(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
-    Path(company_id): Path<String>,
+    body::Segment(company_id): body::Segment,
     q: Result<Query<AlertsQuery>, QueryRejection>,
 ) -> Result<Json<Report>, ApiError> {
     let q = body::query(q)?;

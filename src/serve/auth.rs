@@ -27,8 +27,8 @@ impl FromRequestParts<Arc<State>> for Auth {
         let secret = header
             .to_str()
             .ok()
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .map(|s| s.trim().to_owned())
+            .and_then(bearer)
+            .map(str::to_owned)
             .ok_or_else(|| {
                 ApiError::unauthorized("the Authorization header must be: Bearer TOKEN")
             })?;
@@ -43,4 +43,11 @@ impl FromRequestParts<Arc<State>> for Auth {
             token: t.id,
         })
     }
+}
+
+/// The token of `Bearer TOKEN`; the scheme is case-insensitive (RFC 9110).
+fn bearer(header: &str) -> Option<&str> {
+    let (scheme, token) = header.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }

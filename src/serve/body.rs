@@ -77,16 +77,24 @@ fn parse_raw<T: Body>(raw: &RawValue) -> Result<T, ApiError> {
             T::KEYS.join(", ")
         )));
     }
-    serde_json::from_str(raw.get()).map_err(|e| ApiError::invalid(serde_message(&e)))
+    let de = &mut serde_json::Deserializer::from_str(raw.get());
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let message = serde_message(e.inner());
+        match e.path().to_string().as_str() {
+            "." => ApiError::invalid(message),
+            key => ApiError::invalid(format!("{key}: {message}")),
+        }
+    })
 }
 
 /// serde's message without its " at line 1 column 9" tail.
 fn serde_message(e: &serde_json::Error) -> String {
     let text = e.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => text[..i].to_owned(),
-        None => text,
-    }
+    let text = match text.rfind(" at line ") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    text.replace("expected i64", "expected a whole number")
 }
 
 /// Money from its JSON text: a string, or a number read as written.
@@ -119,8 +127,37 @@ pub(crate) fn time(text: Option<&str>) -> Result<Option<Timestamp>> {
 pub(crate) fn query<T: DeserializeOwned>(
     q: Result<axum::extract::Query<T>, QueryRejection>,
 ) -> Result<T, ApiError> {
-    q.map(|axum::extract::Query(v)| v)
-        .map_err(|e| ApiError::bad_request(e.body_text()))
+    q.map(|axum::extract::Query(v)| v).map_err(|e| {
+        let text = e.body_text();
+        let text = text
+            .strip_prefix("Failed to deserialize query string: ")
+            .unwrap_or(&text);
+        ApiError::bad_request(format!("bad query string: {text}"))
+    })
+}
+
+/// One path segment as text (`{sku}`, `{company_id}`). A segment that is
+/// not UTF-8 once percent-decoded is 400 with the JSON error body, not
+/// axum's plain-text rejection.
+#[derive(Debug)]
+pub(crate) struct Segment(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Segment {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> std::result::Result<Self, ApiError> {
+        match axum::extract::Path::<String>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(s)) => Ok(Self(s)),
+            Err(e) if e.status().is_client_error() => Err(ApiError::bad_request(format!(
+                "the path is not valid UTF-8 once decoded: {}",
+                parts.uri.path()
+            ))),
+            Err(e) => Err(ApiError::internal(format!("path: {}", e.body_text()))),
+        }
+    }
 }
 
 /// Deserializes a present key (even `null`) as `Some`, so `Option<Option<T>>`

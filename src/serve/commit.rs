@@ -21,9 +21,11 @@ pub const GROUP_MAX: usize = 256;
 /// One write: runs inside the group's transaction.
 pub(crate) type Job = Box<dyn FnOnce(&Connection) -> Result<Reply> + Send>;
 
+type Answer = oneshot::Sender<Result<Reply>>;
+
 struct Queued {
     job: Job,
-    answer: oneshot::Sender<Result<Reply>>,
+    answer: Answer,
 }
 
 /// The queue in front of the writer thread.
@@ -75,12 +77,16 @@ fn writer(mut db: Db, rx: &Receiver<Queued>, group_max: usize) {
         // A request whose caller has gone (disconnected, timed out) is not
         // run: nobody could be told it was written.
         group.retain(|q| !q.answer.is_closed());
-        let (jobs, answers): (Vec<Job>, Vec<_>) =
-            group.into_iter().map(|q| (q.job, q.answer)).unzip();
-        if jobs.is_empty() {
+        if group.is_empty() {
             continue;
         }
-        match run(&mut db, jobs) {
+        let (jobs, answers): (Vec<Job>, Vec<Answer>) =
+            group.into_iter().map(|q| (q.job, q.answer)).unzip();
+        // Checked again once the transaction holds the file (which may take
+        // up to the busy timeout): a request that timed out meanwhile was
+        // answered 503, so it must not be written.
+        let outcome = run(&mut db, jobs, &answers);
+        match outcome {
             Ok(results) => {
                 for (answer, result) in answers.into_iter().zip(results) {
                     let _ = answer.send(result);
@@ -97,10 +103,16 @@ fn writer(mut db: Db, rx: &Receiver<Queued>, group_max: usize) {
 
 /// Runs a group in one transaction, each job in a savepoint; the outer
 /// error (busy, a failed commit) is every job's.
-fn run(db: &mut Db, jobs: Vec<Job>) -> Result<Vec<Result<Reply>>> {
+/// A job whose answer channel (`answers[i]`) is closed when its turn comes
+/// is not run (its result is an error nobody receives).
+fn run(db: &mut Db, jobs: Vec<Job>, answers: &[Answer]) -> Result<Vec<Result<Reply>>> {
     db.write(|tx| {
         let mut results = Vec::with_capacity(jobs.len());
-        for job in jobs {
+        for (i, job) in jobs.into_iter().enumerate() {
+            if answers.get(i).is_some_and(oneshot::Sender::is_closed) {
+                results.push(Err(Error::new(Kind::Internal, "the caller has gone")));
+                continue;
+            }
             tx.execute_batch("SAVEPOINT request")?;
             let result = job(tx);
             if result.is_err() {
@@ -141,6 +153,7 @@ mod tests {
         let results = run(
             &mut db,
             vec![insert("a", false), insert("b", true), insert("c", false)],
+            &[],
         )
         .unwrap();
         let ok: Vec<bool> = results.iter().map(Result::is_ok).collect();

@@ -69,6 +69,18 @@ impl ApiError {
         )
     }
 
+    /// 503: the request took longer than the server's request timeout.
+    pub fn timed_out(timeout: std::time::Duration) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            format!(
+                "the request took longer than {} ms; retry after a moment (with the same Idempotency-Key)",
+                timeout.as_millis()
+            ),
+        )
+    }
+
     /// The same error, its message prefixed with where it was found.
     pub fn at(self, place: &str) -> Self {
         Self {

@@ -24,14 +24,19 @@ pub(crate) struct Key(String);
 
 /// The `Idempotency-Key` header, if present.
 pub(crate) fn key(headers: &HeaderMap) -> Result<Option<Key>, ApiError> {
-    let Some(value) = headers.get("idempotency-key") else {
+    let mut all = headers.get_all("idempotency-key").iter();
+    let Some(value) = all.next() else {
         return Ok(None);
     };
+    if all.next().is_some() {
+        return Err(ApiError::invalid("Idempotency-Key must be given once"));
+    }
     let bytes = value.as_bytes();
     if bytes.is_empty() || bytes.len() > 255 || !bytes.iter().all(|b| (0x21..=0x7e).contains(b)) {
-        return Err(ApiError::invalid(
-            "Idempotency-Key must be 1-255 visible ASCII characters",
-        ));
+        return Err(ApiError::invalid(format!(
+            "Idempotency-Key must be 1-255 visible ASCII characters: {:?}",
+            String::from_utf8_lossy(bytes)
+        )));
     }
     Ok(Some(Key(String::from_utf8_lossy(bytes).into_owned())))
 }

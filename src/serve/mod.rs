@@ -27,10 +27,10 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderMap, Method, Request, Uri};
-use axum::response::Response;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use rusqlite::Connection;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use commit::GROUP_MAX;
@@ -53,6 +53,12 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Every route, with request logging, the body limit and a timeout.
 pub fn app(state: Arc<State>) -> Router {
+    app_with_timeout(state, REQUEST_TIMEOUT)
+}
+
+/// Like [`app`], answering 503 (the JSON error body, `Retry-After: 1`) to a
+/// request that takes longer than `timeout`.
+pub fn app_with_timeout(state: Arc<State>, timeout: Duration) -> Router {
     Router::new()
         .route("/api/health", get(meta::health))
         .route("/api/openapi.json", get(meta::openapi))
@@ -78,10 +84,9 @@ pub fn app(state: Arc<State>) -> Router {
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(middleware::from_fn(move |req: Request<axum::body::Body>, next: Next| {
+            deadline(timeout, req, next)
+        }))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<_>| {
@@ -96,6 +101,15 @@ pub fn app(state: Arc<State>) -> Router {
                 .on_failure(()),
         )
         .with_state(state)
+}
+
+/// Runs the request, or answers 503 with the error body once `timeout` has
+/// passed (what the request did is not awaited; a keyed retry is safe).
+async fn deadline(timeout: Duration, req: Request<axum::body::Body>, next: Next) -> Response {
+    match tokio::time::timeout(timeout, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::timed_out(timeout).into_response(),
+    }
 }
 
 async fn no_route(uri: Uri) -> ApiError {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{Path, Query, State as Shared};
+use axum::extract::{Query, State as Shared};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -126,8 +126,11 @@ fn path_segment(text: &str) -> String {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct ListQuery {
-    include_archived: Option<bool>,
+    #[param(value_type = Option<bool>)]
+    include_archived: Option<String>,
+    #[param(value_type = Option<i64>)]
     limit: Option<String>,
+    #[param(value_type = Option<i64>)]
     offset: Option<String>,
 }
 
@@ -142,8 +145,17 @@ pub(crate) async fn list(
     let q = body::query(q)?;
     let offset = page("offset", q.offset.as_deref())?.unwrap_or(0);
     let limit = page("limit", q.limit.as_deref())?.unwrap_or(usize::MAX);
+    let archived = match q.include_archived.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(ApiError::invalid(format!(
+                "include_archived must be true or false: {other}"
+            )));
+        }
+    };
     let all = blocking(&state, move |s| {
-        s.with_db(|db| product::list(db, Some(auth.company), q.include_archived.unwrap_or(false)))
+        s.with_db(|db| product::list(db, Some(auth.company), archived))
     })
     .await?;
     Ok(Json(all.into_iter().skip(offset).take(limit).collect()))
@@ -164,7 +176,7 @@ pub(crate) fn page(what: &str, text: Option<&str>) -> crate::Result<Option<usize
 pub(crate) async fn show(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
-    Path(sku): Path<String>,
+    body::Segment(sku): body::Segment,
 ) -> Result<Json<ProductDetail>, ApiError> {
     let sku = Sku::parse(&sku)?;
     let detail = blocking(&state, move |s| {
@@ -181,10 +193,13 @@ pub(crate) async fn show(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProductChangesBody {
+    // `null` is refused (422) for name, price and type, rather than ignored.
+    #[serde(default, deserialize_with = "body::present")]
     name: Option<String>,
+    #[serde(default, deserialize_with = "body::present")]
     #[schema(value_type = Option<String>)]
     price: Option<Box<RawValue>>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default, deserialize_with = "body::present")]
     product_type: Option<String>,
     /// `null` clears the product's own threshold.
     #[serde(default, deserialize_with = "body::present")]
@@ -203,7 +218,7 @@ impl Body for ProductChangesBody {
 pub(crate) async fn update(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
-    Path(sku): Path<String>,
+    body::Segment(sku): body::Segment,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Reply, ApiError> {
     let bytes = body::bytes(bytes)?;

@@ -244,6 +244,7 @@ pub(crate) async fn count(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct ListQuery {
+    #[param(value_type = Option<i64>)]
     warehouse_id: Option<String>,
     sku: Option<String>,
 }
@@ -300,12 +301,15 @@ pub(crate) const HISTORY_PAGE: i64 = 1000;
 #[into_params(parameter_in = Query)]
 pub(crate) struct HistoryQuery {
     sku: Option<String>,
+    #[param(value_type = Option<i64>)]
     warehouse_id: Option<String>,
     since: Option<String>,
     until: Option<String>,
     /// Default 1000.
+    #[param(value_type = Option<i64>)]
     limit: Option<String>,
     /// Only movements with a larger id, oldest first (for feeds).
+    #[param(value_type = Option<i64>)]
     after_id: Option<String>,
 }
 

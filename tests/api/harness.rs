@@ -9,7 +9,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use serde_json::Value;
-use stockflow::serve::{State, app};
+use stockflow::serve::{State, app, app_with_timeout};
 use tower::ServiceExt;
 
 use crate::support::{BIN, Sf};
@@ -64,13 +64,21 @@ impl Api {
 
     /// Like `new`, with the server's busy timeout set.
     pub fn with_busy_timeout(busy: Duration) -> Self {
+        Self::with_timeouts(busy, None)
+    }
+
+    /// Like `new`, with the busy timeout and (if given) the request timeout set.
+    pub fn with_timeouts(busy: Duration, request: Option<Duration>) -> Self {
         let sf = Sf::new();
         let company = sf.company("Acme");
         let warehouse = sf.warehouse(company, "Main");
         let token = token(&sf, company);
         let state = State::open(&sf.db, busy, stockflow::serve::GROUP_MAX).expect("open");
         Self {
-            router: app(state),
+            router: match request {
+                Some(t) => app_with_timeout(state, t),
+                None => app(state),
+            },
             sf,
             company,
             warehouse,

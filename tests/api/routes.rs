@@ -680,3 +680,239 @@ async fn idempotency_keys_are_kept_24_hours_and_cleaned_by_later_keyed_writes() 
         .await;
     replay.error(409, "conflict");
 }
+
+#[tokio::test]
+async fn a_request_past_the_request_timeout_is_503_with_the_error_body() {
+    let api = Api::with_timeouts(
+        std::time::Duration::from_secs(5),
+        Some(std::time::Duration::from_millis(200)),
+    );
+    let holder = rusqlite::Connection::open(&api.sf.db).expect("open");
+    holder.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    let res = api
+        .call("POST", "/api/warehouses", Some(r#"{"name": "Late"}"#))
+        .await;
+    assert_eq!(res.headers["retry-after"], "1");
+    assert_eq!(res.headers["content-type"], "application/json");
+    let msg = res.error(503, "busy");
+    assert!(msg.contains("200 ms"), "{msg}");
+    holder.execute_batch("ROLLBACK").expect("unlock");
+    // The writer got the file after the 503: the request must not be written.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let list = api.call("GET", "/api/warehouses", None).await.expect(200);
+    assert_eq!(list.as_array().expect("array").len(), 1, "{list}");
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive_and_a_bare_scheme_is_401() {
+    let api = Api::new();
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let auth = format!("{scheme} {}", api.token);
+        api.send("GET", "/api/warehouses", None, &[("authorization", &auth)])
+            .await
+            .expect(200);
+    }
+    for bad in ["Bearer", "Bearer ", "Bearer   ", "Basic abc", "Bearerx abc"] {
+        let res = api
+            .send("GET", "/api/warehouses", None, &[("authorization", bad)])
+            .await;
+        assert_eq!(res.headers["www-authenticate"], "Bearer", "{bad}");
+        res.error(401, "unauthorized");
+    }
+}
+
+#[tokio::test]
+async fn a_value_of_the_wrong_type_is_422_naming_its_key() {
+    let api = Api::new();
+    for (body, needle) in [
+        (
+            json!({"name": "A", "sku": "A", "price": 1, "warehouse_id": "1", "initial_quantity": 1}),
+            "warehouse_id: invalid type: string \"1\", expected a whole number",
+        ),
+        (
+            json!({"name": "A", "sku": "A", "price": 1, "threshold": 1.5}),
+            "threshold: invalid type: floating point `1.5`, expected a whole number",
+        ),
+        (
+            json!({"name": 5, "sku": "A", "price": 1}),
+            "name: invalid type: integer `5`, expected a string",
+        ),
+    ] {
+        let msg = api
+            .call("POST", "/api/products", Some(&body.to_string()))
+            .await
+            .error(422, "invalid_input");
+        assert_eq!(msg, needle);
+    }
+    let batch = json!([
+        {"sku": "A", "warehouse_id": api.warehouse, "delta": 1, "reason": "receipt"},
+        {"sku": "A", "warehouse_id": api.warehouse, "delta": "x", "reason": "receipt"},
+    ]);
+    let msg = api
+        .call("POST", "/api/stock/adjustments", Some(&batch.to_string()))
+        .await
+        .error(422, "invalid_input");
+    assert!(msg.starts_with("item 2: delta: invalid type"), "{msg}");
+}
+
+#[tokio::test]
+async fn include_archived_that_is_not_a_boolean_is_422_naming_the_value() {
+    let api = Api::new();
+    api.product("P", 1).await;
+    let msg = api
+        .call("GET", "/api/products?include_archived=maybe", None)
+        .await
+        .error(422, "invalid_input");
+    assert_eq!(msg, "include_archived must be true or false: maybe");
+    for ok in ["true", "false"] {
+        let list = api
+            .call("GET", &format!("/api/products?include_archived={ok}"), None)
+            .await
+            .expect(200);
+        assert_eq!(list[0]["sku"], "P", "{ok}");
+    }
+}
+
+#[tokio::test]
+async fn patch_refuses_null_for_name_price_and_type_and_changes_nothing() {
+    let api = Api::new();
+    api.product("P", 1).await;
+    for (key, needle) in [
+        ("name", "name: invalid type: null, expected a string"),
+        (
+            "price",
+            "price must be a decimal number such as 19.90 or \"19.90\": null",
+        ),
+        ("type", "type: invalid type: null, expected a string"),
+    ] {
+        let body = format!(r#"{{"{key}": null}}"#);
+        let msg = api
+            .call("PATCH", "/api/products/P", Some(&body))
+            .await
+            .error(422, "invalid_input");
+        assert_eq!(msg, needle);
+    }
+    let p = api
+        .call("PATCH", "/api/products/P", Some(r#"{"threshold": null}"#))
+        .await
+        .expect(200);
+    assert_eq!((&p["name"], &p["price"]), (&json!("P"), &json!("1.00")));
+}
+
+#[tokio::test]
+async fn an_idempotency_key_given_twice_or_malformed_is_422_and_writes_nothing() {
+    let api = Api::new();
+    let auth = format!("Bearer {}", api.token);
+    let body = r#"{"name": "W2"}"#;
+    let res = api
+        .send(
+            "POST",
+            "/api/warehouses",
+            Some(body),
+            &[
+                ("authorization", &auth),
+                ("idempotency-key", "a"),
+                ("idempotency-key", "b"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.error(422, "invalid_input"),
+        "Idempotency-Key must be given once"
+    );
+    let long = "k".repeat(256);
+    for bad in ["", "a b", long.as_str()] {
+        let msg = api
+            .send(
+                "POST",
+                "/api/warehouses",
+                Some(body),
+                &[("authorization", &auth), ("idempotency-key", bad)],
+            )
+            .await
+            .error(422, "invalid_input");
+        assert_eq!(
+            msg,
+            format!("Idempotency-Key must be 1-255 visible ASCII characters: {bad:?}")
+        );
+    }
+    let list = api.call("GET", "/api/warehouses", None).await.expect(200);
+    assert_eq!(list.as_array().expect("array").len(), 1, "{list}");
+}
+
+#[tokio::test]
+async fn a_path_segment_that_is_not_utf8_is_400_with_the_json_error_body() {
+    let api = Api::new();
+    for (method, path) in [
+        ("GET", "/api/products/%FF"),
+        ("PATCH", "/api/products/%FF"),
+        ("GET", "/api/companies/%FF/alerts/low-stock"),
+    ] {
+        let msg = api
+            .call(method, path, Some("{}"))
+            .await
+            .error(400, "invalid_input");
+        assert!(msg.ends_with(path), "{msg}");
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_or_repeated_query_parameter_is_400_in_one_line() {
+    let api = Api::new();
+    for (path, needle) in [
+        (
+            "/api/products?bogus=1",
+            "bad query string: bogus: unknown field `bogus`, expected one of `include_archived`, `limit`, `offset`",
+        ),
+        (
+            "/api/products?limit=1&limit=2",
+            "bad query string: duplicate field `limit`",
+        ),
+    ] {
+        let msg = api
+            .call("GET", path, None)
+            .await
+            .error(400, "invalid_input");
+        assert_eq!(msg, needle);
+    }
+}
+
+#[tokio::test]
+async fn openapi_types_numeric_and_boolean_query_parameters() {
+    let api = Api::new();
+    let doc = api
+        .send("GET", "/api/openapi.json", None, &[])
+        .await
+        .expect(200);
+    let ty = |path: &str, name: &str| -> String {
+        let params = doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .expect("parameters");
+        let p = params
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{path} {name}"));
+        p["schema"]["type"].as_str().unwrap_or_default().to_owned()
+    };
+    for (path, name, want) in [
+        ("/api/products", "include_archived", "boolean"),
+        ("/api/products", "limit", "integer"),
+        ("/api/products", "offset", "integer"),
+        ("/api/stock", "warehouse_id", "integer"),
+        ("/api/stock", "sku", "string"),
+        ("/api/stock/history", "after_id", "integer"),
+        ("/api/stock/history", "since", "string"),
+        (
+            "/api/companies/{company_id}/alerts/low-stock",
+            "days",
+            "integer",
+        ),
+        (
+            "/api/companies/{company_id}/alerts/low-stock",
+            "cover_days",
+            "integer",
+        ),
+    ] {
+        assert_eq!(ty(path, name), want, "{path} {name}");
+    }
+}
