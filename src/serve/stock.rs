@@ -1,4 +1,5 @@
-//! `/api/stock`: adjustments (one or an array, all or nothing), transfers,
+//! `/api/stock`: adjustments (one or an array, all or nothing; answered as
+//! `stock adjust` prints them), transfers,
 //! counts, levels and the ledger.
 
 use std::sync::Arc;
@@ -80,7 +81,7 @@ impl AdjustBody {
 
 /// Records one adjustment, or an array of them in order, all or nothing.
 #[utoipa::path(post, tag = "stock", path = "/api/stock/adjustments", request_body = AdjustBody,
-    responses((status = 201, body = Vec<Movement>, description = "the movements written, as `stock adjust` prints them")),
+    responses((status = 201, body = Vec<Movement>, description = "the movements written, as `stock adjust` prints them: one object for one body of a plain product, else an array")),
     security(("bearer" = [])))]
 pub(crate) async fn adjust(
     Shared(state): Shared<Arc<State>>,
@@ -126,7 +127,13 @@ pub(crate) async fn adjust(
                     at: c.at,
                 })
                 .collect();
-            Reply::json(StatusCode::CREATED, &stock::adjust_in(tx, ctx, &adjs)?)
+            let moved = stock::adjust_in(tx, ctx, &adjs)?;
+            // As `stock adjust` prints it: one object for one plain movement;
+            // an array for an array body or a bundle's component movements.
+            match moved.as_slice() {
+                [one] if !many && one.bundle_sku.is_none() => Reply::json(StatusCode::CREATED, one),
+                _ => Reply::json(StatusCode::CREATED, &moved),
+            }
         },
     )
     .await

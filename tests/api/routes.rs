@@ -416,17 +416,28 @@ async fn adjustments_one_or_many_all_or_nothing() {
         .call("POST", "/api/stock/adjustments", Some(&one.to_string()))
         .await
         .expect(201);
-    assert_eq!(moved[0]["quantity"], 7);
-    assert_eq!(moved[0]["reference"], "order-1");
+    // One body, one plain movement: the object `stock adjust` prints.
+    assert!(moved.is_object(), "{moved}");
+    assert_eq!(moved["quantity"], 7);
+    assert_eq!(moved["reference"], "order-1");
     assert!(
-        moved[0]["actor"]
+        moved["actor"]
             .as_str()
             .expect("actor")
             .starts_with("token:")
     );
+    let single = json!([{"sku": "P", "warehouse_id": w, "delta": 1, "reason": "receipt"}]);
+    let moved = api
+        .call("POST", "/api/stock/adjustments", Some(&single.to_string()))
+        .await
+        .expect(201);
+    assert_eq!(
+        moved[0]["quantity"], 8,
+        "an array body answers an array: {moved}"
+    );
     let many = json!([
         {"sku": "P", "warehouse_id": w, "delta": 5, "reason": "receipt"},
-        {"sku": "P", "warehouse_id": w, "delta": -13, "reason": "sale"}
+        {"sku": "P", "warehouse_id": w, "delta": -14, "reason": "sale"}
     ]);
     let msg = api
         .call("POST", "/api/stock/adjustments", Some(&many.to_string()))
@@ -435,12 +446,12 @@ async fn adjustments_one_or_many_all_or_nothing() {
     assert!(msg.contains("stock"), "{msg}");
     assert_eq!(
         api.sf.stock("P", w),
-        7,
+        8,
         "the receipt before the refused sale was rolled back"
     );
     let many = json!([
         {"sku": "P", "warehouse_id": w, "delta": 5, "reason": "receipt"},
-        {"sku": "P", "warehouse_id": w, "delta": -12, "reason": "sale", "at": "2026-01-15"}
+        {"sku": "P", "warehouse_id": w, "delta": -13, "reason": "sale", "at": "2026-01-15"}
     ]);
     let moved = api
         .call("POST", "/api/stock/adjustments", Some(&many.to_string()))
@@ -461,7 +472,7 @@ async fn adjustments_one_or_many_all_or_nothing() {
     api.call("POST", "/api/stock/adjustments", Some("[]"))
         .await
         .error(422, "invalid_input");
-    assert_eq!(api.sf.ledger_rows(), 4);
+    assert_eq!(api.sf.ledger_rows(), 5);
 }
 
 #[tokio::test]
