@@ -124,6 +124,19 @@ pub enum Command {
     Import(product::ImportCmd),
     /// Verify the database: integrity, foreign keys, stock == sum of ledger
     Check,
+    /// Copy the whole database (every company, id and movement) into a new file
+    #[command(
+        after_help = "The target must not exist yet. The copy is one transaction on the target,
+checked before it commits: all or nothing.
+
+Example:
+  stockflow --db stock.db copy --to backup-2026-11-24.db"
+    )]
+    Copy {
+        /// The target database file (new, or an empty stockflow database)
+        #[arg(long, value_name = "PATH")]
+        to: PathBuf,
+    },
     /// Serve the HTTP API on this database (plain HTTP, tokens from `token create`)
     #[cfg(feature = "serve")]
     Serve(serve::ServeArgs),
@@ -241,6 +254,14 @@ fn dispatch(command: Command, app: &App) -> Result<Exit> {
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args, app),
         Command::Token(cmd) => token::run(cmd, app),
+        Command::Copy { to } => {
+            let copied = stockflow::ops::copy::run(&app.db, &to, app.busy_timeout)?;
+            app.committed(format!("database {}", to.display()));
+            let mut out = app.out();
+            out.show(&copied)?;
+            out.finish()?;
+            Ok(Exit::Success)
+        }
         Command::Check => {
             let report = stockflow::ops::check::run(&mut app.open()?)?;
             let mut out = app.out();

@@ -20,16 +20,23 @@ pub struct Report {
 /// Runs every check inside one read snapshot.
 pub fn run(db: &mut Db) -> Result<Report> {
     db.read(|tx| {
-        let mut problems = Vec::new();
-        for (sql, what) in CHECKS {
-            collect(tx, sql, what, &mut problems)?;
-        }
-        text_is_utf8(tx, &mut problems)?;
+        let problems = problems(tx)?;
         Ok(Report {
             ok: problems.is_empty(),
             problems,
         })
     })
+}
+
+/// Every problem `check` finds on `conn`, which may be inside a write
+/// transaction (`copy` checks its target before it commits).
+pub(crate) fn problems(conn: &Connection) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for (sql, what) in CHECKS {
+        collect(conn, sql, what, &mut problems)?;
+    }
+    text_is_utf8(conn, &mut problems)?;
+    Ok(problems)
 }
 
 /// Each query yields one text row per problem.

@@ -7,6 +7,7 @@ mod bulk;
 pub mod bundle;
 pub mod catalog;
 pub mod check;
+pub mod copy;
 mod csv_input;
 mod history;
 pub mod import;

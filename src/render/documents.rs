@@ -13,6 +13,7 @@ use crate::error::Result;
 use crate::ops::alerts;
 use crate::ops::bundle::Bundle;
 use crate::ops::check;
+use crate::ops::copy::Copied;
 use crate::ops::product::ProductDetail;
 use crate::ops::stock::{Movement, StockRow};
 
@@ -228,5 +229,22 @@ impl Document for Counted {
             Some(m) => out.object(m),
             None => out.line(&self.unchanged),
         }
+    }
+}
+
+impl Document for Copied {
+    fn json<W: Write>(&self, out: &mut Out<W>) -> Result<()> {
+        out.json_value(self)
+    }
+    /// One row per table: `table,rows`.
+    fn csv<W: Write>(&self, out: &mut Out<W>) -> Result<()> {
+        out.list(self.tables.iter().cloned().map(Ok))
+    }
+    fn table<W: Write>(&self, out: &mut Out<W>) -> Result<()> {
+        out.table(&self.tables)?;
+        out.line(&format!(
+            "copied into {}; check found no problems",
+            self.target.display()
+        ))
     }
 }

@@ -7,6 +7,7 @@ use crate::model::Timestamp;
 use crate::ops::alerts::{Alert, Urgency};
 use crate::ops::bundle::Component;
 use crate::ops::catalog::{Company, Supplier, SupplierLink, Warehouse};
+use crate::ops::copy::TableCount;
 use crate::ops::product::Product;
 use crate::ops::stock::{Applied, Movement, StockRow};
 use crate::ops::threshold::Threshold;
@@ -575,6 +576,22 @@ impl Record for Created {
     }
     fn row(&self) -> Vec<String> {
         self.token.row()
+    }
+}
+
+impl Record for TableCount {
+    fn columns() -> &'static [&'static str] {
+        &["table", "rows"]
+    }
+    fn cells(&self) -> Vec<Cell> {
+        vec![Cell::Text(self.table.clone()), Cell::num(Some(self.rows))]
+    }
+    fn table() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[Column::text("Table"), Column::num("Rows")];
+        COLUMNS
+    }
+    fn row(&self) -> Vec<String> {
+        vec![self.table.clone(), self.rows.to_string()]
     }
 }
 

@@ -11,6 +11,7 @@ mod batch;
 mod bundle;
 mod catalog;
 mod concurrency;
+mod copy;
 mod hardening;
 mod import;
 mod init;

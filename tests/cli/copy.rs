@@ -1,0 +1,170 @@
+//! `copy --to PATH`: every row, with its id, into a new or empty database, in
+//! one checked transaction on the target: all or nothing.
+
+use crate::support::{Sf, snapshot};
+
+/// A database with a row in every table a command can fill.
+fn filled() -> Sf {
+    let sf = Sf::new();
+    let c = sf.company("Acme");
+    let main = sf.warehouse(c, "Main");
+    let north = sf.warehouse(c, "North");
+    let s = sf.supplier(c, "Supplier Corp", "orders@supplier.com");
+    let (m, n) = (main.to_string(), north.to_string());
+    sf.product(
+        c,
+        "WID-1",
+        &["--type", "widget", "--warehouse", &m, "--quantity", "40"],
+    );
+    sf.product(
+        c,
+        "WID-2",
+        &["--threshold", "5", "--warehouse", &n, "--quantity", "9"],
+    );
+    sf.product(c, "PAIR", &[]);
+    sf.run(&["bundle", "set", "PAIR", "--component", "WID-1=2"])
+        .ok();
+    let sup = s.to_string();
+    sf.run(&[
+        "supplier",
+        "link",
+        "--sku",
+        "WID-1",
+        "--supplier",
+        &sup,
+        "--primary",
+        "--lead-time-days",
+        "7",
+        "--cost",
+        "0.55",
+    ])
+    .ok();
+    sf.run(&[
+        "threshold",
+        "set",
+        "--company",
+        "1",
+        "--type",
+        "widget",
+        "--quantity",
+        "30",
+    ])
+    .ok();
+    sf.run(&[
+        "threshold",
+        "set",
+        "--sku",
+        "WID-2",
+        "--warehouse",
+        &n,
+        "--quantity",
+        "3",
+    ])
+    .ok();
+    sf.adjust("WID-1", main, -12, "sale", "2026-01-10");
+    sf.adjust("PAIR", main, -3, "sale", "2026-01-11");
+    sf.run(&[
+        "stock",
+        "transfer",
+        "--sku",
+        "WID-2",
+        "--from",
+        &n,
+        "--to",
+        &m,
+        "--quantity",
+        "4",
+    ])
+    .ok();
+    sf.run(&[
+        "stock",
+        "count",
+        "--sku",
+        "WID-2",
+        "--warehouse",
+        &n,
+        "--quantity",
+        "2",
+    ])
+    .ok();
+    sf.run(&["product", "archive", "WID-2"]).ok();
+    sf.run(&["token", "create", "--company", "1", "--name", "shop"])
+        .ok();
+    sf
+}
+
+#[test]
+fn copy_keeps_every_row_and_id_and_the_target_passes_check() {
+    let sf = filled();
+    let target = sf.dir.path().join("copy.db");
+    let report = sf.json(&["copy", "--to", target.to_str().unwrap()]);
+    let movements = report["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["table"] == "movement")
+        .unwrap()["rows"]
+        .clone();
+    assert_eq!(movements, sf.ledger_rows(), "{report}");
+    assert_eq!(snapshot(&target), sf.snapshot(), "every row, byte for byte");
+    let copy = Sf {
+        dir: tempfile::tempdir().unwrap(),
+        db: target,
+    };
+    copy.run(&["check"]).ok();
+    for args in [
+        &["stock", "list"][..],
+        &["stock", "history"],
+        &[
+            "alerts",
+            "low-stock",
+            "--company",
+            "1",
+            "--as-of",
+            "2026-01-20",
+        ],
+        &["product", "show", "PAIR"],
+    ] {
+        assert_eq!(copy.json(args), sf.json(args), "{args:?}");
+    }
+    // The copy goes on where the original stopped: new ids follow the old.
+    let next = copy.json(&["company", "create", "--name", "Beta"]);
+    assert_eq!(next["id"], 2);
+}
+
+#[test]
+fn copy_into_a_database_with_rows_is_a_conflict_and_changes_nothing() {
+    let sf = filled();
+    let other = Sf::new();
+    other.company("Other");
+    let before = other.snapshot();
+    sf.run(&["copy", "--to", other.db.to_str().unwrap()])
+        .fails(5, "is not empty");
+    assert_eq!(other.snapshot(), before);
+}
+
+#[test]
+fn copy_into_an_empty_initialised_database_fills_it() {
+    let sf = filled();
+    let empty = Sf::new();
+    sf.run(&["copy", "--to", empty.db.to_str().unwrap()]).ok();
+    assert_eq!(empty.snapshot(), sf.snapshot());
+}
+
+#[test]
+fn copy_from_a_missing_database_creates_nothing() {
+    let sf = Sf::bare();
+    let target = sf.dir.path().join("copy.db");
+    sf.run(&["copy", "--to", target.to_str().unwrap()])
+        .fails(7, "stockflow init");
+    assert!(!target.exists());
+    assert!(!sf.db.exists());
+}
+
+#[test]
+fn copy_to_a_server_url_is_refused_in_this_build() {
+    let sf = filled();
+    sf.run(&["copy", "--to", "postgresql://stock@localhost/stock"])
+        .fails(3, "SQLite file only");
+    assert!(!sf.dir.path().join("postgresql:").exists());
+}
