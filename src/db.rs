@@ -325,6 +325,12 @@ fn upgrade(tx: &Transaction<'_>, path: &Path, from: i64, steps: &[Upgrade]) -> R
 /// file read-only, in memory or elsewhere than the path every command checks).
 fn check_path(path: &Path) -> Result<()> {
     let text = path.to_string_lossy();
+    if is_server_url(&text) {
+        return Err(Error::database(format!(
+            "this build has no PostgreSQL engine yet; give a SQLite file path, not {}",
+            without_password(&text)
+        )));
+    }
     if text.is_empty() || text == ":memory:" {
         return Err(Error::invalid(format!(
             "the database must be a file, not {text:?}: an in-memory database would vanish when stockflow exits"
@@ -339,6 +345,30 @@ fn check_path(path: &Path) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// Whether `--db` (or `copy --to`) names a PostgreSQL server (SPEC section 10).
+pub fn is_server_url(text: &str) -> bool {
+    ["postgres://", "postgresql://"].iter().any(|scheme| {
+        text.get(..scheme.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+    })
+}
+
+/// A server URL fit for a message: `user:secret@host` becomes `user@host`.
+pub fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+            format!("{scheme}://{user}@{host}{tail}")
+        }
+        None => url.to_owned(),
+    }
 }
 
 fn is_busy(err: &rusqlite::Error) -> bool {
@@ -365,6 +395,25 @@ fn check_version(path: &Path, version: i64) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_urls_are_named_without_their_password() {
+        assert!(is_server_url("postgresql://u:pw@db.example:5432/stock"));
+        assert!(is_server_url("POSTGRES://db/stock"));
+        assert!(!is_server_url("postgres.db"));
+        assert_eq!(
+            without_password("postgresql://u:pw@db.example:5432/stock"),
+            "postgresql://u@db.example:5432/stock"
+        );
+        assert_eq!(
+            without_password("postgres://u:p@ss@host/db?sslmode=require"),
+            "postgres://u@host/db?sslmode=require"
+        );
+        assert_eq!(
+            without_password("postgresql:///stock?host=/var/run/postgresql"),
+            "postgresql:///stock?host=/var/run/postgresql"
+        );
+    }
 
     #[test]
     fn init_is_idempotent_and_open_refuses_missing_files() {

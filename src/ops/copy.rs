@@ -16,7 +16,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use super::check;
-use crate::db::Db;
+use crate::db::{self, Db};
 use crate::error::{Error, Result};
 
 /// What `copy` wrote.
@@ -39,10 +39,11 @@ pub struct TableCount {
 
 /// Copies the database at `source` into a new database at `target`.
 pub fn run(source: &Path, target: &Path, busy_timeout: Duration) -> Result<Copied> {
-    if is_url(target) {
+    let shown_target = target.to_string_lossy();
+    if db::is_server_url(&shown_target) {
         return Err(Error::invalid(format!(
             "this build copies to a SQLite file only, not to a server URL: {}",
-            target.display()
+            db::without_password(&shown_target)
         )));
     }
     let shown = source.display().to_string();
@@ -124,12 +125,6 @@ fn columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
     Ok(names
         .map(|n| n.map(|n| format!("\"{n}\"")))
         .collect::<rusqlite::Result<_>>()?)
-}
-
-fn is_url(target: &Path) -> bool {
-    target
-        .to_str()
-        .is_some_and(|t| t.starts_with("postgres://") || t.starts_with("postgresql://"))
 }
 
 /// Removes a target this copy created, with its WAL and shared-memory files.

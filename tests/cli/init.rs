@@ -470,3 +470,22 @@ fn init_refuses_skus_that_case_folding_makes_one() {
     assert!(std::fs::read(&sf.db).unwrap() == bytes, "the file changed");
     assert_eq!(user_version(&sf.db), 1);
 }
+
+#[test]
+fn a_server_url_is_exit_7_naming_the_server_but_never_the_password() {
+    let sf = Sf::bare();
+    let url = "postgresql://stock:hunter2@db.example:5432/stock";
+    for args in [&["init"][..], &["company", "list"], &["check"]] {
+        let out = sf
+            .cmd(args)
+            .env("STOCKFLOW_DB", url)
+            .output()
+            .fails(7, "postgresql://stock@db.example:5432/stock");
+        assert!(!out.stderr.contains("hunter2"), "{}", out.explain());
+    }
+    assert_eq!(
+        std::fs::read_dir(sf.dir.path()).unwrap().count(),
+        0,
+        "nothing created"
+    );
+}
