@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::io::BufWriter;
 use std::path::PathBuf;
 
-use stockflow::db::{DEFAULT_BUSY_TIMEOUT, Db};
+use stockflow::store::{DEFAULT_BUSY_TIMEOUT, Db};
 use stockflow::model::{CompanyId, Money, Quantity, Sku, SupplierId, Timestamp, WarehouseId};
 use stockflow::ops::catalog::{self, Link, NewSupplier};
 use stockflow::ops::threshold::{self, Scope};

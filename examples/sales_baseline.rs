@@ -9,7 +9,7 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use stockflow::db::{DEFAULT_BUSY_TIMEOUT, Db};
+use stockflow::store::{DEFAULT_BUSY_TIMEOUT, Db};
 use stockflow::model::{Delta, Reason, Timestamp, WarehouseId};
 use stockflow::ops::stock::{self, Adjustment};
 use stockflow::{Ctx, Error, Result};

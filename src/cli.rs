@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum, ValueHint};
-use stockflow::db::Db;
+use stockflow::store::Db;
 use stockflow::error::Result;
 use stockflow::render::color::{self, Facts, When};
 use stockflow::render::{Format, Initialised, Out};
@@ -232,11 +232,12 @@ pub fn run(command: Command, app: &App) -> Result<Exit> {
 fn dispatch(command: Command, app: &App) -> Result<Exit> {
     match command {
         Command::Init => {
-            let (_, report) = Db::init(&app.db, app.busy_timeout)?;
-            app.committed(format!("database {}", app.db.display()));
+            let (db, report) = Db::init(&app.db, app.busy_timeout)?;
+            let shown = db.shown();
+            app.committed(format!("database {shown}"));
             let mut out = app.out();
             out.show(&Initialised {
-                path: &app.db,
+                shown: &shown,
                 report,
             })?;
             out.finish()?;
@@ -256,14 +257,15 @@ fn dispatch(command: Command, app: &App) -> Result<Exit> {
         Command::Token(cmd) => token::run(cmd, app),
         Command::Copy { to } => {
             let copied = stockflow::ops::copy::run(&app.db, &to, app.busy_timeout)?;
-            app.committed(format!("database {}", to.display()));
+            app.committed(format!("database {}", copied.target));
             let mut out = app.out();
             out.show(&copied)?;
             out.finish()?;
             Ok(Exit::Success)
         }
         Command::Check => {
-            let report = stockflow::ops::check::run(&mut app.open()?)?;
+            let mut db = app.open()?;
+            let report = stockflow::ops::check::run(&mut db)?;
             let mut out = app.out();
             out.show(&report)?;
             out.finish()?;
@@ -273,7 +275,7 @@ fn dispatch(command: Command, app: &App) -> Result<Exit> {
                 Err(stockflow::Error::database(format!(
                     "check found {} problem(s) in {}",
                     report.problems.len(),
-                    app.db.display()
+                    db.shown()
                 )))
             }
         }

@@ -7,7 +7,7 @@
 //! transaction and returns data, which [`render::Out`] prints. The library
 //! never reads the clock or the environment: callers pass a [`Ctx`].
 
-pub mod db;
+pub mod store;
 pub mod error;
 pub mod model;
 pub mod ops;

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use stockflow::render::Format;
-use stockflow::{Ctx, Exit, Kind, db, model::Timestamp};
+use stockflow::{Ctx, Exit, Kind, model::Timestamp, store};
 
 fn main() -> ExitCode {
     install_panic_report();
@@ -104,7 +104,7 @@ fn app(cli: &cli::Cli) -> stockflow::Result<cli::App> {
         .unwrap_or_else(|| "unknown".to_owned());
     let busy_timeout = match std::env::var_os("STOCKFLOW_BUSY_TIMEOUT_MS") {
         Some(ms) if !ms.is_empty() => busy_timeout(&ms.to_string_lossy())?,
-        _ => db::DEFAULT_BUSY_TIMEOUT,
+        _ => store::DEFAULT_BUSY_TIMEOUT,
     };
     Ok(cli::App {
         db: cli::db_path(cli.db.clone(), std::env::var_os("STOCKFLOW_DB")),

@@ -7,13 +7,13 @@
 //! covering ledger index, so its cost follows the low rows, not the ledger.
 //! `MATERIALIZED` keeps SQLite from running the sales sum for every row.
 
-use rusqlite::{Connection, params};
+use rusqlite::params;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 use super::lookup;
 use super::threshold::FALLBACK;
-use crate::db::Db;
+use crate::store::{Db, Tx};
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, ProductId, SupplierId, Timestamp, WarehouseId};
 
@@ -142,11 +142,11 @@ WITH low AS MATERIALIZED (
     LEFT JOIN location_threshold lt
            ON lt.product_id = i.product_id AND lt.warehouse_id = i.warehouse_id
     WHERE p.company_id = ?1 AND p.archived = 0 AND p.is_bundle = 0
-      AND (?2 IS NULL OR i.warehouse_id = ?2)
+      AND (CAST(?2 AS BIGINT) IS NULL OR i.warehouse_id = ?2)
       AND i.quantity < coalesce(lt.quantity, p.threshold, tt.quantity, c.default_threshold, ?5)
 ),
 sold AS MATERIALIZED (
-    SELECT low.*, (SELECT -sum(m.delta) FROM movement m
+    SELECT low.*, (SELECT CAST(-sum(m.delta) AS BIGINT) FROM movement m
                    WHERE m.product_id = low.product_id AND m.warehouse_id = low.warehouse_id
                      AND m.occurred_at > ?3 AND m.occurred_at <= ?4 AND m.reason = 'sale') AS units_sold
     FROM low
@@ -200,16 +200,16 @@ pub fn low_stock(db: &mut Db, q: &Query) -> Result<Report> {
     })
 }
 
-fn fetch(conn: &Connection, q: &Query) -> Result<Vec<Alert>> {
-    let mut stmt = conn.prepare(SQL)?;
+fn fetch(conn: &Tx<'_>, q: &Query) -> Result<Vec<Alert>> {
     let from = q.as_of.plus_days(-q.days);
-    let rows = stmt.query_map(
+    conn.query_map(
+        SQL,
         params![q.company, q.warehouse, from, q.as_of, FALLBACK],
         |r| {
             let stock: i64 = r.get(5)?;
             let threshold: i64 = r.get(6)?;
             let units_sold: i64 = r.get(7)?;
-            let supplier = match r.get::<_, Option<SupplierId>>(9)? {
+            let supplier = match r.get::<Option<SupplierId>>(9)? {
                 Some(id) => Some(SupplierRef {
                     id,
                     name: r.get(10)?,
@@ -237,16 +237,16 @@ fn fetch(conn: &Connection, q: &Query) -> Result<Vec<Alert>> {
                     .suggested_reorder(lead_time_days.unwrap_or(0).saturating_add(q.cover_days)),
             })
         },
-    )?;
-    rows.collect::<rusqlite::Result<_>>().map_err(|e| {
-        // SQLite's sum() stops with an error past 64 bits: stored data this
-        // query cannot total is damage for `check` to report, not a bug.
-        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::Unknown) {
+    )
+    .map_err(|e| {
+        // A sum past 64 bits stops the query: stored data it cannot total
+        // is damage for `check` to report, not a bug.
+        if crate::store::is_overflow(&e) {
             Error::database(format!(
                 "the ledger's sales cannot be summed ({e}); run `stockflow check`"
             ))
         } else {
-            e.into()
+            e
         }
     })
 }
@@ -311,7 +311,7 @@ mod tests {
     #[test]
     fn the_alert_query_never_scans_the_ledger() {
         let dir = tempfile::tempdir().unwrap();
-        let (db, _) = Db::init(&dir.path().join("a.db"), crate::db::DEFAULT_BUSY_TIMEOUT).unwrap();
+        let (db, _) = crate::store::sqlite::Db::init(&dir.path().join("a.db"), crate::store::DEFAULT_BUSY_TIMEOUT).unwrap();
         let mut stmt = db
             .conn()
             .prepare(&format!("EXPLAIN QUERY PLAN {SQL}"))

@@ -13,7 +13,7 @@ use super::ledger::Ledger;
 use super::progress::{Phase, Progress};
 use super::stock::{Adjustment, apply_adjustment};
 use crate::Ctx;
-use crate::db::Db;
+use crate::store::Db;
 use crate::error::Result;
 use crate::model::{Delta, Reason, Timestamp, WarehouseId};
 
@@ -72,9 +72,11 @@ pub fn adjust_file<R: Read>(
     let layout = Layout::new(&input.columns(REQUIRED, OPTIONAL)?);
     // Every row's product and warehouse (with its company) is looked up by
     // the ledger in this transaction: SQLite need not look them up again.
-    let applied = db.write_checked_by_caller(|tx| {
-        // A larger page cache keeps the ledger indexes' hot pages in memory.
-        tx.pragma_update(None, "cache_size", -BATCH_CACHE_KIB)?;
+    let applied = db.write_batch(|tx| {
+        if let Some(sqlite) = tx.sqlite() {
+            // A larger page cache keeps the ledger indexes' hot pages in memory.
+            sqlite.pragma_update(None, "cache_size", -BATCH_CACHE_KIB)?;
+        }
         let mut ledger = Ledger::new(tx, ctx)?.buffered()?;
         let mut applied = 0u64;
         while let Some(row) = input.next()? {

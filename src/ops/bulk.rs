@@ -17,12 +17,14 @@
 //! everything else. The rule needs no input size, so it cannot be fooled by a
 //! pipe, and a batch smaller than a chunk is decided on its exact count.
 
-use rusqlite::{CachedStatement, Connection, ToSql, params};
+use rusqlite::{Connection, ToSql, params};
 
 use super::ledger::Entry;
 use super::progress::{Phase, Progress};
 use crate::error::{Error, Kind, Result};
 use crate::model::{ProductId, Reason, Timestamp, WarehouseId};
+use crate::store::Tx;
+use crate::store::postgres::bulk::{Copied, copy_movements};
 
 // The tuning knobs of a batch, all of them.
 
@@ -63,11 +65,9 @@ struct Pending {
 
 const _: () = assert!(std::mem::size_of::<Pending>() <= 56);
 
-/// Where buffered movements go: the ledger's insert statement and what every
-/// movement of the transaction shares.
+/// Where buffered movements go, and what every movement of the transaction shares.
 pub(crate) struct Sink<'a, 'c> {
-    pub conn: &'c Connection,
-    pub insert: &'a mut CachedStatement<'c>,
+    pub conn: &'c Tx<'c>,
     pub actor: &'a str,
     pub now: Timestamp,
 }
@@ -132,16 +132,56 @@ impl Loader {
     }
 
     /// The one rule: the bulk path once the batch is at least as large as
-    /// the ledger it lands in, and not small.
+    /// the ledger it lands in, and not small (SQLite only: a shared server
+    /// never loses an index, even inside a transaction).
     fn wants_bulk(&self) -> bool {
         self.seen >= BULK_MIN_ROWS.max(self.existing)
     }
 
     /// Writes the buffered movements, grouped by pair (a stable sort keeps
     /// input order within each pair), deciding the bulk path first.
-    pub fn flush(&mut self, sink: &mut Sink<'_, '_>, progress: &mut dyn Progress) -> Result<()> {
+    pub fn flush(&mut self, sink: &Sink<'_, '_>, progress: &mut dyn Progress) -> Result<()> {
+        match sink.conn {
+            Tx::Sqlite(conn) => self.flush_sqlite(conn, sink, progress),
+            Tx::Postgres(tx) => {
+                progress.written(self.written, self.seen);
+                let Self { buffer, texts, .. } = self;
+                buffer.sort_by_key(|p| (p.product, p.warehouse));
+                copy_movements(
+                    *tx,
+                    buffer.iter().map(|p| {
+                        let (note, reference) = text_of(texts, p);
+                        Copied {
+                            product: p.product.0,
+                            warehouse: p.warehouse.0,
+                            delta: p.delta,
+                            reason: p.reason.as_str(),
+                            note,
+                            reference,
+                            actor: sink.actor,
+                            occurred_at: p.occurred_at.unix_seconds(),
+                            recorded_at: sink.now.unix_seconds(),
+                            bundle: p.bundle.map(|b| b.0),
+                        }
+                    }),
+                )?;
+                buffer.clear();
+                texts.clear();
+                self.written = self.seen;
+                progress.written(self.written, self.seen);
+                Ok(())
+            }
+        }
+    }
+
+    fn flush_sqlite(
+        &mut self,
+        conn: &Connection,
+        sink: &Sink<'_, '_>,
+        progress: &mut dyn Progress,
+    ) -> Result<()> {
         if self.rebuild.is_none() && self.wants_bulk() {
-            self.rebuild = Some(drop_indexes(sink.conn)?);
+            self.rebuild = Some(drop_indexes(conn)?);
         }
         let Self {
             buffer,
@@ -155,13 +195,8 @@ impl Loader {
         if rebuild.is_none() {
             buffer.sort_by_key(|p| (p.product, p.warehouse));
         }
-        let text = |p: &Pending| match p.texts {
-            0 => (None, None),
-            i => texts
-                .get(i as usize - 1)
-                .map_or((None, None), |(n, r)| (n.as_deref(), r.as_deref())),
-        };
-        let mut many = sink.conn.prepare_cached(&multi_row_insert())?;
+        let text = |p: &Pending| text_of(texts, p);
+        let mut many = conn.prepare_cached(&multi_row_insert())?;
         let mut groups = buffer.chunks_exact(ROWS_PER_INSERT);
         for (g, group) in (&mut groups).enumerate() {
             if (g * ROWS_PER_INSERT) % REPORT_EVERY == 0 {
@@ -187,9 +222,14 @@ impl Loader {
             }
             many.raw_execute()?;
         }
+        let mut one = conn.prepare_cached(
+            "INSERT INTO movement (product_id, warehouse_id, delta, reason, note, reference,
+                                   actor, occurred_at, recorded_at, bundle_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
         for p in groups.remainder() {
             let (note, reference) = text(p);
-            sink.insert.execute(params![
+            one.execute(params![
                 p.product,
                 p.warehouse,
                 p.delta,
@@ -210,8 +250,8 @@ impl Loader {
     }
 
     /// Builds the dropped indexes again, if the bulk path was taken; says whether it was.
-    pub fn rebuild(self, conn: &Connection, progress: &mut dyn Progress) -> Result<bool> {
-        let Some(indexes) = self.rebuild else {
+    pub fn rebuild(self, conn: &Tx<'_>, progress: &mut dyn Progress) -> Result<bool> {
+        let (Some(indexes), Some(conn)) = (self.rebuild, conn.sqlite()) else {
             return Ok(false);
         };
         progress.phase(Phase::Indexing);
@@ -221,6 +261,16 @@ impl Loader {
             conn.execute_batch(sql)?;
         }
         Ok(true)
+    }
+}
+
+/// A buffered movement's note and reference.
+fn text_of<'t>(texts: &'t [NoteAndReference], p: &Pending) -> (Option<&'t str>, Option<&'t str>) {
+    match p.texts {
+        0 => (None, None),
+        i => texts
+            .get(i as usize - 1)
+            .map_or((None, None), |(n, r)| (n.as_deref(), r.as_deref())),
     }
 }
 

@@ -4,11 +4,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::{Connection, params};
+use rusqlite::params;
 use serde::Serialize;
 
 use super::lookup::{self, ProductRef};
-use crate::db::Db;
+use crate::store::{Db, Tx};
 use crate::error::{Error, Result};
 use crate::model::{ProductId, Quantity, Sku, WarehouseId};
 
@@ -41,9 +41,16 @@ pub fn set(db: &mut Db, bundle: &Sku, components: &[(Sku, Quantity)]) -> Result<
     }
     db.write(|tx| {
         let b = lookup::product(tx, bundle)?;
+        // Changes to one company's bundles queue, so two of them cannot each
+        // pass the cycle check with the other's half of a cycle.
+        tx.lock("SELECT 1 FROM company WHERE id = ?1", params![b.company_id])?;
+        tx.lock(
+            "SELECT 1 FROM inventory WHERE product_id = ?1",
+            params![b.id],
+        )?;
         let stocked: i64 = tx.query_row(
-            "SELECT coalesce(sum(quantity), 0) FROM inventory WHERE product_id = ?1",
-            [b.id],
+            "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM inventory WHERE product_id = ?1",
+            params![b.id],
             |r| r.get(0),
         )?;
         if stocked > 0 && !b.is_bundle {
@@ -52,8 +59,14 @@ pub fn set(db: &mut Db, bundle: &Sku, components: &[(Sku, Quantity)]) -> Result<
                 b.sku
             )));
         }
-        tx.execute("DELETE FROM bundle_component WHERE bundle_id = ?1", [b.id])?;
-        tx.execute("UPDATE product SET is_bundle = 1 WHERE id = ?1", [b.id])?;
+        tx.execute(
+            "DELETE FROM bundle_component WHERE bundle_id = ?1",
+            params![b.id],
+        )?;
+        tx.execute(
+            "UPDATE product SET is_bundle = 1 WHERE id = ?1",
+            params![b.id],
+        )?;
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for (sku, qty) in components {
@@ -91,7 +104,7 @@ pub fn set(db: &mut Db, bundle: &Sku, components: &[(Sku, Quantity)]) -> Result<
 }
 
 /// Whether `outer` contains `inner`, directly or through other bundles.
-fn contains(conn: &Connection, outer: ProductId, inner: ProductId) -> Result<bool> {
+fn contains(conn: &Tx<'_>, outer: ProductId, inner: ProductId) -> Result<bool> {
     let found: i64 = conn.query_row(
         "WITH RECURSIVE sub(id) AS (
              SELECT component_id FROM bundle_component WHERE bundle_id = ?1
@@ -104,30 +117,29 @@ fn contains(conn: &Connection, outer: ProductId, inner: ProductId) -> Result<boo
 }
 
 /// The direct components of a bundle, by SKU.
-pub(crate) fn direct(conn: &Connection, bundle: ProductId) -> Result<Vec<Component>> {
-    let mut stmt = conn.prepare_cached(
+pub(crate) fn direct(conn: &Tx<'_>, bundle: ProductId) -> Result<Vec<Component>> {
+    conn.query_map(
         "SELECT p.sku, bc.quantity FROM bundle_component bc JOIN product p ON p.id = bc.component_id
          WHERE bc.bundle_id = ?1 ORDER BY p.sku_key",
-    )?;
-    let rows = stmt.query_map([bundle], |r| {
-        Ok(Component {
-            sku: r.get(0)?,
-            quantity: r.get(1)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        params![bundle],
+        |r| {
+            Ok(Component {
+                sku: r.get(0)?,
+                quantity: r.get(1)?,
+            })
+        },
+    )
 }
 
 /// The stocked (non-bundle) products a bundle is made of, with units per
 /// bundle, nested bundles multiplied out and repeated leaves summed.
-pub(crate) fn leaves(conn: &Connection, bundle: ProductId) -> Result<Vec<(ProductRef, i64)>> {
-    let mut stmt = conn.prepare_cached(
+pub(crate) fn leaves(conn: &Tx<'_>, bundle: ProductId) -> Result<Vec<(ProductRef, i64)>> {
+    let direct = conn.query_map(
         "SELECT p.id, p.company_id, p.sku, p.is_bundle, bc.quantity
          FROM bundle_component bc JOIN product p ON p.id = bc.component_id
          WHERE bc.bundle_id = ?1 ORDER BY p.sku_key",
-    )?;
-    let direct = stmt
-        .query_map([bundle], |r| {
+        params![bundle],
+        |r| {
             Ok((
                 ProductRef {
                     id: r.get(0)?,
@@ -135,10 +147,10 @@ pub(crate) fn leaves(conn: &Connection, bundle: ProductId) -> Result<Vec<(Produc
                     sku: r.get(2)?,
                     is_bundle: r.get(3)?,
                 },
-                r.get::<_, i64>(4)?,
+                r.get::<i64>(4)?,
             ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        },
+    )?;
     let too_many = |sku: &str| {
         Error::invalid(format!(
             "component {sku}: nested bundle quantities multiply past {}",
@@ -170,15 +182,18 @@ pub(crate) fn leaves(conn: &Connection, bundle: ProductId) -> Result<Vec<(Produc
 
 /// Bundles available per warehouse: for each warehouse where any component is
 /// stocked, the minimum over components of floor(stock / units per bundle).
-pub(crate) fn available(conn: &Connection, bundle: ProductId) -> Result<Vec<(WarehouseId, i64)>> {
+pub(crate) fn available(conn: &Tx<'_>, bundle: ProductId) -> Result<Vec<(WarehouseId, i64)>> {
     let parts = leaves(conn, bundle)?;
     let mut stock: HashMap<(ProductId, WarehouseId), i64> = HashMap::new();
     let mut warehouses: Vec<WarehouseId> = Vec::new();
-    let mut stmt =
-        conn.prepare_cached("SELECT warehouse_id, quantity FROM inventory WHERE product_id = ?1")?;
     for (p, _) in &parts {
-        for row in stmt.query_map([p.id], |r| Ok((r.get(0)?, r.get(1)?)))? {
-            let (w, q): (WarehouseId, i64) = row?;
+        let rows = conn.query_map(
+            "SELECT warehouse_id, quantity FROM inventory WHERE product_id = ?1",
+            params![p.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        for (w, q) in rows {
+            let (w, q): (WarehouseId, i64) = (w, q);
             stock.insert((p.id, w), q);
             if !warehouses.contains(&w) {
                 warehouses.push(w);

@@ -2,12 +2,12 @@
 //! partners they trade with. Names are unique (per company for warehouses and
 //! suppliers), enforced by constraints through `ON CONFLICT DO NOTHING`.
 
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::params;
 use serde::Serialize;
 
 use super::lookup;
 use crate::Ctx;
-use crate::db::Db;
+use crate::store::{Db, Row, Tx};
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, Money, ProductId, Sku, SupplierId, Timestamp, WarehouseId};
 
@@ -27,13 +27,12 @@ pub struct Company {
 pub fn create_company(db: &mut Db, ctx: &Ctx, name: &str) -> Result<Company> {
     db.write(|tx| {
         let id: Option<CompanyId> = tx
-            .query_row(
+            .query_opt(
                 "INSERT INTO company (name, created_at) VALUES (?1, ?2)
                  ON CONFLICT DO NOTHING RETURNING id",
                 params![name, ctx.now],
                 |r| r.get(0),
-            )
-            .optional()?;
+            )?;
         let id =
             id.ok_or_else(|| Error::conflict(format!("company name already exists: {name}")))?;
         Ok(Company {
@@ -47,15 +46,17 @@ pub fn create_company(db: &mut Db, ctx: &Ctx, name: &str) -> Result<Company> {
 /// Every company, by id.
 pub fn list_companies(db: &mut Db) -> Result<Vec<Company>> {
     db.read(|tx| {
-        let mut stmt = tx.prepare("SELECT id, name, created_at FROM company ORDER BY id")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Company {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                created_at: r.get(2)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        tx.query_map(
+            "SELECT id, name, created_at FROM company ORDER BY id",
+            &[],
+            |r| {
+                Ok(Company {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    created_at: r.get(2)?,
+                })
+            },
+        )
     })
 }
 
@@ -86,7 +87,7 @@ pub fn create_warehouse(
 
 /// `create_warehouse` inside the caller's transaction.
 pub(crate) fn warehouse_in(
-    tx: &rusqlite::Connection,
+    tx: &Tx<'_>,
     ctx: &Ctx,
     company: CompanyId,
     name: &str,
@@ -94,13 +95,12 @@ pub(crate) fn warehouse_in(
 ) -> Result<Warehouse> {
     lookup::company(tx, company)?;
     let id: Option<WarehouseId> = tx
-        .query_row(
+        .query_opt(
             "INSERT INTO warehouse (company_id, name, location, created_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT DO NOTHING RETURNING id",
             params![company, name, location, ctx.now],
             |r| r.get(0),
-        )
-        .optional()?;
+        )?;
     let id = id.ok_or_else(|| {
         Error::conflict(format!(
             "warehouse name already exists in company {company}: {name}"
@@ -120,19 +120,19 @@ pub fn list_warehouses(db: &mut Db, company: Option<CompanyId>) -> Result<Vec<Wa
         if let Some(c) = company {
             lookup::company(tx, c)?;
         }
-        let mut stmt = tx.prepare(
+        tx.query_map(
             "SELECT id, company_id, name, location FROM warehouse
-             WHERE ?1 IS NULL OR company_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([company], |r| {
-            Ok(Warehouse {
-                id: r.get(0)?,
-                company_id: r.get(1)?,
-                name: r.get(2)?,
-                location: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+             WHERE CAST(?1 AS BIGINT) IS NULL OR company_id = ?1 ORDER BY id",
+            &[&company],
+            |r| {
+                Ok(Warehouse {
+                    id: r.get(0)?,
+                    company_id: r.get(1)?,
+                    name: r.get(2)?,
+                    location: r.get(3)?,
+                })
+            },
+        )
     })
 }
 
@@ -184,19 +184,18 @@ pub fn create_supplier(db: &mut Db, ctx: &Ctx, new: &NewSupplier) -> Result<Supp
 
 /// `create_supplier` inside the caller's transaction.
 pub(crate) fn supplier_in(
-    tx: &rusqlite::Connection,
+    tx: &Tx<'_>,
     ctx: &Ctx,
     new: &NewSupplier,
 ) -> Result<Supplier> {
     lookup::company(tx, new.company)?;
-    tx.query_row(
+    tx.query_opt(
         "INSERT INTO supplier (company_id, name, contact_email, phone, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT DO NOTHING RETURNING id, company_id, name, contact_email, phone",
         params![new.company, new.name, new.email, new.phone, ctx.now],
         Supplier::from_row,
-    )
-    .optional()?
+    )?
     .ok_or_else(|| {
         Error::conflict(format!(
             "supplier name already exists in company {}: {}",
@@ -211,12 +210,12 @@ pub fn list_suppliers(db: &mut Db, company: Option<CompanyId>) -> Result<Vec<Sup
         if let Some(c) = company {
             lookup::company(tx, c)?;
         }
-        let mut stmt = tx.prepare(
+        tx.query_map(
             "SELECT id, company_id, name, contact_email, phone FROM supplier
-             WHERE ?1 IS NULL OR company_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([company], Supplier::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+             WHERE CAST(?1 AS BIGINT) IS NULL OR company_id = ?1 ORDER BY id",
+            &[&company],
+            Supplier::from_row,
+        )
     })
 }
 
@@ -240,28 +239,28 @@ pub struct SupplierLink {
 
 /// The suppliers linked to a product, primary first (or only `only`).
 pub(crate) fn links_of(
-    conn: &rusqlite::Connection,
+    conn: &Tx<'_>,
     product: ProductId,
     sku: &str,
     only: Option<SupplierId>,
 ) -> Result<Vec<SupplierLink>> {
-    let mut stmt = conn.prepare_cached(
+    conn.query_map(
         "SELECT s.id, s.company_id, s.name, s.contact_email, s.phone,
                 ps.is_primary, ps.lead_time_days, ps.cost_cents
          FROM product_supplier ps JOIN supplier s ON s.id = ps.supplier_id
-         WHERE ps.product_id = ?1 AND (?2 IS NULL OR ps.supplier_id = ?2)
+         WHERE ps.product_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR ps.supplier_id = ?2)
          ORDER BY ps.is_primary DESC, ps.supplier_id",
-    )?;
-    let rows = stmt.query_map(params![product, only], |r| {
-        Ok(SupplierLink {
-            supplier: Supplier::from_row(r)?,
-            sku: sku.to_owned(),
-            is_primary: r.get(5)?,
-            lead_time_days: r.get(6)?,
-            cost: r.get(7)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        params![product, only],
+        |r| {
+            Ok(SupplierLink {
+                supplier: Supplier::from_row(r)?,
+                sku: sku.to_owned(),
+                is_primary: r.get(5)?,
+                lead_time_days: r.get(6)?,
+                cost: r.get(7)?,
+            })
+        },
+    )
 }
 
 /// What `supplier link` sets. `None` fields keep their current value on a re-link.
@@ -284,32 +283,36 @@ pub fn link_supplier(db: &mut Db, link: &Link) -> Result<SupplierLink> {
     db.write(|tx| link_in(tx, link))
 }
 
-pub(crate) fn link_in(tx: &rusqlite::Connection, link: &Link) -> Result<SupplierLink> {
+pub(crate) fn link_in(tx: &Tx<'_>, link: &Link) -> Result<SupplierLink> {
     let product = lookup::product(tx, &link.sku)?;
     lookup::supplier_of(tx, link.supplier, product.company_id)?;
+    // The product's row is locked first, so concurrent links of one product
+    // queue: the demotion and the new primary are one step for each.
+    tx.lock("SELECT 1 FROM product WHERE id = ?1", params![product.id])?;
     if link.primary {
-        tx.prepare_cached(
+        tx.execute(
             "UPDATE product_supplier SET is_primary = 0
              WHERE product_id = ?1 AND supplier_id <> ?2 AND is_primary = 1",
-        )?
-        .execute(params![product.id, link.supplier])?;
+            params![product.id, link.supplier],
+        )?;
     }
-    tx.prepare_cached(
+    tx.execute(
         "INSERT INTO product_supplier (product_id, supplier_id, company_id, is_primary, lead_time_days, cost_cents)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (product_id, supplier_id) DO UPDATE SET
-             is_primary = max(is_primary, excluded.is_primary),
-             lead_time_days = coalesce(excluded.lead_time_days, lead_time_days),
-             cost_cents = coalesce(excluded.cost_cents, cost_cents)",
-    )?
-    .execute(params![
-        product.id,
-        link.supplier,
-        product.company_id,
-        link.primary,
-        link.lead_time_days,
-        link.cost
-    ])?;
+             is_primary = CASE WHEN excluded.is_primary = 1 THEN 1
+                               ELSE product_supplier.is_primary END,
+             lead_time_days = coalesce(excluded.lead_time_days, product_supplier.lead_time_days),
+             cost_cents = coalesce(excluded.cost_cents, product_supplier.cost_cents)",
+        params![
+            product.id,
+            link.supplier,
+            product.company_id,
+            link.primary,
+            link.lead_time_days,
+            link.cost
+        ],
+    )?;
     links_of(tx, product.id, &product.sku, Some(link.supplier))?
         .pop()
         .ok_or_else(|| Error::new(crate::Kind::Internal, "supplier link vanished"))

@@ -1,11 +1,11 @@
 //! `check`: verifies what the schema alone cannot prove, and what damage or a
 //! hand edit could have broken.
 
+use rusqlite::Connection;
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, ErrorCode};
 use serde::Serialize;
 
-use crate::db::Db;
+use crate::store::{Db, Tx};
 use crate::error::Result;
 
 /// The outcome of `check`.
@@ -30,23 +30,53 @@ pub fn run(db: &mut Db) -> Result<Report> {
 
 /// Every problem `check` finds on `conn`, which may be inside a write
 /// transaction (`copy` checks its target before it commits).
-pub(crate) fn problems(conn: &Connection) -> Result<Vec<String>> {
+pub(crate) fn problems(conn: &Tx<'_>) -> Result<Vec<String>> {
     let mut problems = Vec::new();
-    for (sql, what) in CHECKS {
+    let engine_checks = match conn {
+        Tx::Sqlite(_) => SQLITE_CHECKS,
+        Tx::Postgres(_) => POSTGRES_CHECKS,
+    };
+    for (sql, what) in engine_checks.iter().chain(CHECKS) {
         collect(conn, sql, what, &mut problems)?;
     }
-    text_is_utf8(conn, &mut problems)?;
+    if let Some(sqlite) = conn.sqlite() {
+        text_is_utf8(sqlite, &mut problems)?;
+    }
     Ok(problems)
 }
 
-/// Each query yields one text row per problem.
-const CHECKS: &[(&str, &str)] = &[
+/// The engine's own checks on SQLite: pages and indexes, and foreign keys
+/// (which a batch may have skipped).
+const SQLITE_CHECKS: &[(&str, &str)] = &[
     ("SELECT integrity_check FROM pragma_integrity_check WHERE integrity_check <> 'ok'", "integrity"),
     (
         "SELECT \"table\" || ' row ' || coalesce(rowid, '?') || ' references missing ' || parent
          FROM pragma_foreign_key_check",
         "foreign key",
     ),
+];
+
+/// The engine's own checks on PostgreSQL, which enforces every constraint
+/// as it writes and keeps text valid UTF-8: no constraint left unvalidated,
+/// no index left invalid (by a failed concurrent build).
+const POSTGRES_CHECKS: &[(&str, &str)] = &[
+    (
+        "SELECT 'constraint ' || conname || ' on ' || conrelid::regclass || ' is not validated'
+         FROM pg_constraint
+         WHERE NOT convalidated AND connamespace = current_schema()::regnamespace",
+        "constraint",
+    ),
+    (
+        "SELECT 'index ' || indexrelid::regclass || ' is not valid'
+         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+         WHERE NOT (i.indisvalid AND i.indisready)
+           AND c.relnamespace = current_schema()::regnamespace",
+        "index",
+    ),
+];
+
+/// Each query yields one text row per problem, on either engine.
+const CHECKS: &[(&str, &str)] = &[
     (
         "SELECT 'product ' || i.product_id || ' in warehouse ' || i.warehouse_id || ': inventory says '
                 || i.quantity || ', ledger sums to ' || coalesce(m.total, 0)
@@ -84,20 +114,15 @@ const CHECKS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Runs one check; a query that SQLite cannot finish on the stored data
-/// (a `sum()` past 64 bits) is itself a problem found, not a crash.
-fn collect(conn: &Connection, sql: &str, what: &str, problems: &mut Vec<String>) -> Result<()> {
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-    for row in rows {
-        match row {
-            Ok(problem) => problems.push(format!("{what}: {problem}")),
-            Err(e) if e.sqlite_error_code() == Some(ErrorCode::Unknown) => {
-                problems.push(format!("{what}: the stored values cannot be checked: {e}"));
-                break;
-            }
-            Err(e) => return Err(e.into()),
+/// Runs one check; a query that cannot finish on the stored data (SQLite's
+/// `sum()` past 64 bits) is itself a problem found, not a crash.
+fn collect(conn: &Tx<'_>, sql: &str, what: &str, problems: &mut Vec<String>) -> Result<()> {
+    match conn.query_map(sql, &[], |r| r.get::<String>(0)) {
+        Ok(rows) => problems.extend(rows.into_iter().map(|p| format!("{what}: {p}"))),
+        Err(e) if crate::store::is_overflow(&e) => {
+            problems.push(format!("{what}: the stored values cannot be checked: {e}"));
         }
+        Err(e) => return Err(e),
     }
     Ok(())
 }

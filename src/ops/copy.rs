@@ -1,29 +1,33 @@
-//! `copy --to PATH`: the whole database — every company, id and movement —
-//! into a new or empty stockflow file, in one transaction on the target that
-//! commits only after `check` has found the target clean. A failure leaves
-//! the target as it was (a file this copy created is removed).
+//! `copy --to PATH|URL`: the whole database — every company, id and
+//! movement — from `--db` into a new or empty stockflow database of either
+//! engine, in one transaction on the target that commits only after `check`
+//! has found the target clean. A failure leaves the target as it was (a file
+//! this copy created is removed; a server database keeps the empty schema
+//! `init` gave it).
 //!
-//! The source is attached to the target's connection and each table is
-//! copied with one `INSERT ... SELECT`, so ids are kept and millions of
-//! movements copy at SQLite's own speed. Both are at this build's schema
-//! version (the source is opened as any command opens it; the target is
-//! created by `init`), so their tables are the same.
+//! The tables and their columns are listed here, parents before children,
+//! and both engines' schemas are checked against the list by tests. Each
+//! table is read from one snapshot of the source as a stream and written to
+//! the target with its ids (a binary `COPY` on PostgreSQL, whose sequences are
+//! then moved past the copied ids), so it works from file to server, server
+//! to file, and file to file alike.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::Connection;
+use rusqlite::params_from_iter;
+use rusqlite::types::Value;
 use serde::Serialize;
 
 use super::check;
-use crate::db::{self, Db};
 use crate::error::{Error, Result};
+use crate::store::{self, Db, Tx};
 
 /// What `copy` wrote.
 #[derive(Debug, Clone, Serialize)]
 pub struct Copied {
-    /// The target database.
-    pub target: PathBuf,
+    /// The target database (a URL without its password).
+    pub target: String,
     /// Rows copied, per table, in copy order.
     pub tables: Vec<TableCount>,
 }
@@ -37,94 +41,148 @@ pub struct TableCount {
     pub rows: i64,
 }
 
-/// Copies the database at `source` into a new database at `target`.
+/// How a column is stored: an integer, text, or bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// `INTEGER` / `BIGINT`.
+    Int,
+    /// `TEXT`.
+    Text,
+    /// `BLOB` / `BYTEA`.
+    Bytes,
+}
+
+use Kind::{Bytes, Int, Text};
+
+/// One table to copy: its name, whether it has an `id` sequence, and its
+/// columns in order.
+pub(crate) type Table = (&'static str, bool, &'static [(&'static str, Kind)]);
+
+/// Every table of the schema, parents before children.
+pub(crate) const TABLES: &[Table] = &[
+    ("company", true, &[("id", Int), ("name", Text), ("default_threshold", Int), ("created_at", Int)]),
+    ("warehouse", true, &[("id", Int), ("company_id", Int), ("name", Text), ("location", Text), ("created_at", Int)]),
+    ("supplier", true, &[("id", Int), ("company_id", Int), ("name", Text), ("contact_email", Text), ("phone", Text), ("created_at", Int)]),
+    ("product", true, &[
+        ("id", Int), ("company_id", Int), ("sku", Text), ("sku_key", Text), ("name", Text),
+        ("price_cents", Int), ("type", Text), ("threshold", Int), ("is_bundle", Int),
+        ("archived", Int), ("created_at", Int),
+    ]),
+    ("product_supplier", false, &[
+        ("product_id", Int), ("supplier_id", Int), ("company_id", Int), ("is_primary", Int),
+        ("lead_time_days", Int), ("cost_cents", Int),
+    ]),
+    ("bundle_component", false, &[("bundle_id", Int), ("component_id", Int), ("company_id", Int), ("quantity", Int)]),
+    ("type_threshold", false, &[("company_id", Int), ("type", Text), ("quantity", Int)]),
+    ("inventory", false, &[("product_id", Int), ("warehouse_id", Int), ("company_id", Int), ("quantity", Int)]),
+    ("location_threshold", false, &[("product_id", Int), ("warehouse_id", Int), ("company_id", Int), ("quantity", Int)]),
+    ("movement", true, &[
+        ("id", Int), ("product_id", Int), ("warehouse_id", Int), ("delta", Int), ("reason", Text),
+        ("note", Text), ("reference", Text), ("actor", Text), ("occurred_at", Int),
+        ("recorded_at", Int), ("bundle_id", Int),
+    ]),
+    ("api_token", true, &[
+        ("id", Int), ("company_id", Int), ("name", Text), ("hash", Bytes), ("created_at", Int),
+        ("expires_at", Int), ("revoked_at", Int),
+    ]),
+    ("idempotency_key", false, &[
+        ("company_id", Int), ("key", Text), ("request_hash", Bytes), ("status", Int), ("body", Text),
+        ("location", Text), ("created_at", Int),
+    ]),
+];
+
+/// Copies the database named by `source` into the (new or empty) database
+/// named by `target`, a path or a URL.
 pub fn run(source: &Path, target: &Path, busy_timeout: Duration) -> Result<Copied> {
-    let shown_target = target.to_string_lossy();
-    if db::is_server_url(&shown_target) {
-        return Err(Error::invalid(format!(
-            "this build copies to a SQLite file only, not to a server URL: {}",
-            db::without_password(&shown_target)
-        )));
-    }
-    let shown = source.display().to_string();
-    let source_text = source
-        .to_str()
-        .ok_or_else(|| Error::invalid(format!("the source path is not UTF-8: {shown}")))?;
-    // Opened as any command opens it: missing, foreign or older files are refused.
-    drop(Db::open(source, busy_timeout)?);
-    let created = !target.exists();
-    let copied = copy_into(source_text, target, busy_timeout);
+    // Opened as any command opens it: missing, foreign or older databases are refused.
+    let mut from = Db::open(source, busy_timeout)?;
+    let shown = target.to_string_lossy();
+    let is_file = !store::is_server_url(&shown);
+    let created = is_file && !target.exists();
+    let copied = copy_into(&mut from, target, busy_timeout);
     if copied.is_err() && created {
         remove(target);
     }
     copied
 }
 
-fn copy_into(source: &str, target: &Path, busy_timeout: Duration) -> Result<Copied> {
-    let (mut db, _) = Db::init(target, busy_timeout)?;
-    db.conn()
-        .execute("ATTACH DATABASE ?1 AS src", [source])
-        .map_err(|e| Error::database(format!("cannot read {source}: {e}")))?;
-    let tables = db.write(|tx| {
-        tx.pragma_update(None, "defer_foreign_keys", true)?;
-        let tables = tables(tx)?;
-        for table in &tables {
-            let rows: i64 =
-                tx.query_row(&format!("SELECT count(*) FROM main.\"{table}\""), [], |r| {
-                    r.get(0)
-                })?;
-            if rows > 0 {
-                return Err(Error::conflict(format!(
-                    "{} is not empty ({rows} row(s) in {table}); copy writes only into a new or empty database",
-                    target.display()
+fn copy_into(from: &mut Db, target: &Path, busy_timeout: Duration) -> Result<Copied> {
+    let (mut to, _) = Db::init(target, busy_timeout)?;
+    let shown = to.shown();
+    let tables = from.read(|src| {
+        to.write_batch(|dst| {
+            if let Some(sqlite) = dst.sqlite() {
+                sqlite.pragma_update(None, "defer_foreign_keys", true)?;
+            }
+            refuse_rows(dst, &shown)?;
+            let mut counts = Vec::new();
+            for table in TABLES {
+                let rows = copy_table(src, dst, table)?;
+                counts.push(TableCount {
+                    table: table.0.to_owned(),
+                    rows: i64::try_from(rows).unwrap_or(i64::MAX),
+                });
+            }
+            if let Tx::Postgres(pg) = dst {
+                for (name, _, _) in TABLES.iter().filter(|t| t.1) {
+                    store::postgres::bulk::advance_sequence(*pg, name)?;
+                }
+            }
+            let problems = check::problems(dst)?;
+            if let Some(first) = problems.first() {
+                return Err(Error::database(format!(
+                    "the copy did not pass check ({} problem(s)), nothing was written: {first}",
+                    problems.len()
                 )));
             }
-        }
-        let mut counts = Vec::new();
-        for table in tables {
-            let columns = columns(tx, &table)?.join(", ");
-            let rows = tx.execute(
-                &format!(
-                    "INSERT INTO main.\"{table}\" ({columns}) SELECT {columns} FROM src.\"{table}\""
-                ),
-                [],
-            )?;
-            counts.push(TableCount {
-                table,
-                rows: i64::try_from(rows).unwrap_or(i64::MAX),
-            });
-        }
-        let problems = check::problems(tx)?;
-        if let Some(first) = problems.first() {
-            return Err(Error::database(format!(
-                "the copy did not pass check ({} problem(s)), nothing was written: {first}",
-                problems.len()
-            )));
-        }
-        Ok(counts)
+            Ok(counts)
+        })
     })?;
     Ok(Copied {
-        target: target.to_owned(),
+        target: shown,
         tables,
     })
 }
 
-/// The target's tables in creation order (parents before children).
-fn tables(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare(
-        "SELECT name FROM main.sqlite_schema
-         WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY rowid",
-    )?;
-    let names = stmt.query_map([], |r| r.get(0))?;
-    Ok(names.collect::<rusqlite::Result<_>>()?)
+/// Copy writes only into a database without rows.
+fn refuse_rows(dst: &Tx<'_>, shown: &str) -> Result<()> {
+    for (table, _, _) in TABLES {
+        let rows: i64 = dst.query_row(
+            &format!("SELECT count(*) FROM \"{table}\""),
+            &[],
+            |r| r.get(0),
+        )?;
+        if rows > 0 {
+            return Err(Error::conflict(format!(
+                "{shown} is not empty ({rows} row(s) in {table}); copy writes only into a new or empty database"
+            )));
+        }
+    }
+    Ok(())
 }
 
-fn columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1, 'main') ORDER BY cid")?;
-    let names = stmt.query_map([table], |r| r.get::<_, String>(0))?;
-    Ok(names
-        .map(|n| n.map(|n| format!("\"{n}\"")))
-        .collect::<rusqlite::Result<_>>()?)
+/// Streams one table from `src` into `dst`, ids and all; returns the rows written.
+fn copy_table(src: &Tx<'_>, dst: &Tx<'_>, table: &Table) -> Result<u64> {
+    let (name, _, columns) = *table;
+    let list: Vec<String> = columns.iter().map(|(c, _)| format!("\"{c}\"")).collect();
+    let list = list.join(", ");
+    let select = format!("SELECT {list} FROM \"{name}\" ORDER BY 1, 2");
+    let width = columns.len();
+    let read = |r: &store::Row<'_>| (0..width).map(|i| r.get::<Value>(i)).collect();
+    src.stream(&select, &[], read, |rows| match dst {
+        Tx::Sqlite(conn) => {
+            let marks = vec!["?"; width].join(", ");
+            let mut insert =
+                conn.prepare(&format!("INSERT INTO \"{name}\" ({list}) VALUES ({marks})"))?;
+            let mut written = 0u64;
+            for row in rows {
+                insert.execute(params_from_iter(row?))?;
+                written += 1;
+            }
+            Ok(written)
+        }
+        Tx::Postgres(pg) => store::postgres::bulk::copy_rows(*pg, name, columns, rows),
+    })
 }
 
 /// Removes a target this copy created, with its WAL and shared-memory files.

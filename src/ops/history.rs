@@ -1,10 +1,10 @@
 //! Reading the ledger: `stock history`, streamed newest first.
 
-use rusqlite::{Connection, ToSql};
+use rusqlite::ToSql;
 
 use super::stock::Movement;
-use crate::db::Db;
-use crate::error::{Error, Result};
+use crate::store::{Db, Tx};
+use crate::error::Result;
 use crate::model::{CompanyId, Sku, Timestamp, WarehouseId};
 
 /// Filters for `stock history`.
@@ -35,9 +35,11 @@ pub fn history<T>(
 ) -> Result<T> {
     db.read(|tx| {
         let (sql, args) = select(tx, filter)?;
-        let mut stmt = tx.prepare(&sql)?;
-        let mut rows = stmt
-            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+        let args: Vec<&dyn ToSql> = args.iter().map(|a| &**a).collect();
+        tx.stream(
+            &sql,
+            &args,
+            |r| {
                 Ok(Movement {
                     id: r.get(0)?,
                     product_id: r.get(1)?,
@@ -54,20 +56,20 @@ pub fn history<T>(
                     quantity: None,
                     warehouse_name: r.get(12)?,
                 })
-            })?
-            .map(|r| r.map_err(Error::from));
-        f(&mut rows)
+            },
+            f,
+        )
     })
 }
 
 /// The history query for `filter` and its arguments.
-fn select(tx: &Connection, filter: &HistoryFilter) -> Result<(String, Vec<Box<dyn ToSql>>)> {
+fn select(tx: &Tx<'_>, filter: &HistoryFilter) -> Result<(String, Vec<Box<dyn ToSql>>)> {
     let mut sql = String::from(
         "SELECT m.id, m.product_id, p.sku, m.warehouse_id, m.delta, m.reason, m.note,
                 m.reference, m.actor, m.occurred_at, m.recorded_at, b.sku, w.name
          FROM movement m JOIN product p ON p.id = m.product_id
          JOIN warehouse w ON w.id = m.warehouse_id
-         LEFT JOIN product b ON b.id = m.bundle_id WHERE 1",
+         LEFT JOIN product b ON b.id = m.bundle_id WHERE TRUE",
     );
     let mut args: Vec<Box<dyn ToSql>> = Vec::new();
     if let Some(sku) = &filter.sku {
@@ -102,7 +104,7 @@ fn select(tx: &Connection, filter: &HistoryFilter) -> Result<(String, Vec<Box<dy
     } else {
         sql.push_str(" ORDER BY m.occurred_at DESC, m.id DESC LIMIT ?");
     }
-    args.push(Box::new(filter.limit.unwrap_or(-1)));
+    args.push(Box::new(filter.limit.unwrap_or(i64::MAX)));
     Ok((sql, args))
 }
 
@@ -120,10 +122,9 @@ mod tests {
         };
         db.read(|tx| {
             let (sql, args) = select(tx, &filter)?;
-            let mut stmt = tx.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-            let rows = stmt
-                .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(3))?
-                .collect::<rusqlite::Result<Vec<String>>>()?;
+            let args: Vec<&dyn ToSql> = args.iter().map(|a| &**a).collect();
+            let rows: Vec<String> =
+                tx.query_map(&format!("EXPLAIN QUERY PLAN {sql}"), &args, |r| r.get(3))?;
             Ok(rows.join("\n"))
         })
         .unwrap()
@@ -133,7 +134,7 @@ mod tests {
     fn history_of_a_bundle_never_scans_the_ledger() {
         let dir = tempfile::tempdir().unwrap();
         let (mut db, _) =
-            Db::init(&dir.path().join("h.db"), crate::db::DEFAULT_BUSY_TIMEOUT).unwrap();
+            Db::init(&dir.path().join("h.db"), crate::store::DEFAULT_BUSY_TIMEOUT).unwrap();
         let ctx = Ctx {
             now: Timestamp::parse("2026-01-01").unwrap(),
             actor: "t".to_owned(),

@@ -11,7 +11,7 @@ use super::lookup;
 use super::product::{NewProduct, insert};
 use super::progress::{Phase, Progress};
 use crate::Ctx;
-use crate::db::Db;
+use crate::store::Db;
 use crate::error::{Error, Result};
 use crate::model::{self, CompanyId, Money, Quantity, Sku, SupplierId, WarehouseId};
 

@@ -11,7 +11,7 @@
 
 use std::rc::Rc;
 
-use rusqlite::{CachedStatement, Connection, OptionalExtension, params};
+use rusqlite::params;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::bulk::{Loader, Sink};
@@ -20,6 +20,7 @@ use super::progress::{Phase, Progress, Quiet};
 use crate::Ctx;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, MAX_UNITS, ProductId, Reason, Sku, Timestamp, WarehouseId};
+use crate::store::Tx;
 
 /// One movement to write.
 #[derive(Debug, Clone, Copy)]
@@ -76,10 +77,9 @@ fn stock_after(have: i64, e: &Entry<'_>) -> Result<i64> {
 
 /// Writes movements within one transaction; see the module docs.
 pub(crate) struct Ledger<'c> {
-    conn: &'c Connection,
+    conn: &'c Tx<'c>,
     actor: &'c str,
     now: Timestamp,
-    insert: CachedStatement<'c>,
     pairs: HashMap<(ProductId, WarehouseId), Pair>,
     warehouses: HashMap<WarehouseId, Option<CompanyId>>,
     products: HashMap<Rc<str>, Rc<ProductRef>>,
@@ -98,17 +98,11 @@ impl std::fmt::Debug for Ledger<'_> {
 
 impl<'c> Ledger<'c> {
     /// A ledger writer on `conn`, which must be inside a write transaction.
-    pub fn new(conn: &'c Connection, ctx: &'c Ctx) -> Result<Self> {
-        let insert = conn.prepare_cached(
-            "INSERT INTO movement (product_id, warehouse_id, delta, reason, note, reference,
-                                   actor, occurred_at, recorded_at, bundle_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?;
+    pub fn new(conn: &'c Tx<'c>, ctx: &'c Ctx) -> Result<Self> {
         Ok(Self {
             conn,
             actor: &ctx.actor,
             now: ctx.now,
-            insert,
             pairs: HashMap::default(),
             warehouses: HashMap::default(),
             products: HashMap::default(),
@@ -122,7 +116,7 @@ impl<'c> Ledger<'c> {
     pub fn buffered(mut self) -> Result<Self> {
         let existing: i64 =
             self.conn
-                .query_row("SELECT coalesce(max(id), 0) FROM movement", [], |r| {
+                .query_row("SELECT coalesce(max(id), 0) FROM movement", &[], |r| {
                     r.get(0)
                 })?;
         self.loader = Some(Loader::new(u64::try_from(existing).unwrap_or(0)));
@@ -134,13 +128,12 @@ impl<'c> Ledger<'c> {
         let Some(loader) = self.loader.as_mut().filter(|l| l.is_full()) else {
             return Ok(());
         };
-        let mut sink = Sink {
+        let sink = Sink {
             conn: self.conn,
-            insert: &mut self.insert,
             actor: self.actor,
             now: self.now,
         };
-        loader.flush(&mut sink, progress)
+        loader.flush(&sink, progress)
     }
 
     /// The product whose SKU is `text` (validated on first sight), cached by the
@@ -167,17 +160,26 @@ impl<'c> Ledger<'c> {
         Ok(self.pair(product, warehouse)?.map_or(0, |p| p.quantity))
     }
 
+    /// The pair's stock, read once per transaction. On PostgreSQL the read
+    /// locks the row (`FOR UPDATE`) until commit: the never-negative check is
+    /// made on stock no other writer can change meanwhile.
     fn pair(&mut self, product: ProductId, warehouse: WarehouseId) -> Result<Option<Pair>> {
         if let Some(p) = self.pairs.get(&(product, warehouse)) {
             return Ok(Some(*p));
         }
-        let quantity: Option<i64> = self
-            .conn
-            .prepare_cached(
-                "SELECT quantity FROM inventory WHERE product_id = ?1 AND warehouse_id = ?2",
-            )?
-            .query_row(params![product, warehouse], |r| r.get(0))
-            .optional()?;
+        let quantity: Option<i64> = self.conn.query_opt(
+            match self.conn {
+                Tx::Sqlite(_) => {
+                    "SELECT quantity FROM inventory WHERE product_id = ?1 AND warehouse_id = ?2"
+                }
+                Tx::Postgres(_) => {
+                    "SELECT quantity FROM inventory WHERE product_id = ?1 AND warehouse_id = ?2
+                     FOR UPDATE"
+                }
+            },
+            params![product, warehouse],
+            |r| r.get(0),
+        )?;
         Ok(quantity.map(|quantity| {
             let pair = Pair {
                 quantity,
@@ -212,17 +214,33 @@ impl<'c> Ledger<'c> {
             return Ok(());
         }
         self.check_warehouse(warehouse, company)?;
-        self.conn
-            .prepare_cached(
-                "INSERT INTO inventory (product_id, warehouse_id, company_id, quantity)
-                 VALUES (?1, ?2, ?3, 0)",
-            )?
-            .execute(params![product, warehouse, company])?;
+        // Another writer may insert the same row meanwhile (PostgreSQL): then
+        // this waits for it, inserts nothing, and reads (and locks) its row.
+        let inserted = self.conn.execute(
+            "INSERT INTO inventory (product_id, warehouse_id, company_id, quantity)
+             VALUES (?1, ?2, ?3, 0) ON CONFLICT DO NOTHING",
+            params![product, warehouse, company],
+        )?;
+        if inserted == 0 && self.pair(product, warehouse)?.is_some() {
+            return Ok(());
+        }
         let fresh = Pair {
             quantity: 0,
             dirty: false,
         };
         self.pairs.insert((product, warehouse), fresh);
+        Ok(())
+    }
+
+    /// Reads (and on PostgreSQL locks) the stock of several pairs in one
+    /// fixed order — by product, then warehouse — before any of them moves,
+    /// so two writers touching the same pairs in opposite orders (opposite
+    /// transfers) queue instead of deadlocking.
+    pub fn lock_in_order(&mut self, pairs: &mut [(ProductId, WarehouseId, CompanyId)]) -> Result<()> {
+        pairs.sort_unstable();
+        for &(product, warehouse, company) in pairs.iter() {
+            self.ensure_stocked(product, company, warehouse)?;
+        }
         Ok(())
     }
 
@@ -243,20 +261,26 @@ impl<'c> Ledger<'c> {
         pair.quantity = quantity;
         pair.dirty = true;
         let Some(loader) = self.loader.as_mut() else {
-            self.insert.execute(params![
-                e.product,
-                e.warehouse,
-                e.delta,
-                e.reason,
-                e.note,
-                e.reference,
-                self.actor,
-                e.occurred_at,
-                self.now,
-                e.bundle,
-            ])?;
+            let id = self.conn.query_row(
+                "INSERT INTO movement (product_id, warehouse_id, delta, reason, note, reference,
+                                       actor, occurred_at, recorded_at, bundle_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+                params![
+                    e.product,
+                    e.warehouse,
+                    e.delta,
+                    e.reason,
+                    e.note,
+                    e.reference,
+                    self.actor,
+                    e.occurred_at,
+                    self.now,
+                    e.bundle,
+                ],
+                |r| r.get(0),
+            )?;
             return Ok(Written {
-                id: Some(self.conn.last_insert_rowid()),
+                id: Some(id),
                 quantity,
             });
         };
@@ -286,13 +310,12 @@ impl<'c> Ledger<'c> {
         let mut loader = self.loader.take();
         if let Some(loader) = loader.as_mut() {
             progress.phase(Phase::Writing);
-            let mut sink = Sink {
+            let sink = Sink {
                 conn: self.conn,
-                insert: &mut self.insert,
                 actor: self.actor,
                 now: self.now,
             };
-            loader.flush(&mut sink, progress)?;
+            loader.flush(&sink, progress)?;
         }
         let mut dirty: Vec<_> = self
             .pairs
@@ -302,11 +325,11 @@ impl<'c> Ledger<'c> {
             .collect();
         // In key order, so the inventory B-tree is walked once, front to back.
         dirty.sort_unstable();
-        let mut update = self.conn.prepare_cached(
-            "UPDATE inventory SET quantity = ?3 WHERE product_id = ?1 AND warehouse_id = ?2",
-        )?;
         for ((product, warehouse), quantity) in dirty {
-            update.execute(params![product, warehouse, quantity])?;
+            self.conn.execute(
+                "UPDATE inventory SET quantity = ?3 WHERE product_id = ?1 AND warehouse_id = ?2",
+                params![product, warehouse, quantity],
+            )?;
         }
         loader.map_or(Ok(false), |l| l.rebuild(self.conn, progress))
     }

@@ -2,11 +2,11 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, Row, ToSql};
+use rusqlite::{ToSql, params};
 use serde::Serialize;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
+use crate::store::{Db, Row, Tx};
+use crate::error::Result;
 use crate::model::{CompanyId, ProductId, Sku, WarehouseId};
 
 /// Stock of one product in one warehouse.
@@ -41,21 +41,26 @@ fn stock_row(r: &Row<'_>) -> rusqlite::Result<StockRow> {
     })
 }
 
-pub(crate) fn rows_of_product(conn: &Connection, product: ProductId) -> Result<Vec<StockRow>> {
-    let mut stmt = conn.prepare(&format!(
-        "{STOCK_SELECT} WHERE i.product_id = ?1 ORDER BY i.warehouse_id"
-    ))?;
-    let rows = stmt.query_map([product], stock_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+pub(crate) fn rows_of_product(conn: &Tx<'_>, product: ProductId) -> Result<Vec<StockRow>> {
+    conn.query_map(
+        &format!("{STOCK_SELECT} WHERE i.product_id = ?1 ORDER BY i.warehouse_id"),
+        params![product],
+        stock_row,
+    )
 }
 
 pub(crate) fn warehouse_names(
-    conn: &Connection,
+    conn: &Tx<'_>,
     company: CompanyId,
 ) -> Result<HashMap<WarehouseId, String>> {
-    let mut stmt = conn.prepare("SELECT id, name FROM warehouse WHERE company_id = ?1")?;
-    let rows = stmt.query_map([company], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(conn
+        .query_map(
+            "SELECT id, name FROM warehouse WHERE company_id = ?1",
+            params![company],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
+        .into_iter()
+        .collect())
 }
 
 /// Filters for `stock list`.
@@ -76,7 +81,7 @@ pub fn list<T>(
     f: impl FnOnce(&mut dyn Iterator<Item = Result<StockRow>>) -> Result<T>,
 ) -> Result<T> {
     db.read(|tx| {
-        let mut sql = format!("{STOCK_SELECT} WHERE 1");
+        let mut sql = format!("{STOCK_SELECT} WHERE TRUE");
         let mut args: Vec<Box<dyn ToSql>> = Vec::new();
         if let Some(c) = filter.company {
             super::lookup::company(tx, c)?;
@@ -96,10 +101,8 @@ pub fn list<T>(
             args.push(Box::new(super::lookup::product(tx, sku)?.id));
         }
         sql.push_str(" ORDER BY p.sku_key, i.warehouse_id");
-        let mut stmt = tx.prepare(&sql)?;
-        let mut rows = stmt
-            .query_map(rusqlite::params_from_iter(args.iter()), stock_row)?
-            .map(|r| r.map_err(Error::from));
+        let args: Vec<&dyn ToSql> = args.iter().map(|a| &**a).collect();
+        let mut rows = tx.query_map(&sql, &args, stock_row)?.into_iter().map(Ok);
         f(&mut rows)
     })
 }

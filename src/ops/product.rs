@@ -1,7 +1,7 @@
 //! Products: creation in one transaction (product, inventory row and
 //! `initial` movement, or nothing), listing, showing, updating, archiving.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::params;
 use serde::Serialize;
 
 use super::bundle::{self, Component};
@@ -10,7 +10,7 @@ use super::ledger::{Entry, Ledger};
 use super::lookup;
 use super::stock::StockRow;
 use crate::Ctx;
-use crate::db::Db;
+use crate::store::{Db, Row, Tx};
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, Money, ProductId, Quantity, Reason, Sku, Timestamp, WarehouseId};
 
@@ -86,7 +86,7 @@ pub fn create(db: &mut Db, ctx: &Ctx, new: &NewProduct) -> Result<Product> {
 }
 
 /// `create` inside the caller's transaction.
-pub(crate) fn create_in(tx: &Connection, ctx: &Ctx, new: &NewProduct) -> Result<Product> {
+pub(crate) fn create_in(tx: &Tx<'_>, ctx: &Ctx, new: &NewProduct) -> Result<Product> {
     let mut ledger = Ledger::new(tx, ctx)?;
     let product = insert(tx, ctx, &mut ledger, new)?;
     ledger.finish()?;
@@ -95,7 +95,7 @@ pub(crate) fn create_in(tx: &Connection, ctx: &Ctx, new: &NewProduct) -> Result<
 
 /// Inserts one product and its opening stock through `ledger` (no commit).
 pub(crate) fn insert(
-    tx: &Connection,
+    tx: &Tx<'_>,
     ctx: &Ctx,
     ledger: &mut Ledger<'_>,
     new: &NewProduct,
@@ -105,12 +105,12 @@ pub(crate) fn insert(
         ledger.check_warehouse(warehouse, new.company)?;
     }
     let product = tx
-        .prepare_cached(&format!(
-            "INSERT INTO product (company_id, sku, sku_key, name, price_cents, type, threshold, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT (sku_key) DO NOTHING RETURNING {PRODUCT_COLUMNS}"
-        ))?
-        .query_row(
+        .query_opt(
+            &format!(
+                "INSERT INTO product (company_id, sku, sku_key, name, price_cents, type, threshold, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (sku_key) DO NOTHING RETURNING {PRODUCT_COLUMNS}"
+            ),
             params![
                 new.company,
                 new.sku.as_str(),
@@ -122,8 +122,7 @@ pub(crate) fn insert(
                 ctx.now
             ],
             Product::from_row,
-        )
-        .optional()?
+        )?
         .ok_or_else(|| Error::conflict(format!("sku already exists: {}", new.sku)))?;
     if let Some((warehouse, qty)) = new.stock {
         ledger.ensure_stocked(product.id, product.company_id, warehouse)?;
@@ -155,23 +154,25 @@ pub fn list(
         if let Some(c) = company {
             lookup::company(tx, c)?;
         }
-        let mut stmt = tx.prepare(&format!(
-            "SELECT {PRODUCT_COLUMNS} FROM product
-             WHERE (?1 IS NULL OR company_id = ?1) AND (?2 OR archived = 0)
-             ORDER BY sku_key"
-        ))?;
-        let rows = stmt.query_map(params![company, include_archived], Product::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        tx.query_map(
+            &format!(
+                "SELECT {PRODUCT_COLUMNS} FROM product
+                 WHERE (CAST(?1 AS BIGINT) IS NULL OR company_id = ?1) AND (?2 OR archived = 0)
+                 ORDER BY sku_key"
+            ),
+            params![company, include_archived],
+            Product::from_row,
+        )
     })
 }
 
-pub(crate) fn get(conn: &Connection, sku: &Sku) -> Result<Product> {
+pub(crate) fn get(conn: &Tx<'_>, sku: &Sku) -> Result<Product> {
     let id = lookup::product(conn, sku)?.id;
-    Ok(conn.query_row(
+    conn.query_row(
         &format!("SELECT {PRODUCT_COLUMNS} FROM product WHERE id = ?1"),
-        [id],
+        params![id],
         Product::from_row,
-    )?)
+    )
 }
 
 /// `product show`: the product with its stock, suppliers and components.
@@ -244,7 +245,7 @@ pub fn update(db: &mut Db, sku: &Sku, changes: &Changes) -> Result<Product> {
 }
 
 /// `update` inside the caller's transaction.
-pub(crate) fn update_in(tx: &Connection, sku: &Sku, changes: &Changes) -> Result<Product> {
+pub(crate) fn update_in(tx: &Tx<'_>, sku: &Sku, changes: &Changes) -> Result<Product> {
     let id = lookup::product(tx, sku)?.id;
     let threshold = changes.threshold.map(|t| t.map(|q| q.0));
     tx.execute(
@@ -270,7 +271,7 @@ pub(crate) fn update_in(tx: &Connection, sku: &Sku, changes: &Changes) -> Result
 pub fn archive(db: &mut Db, sku: &Sku) -> Result<Product> {
     db.write(|tx| {
         let id = lookup::product(tx, sku)?.id;
-        tx.execute("UPDATE product SET archived = 1 WHERE id = ?1", [id])?;
+        tx.execute("UPDATE product SET archived = 1 WHERE id = ?1", params![id])?;
         get(tx, sku)
     })
 }

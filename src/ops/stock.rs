@@ -2,13 +2,12 @@
 //! write goes through [`Ledger`] in one transaction; reading stock back lives
 //! in `levels` and `history`, re-exported here.
 
-use rusqlite::Connection;
 use serde::Serialize;
 
 use super::ledger::{Entry, Ledger, Written};
 use super::lookup::ProductRef;
 use crate::Ctx;
-use crate::db::Db;
+use crate::store::{Db, Tx};
 use crate::error::{Error, Result};
 use crate::model::{Delta, ProductId, Quantity, Reason, Sku, Timestamp, WarehouseId};
 
@@ -105,7 +104,7 @@ pub fn adjust(db: &mut Db, ctx: &Ctx, adj: &Adjustment<'_>) -> Result<Vec<Moveme
 /// Applies adjustments in order inside the caller's transaction: all or
 /// nothing when the caller rolls back on an error.
 pub(crate) fn adjust_in(
-    tx: &Connection,
+    tx: &Tx<'_>,
     ctx: &Ctx,
     adjs: &[Adjustment<'_>],
 ) -> Result<Vec<Movement>> {
@@ -151,7 +150,13 @@ pub(crate) fn apply_adjustment(
         return Err(bundle_has_no_stock(&product, adj.reason.as_str()));
     }
     ledger.check_warehouse(adj.warehouse, product.company_id)?;
-    for (part, per) in ledger.components(product.id)? {
+    let parts = ledger.components(product.id)?;
+    let mut pairs: Vec<_> = parts
+        .iter()
+        .map(|(part, _)| (part.id, adj.warehouse, product.company_id))
+        .collect();
+    ledger.lock_in_order(&mut pairs)?;
+    for (part, per) in parts {
         let e = Entry {
             product: part.id,
             sku: &part.sku,
@@ -204,7 +209,7 @@ pub fn transfer(db: &mut Db, ctx: &Ctx, t: &Transfer) -> Result<Vec<Movement>> {
 }
 
 /// `transfer` inside the caller's transaction.
-pub(crate) fn transfer_in(tx: &Connection, ctx: &Ctx, t: &Transfer) -> Result<Vec<Movement>> {
+pub(crate) fn transfer_in(tx: &Tx<'_>, ctx: &Ctx, t: &Transfer) -> Result<Vec<Movement>> {
     let Transfer {
         sku,
         from,
@@ -225,6 +230,10 @@ pub(crate) fn transfer_in(tx: &Connection, ctx: &Ctx, t: &Transfer) -> Result<Ve
         return Err(bundle_has_no_stock(&product, "transfer"));
     }
     ledger.check_warehouse(to, product.company_id)?;
+    ledger.lock_in_order(&mut [
+        (product.id, from, product.company_id),
+        (product.id, to, product.company_id),
+    ])?;
     let out = Entry {
         product: product.id,
         company: product.company_id,
@@ -274,7 +283,7 @@ pub fn count(db: &mut Db, ctx: &Ctx, c: &Count) -> Result<Option<Movement>> {
 }
 
 /// `count` inside the caller's transaction.
-pub(crate) fn count_in(tx: &Connection, ctx: &Ctx, c: &Count) -> Result<Option<Movement>> {
+pub(crate) fn count_in(tx: &Tx<'_>, ctx: &Ctx, c: &Count) -> Result<Option<Movement>> {
     let Count {
         sku,
         warehouse,
@@ -288,7 +297,7 @@ pub(crate) fn count_in(tx: &Connection, ctx: &Ctx, c: &Count) -> Result<Option<M
     if product.is_bundle {
         return Err(bundle_has_no_stock(&product, "count"));
     }
-    ledger.check_warehouse(warehouse, product.company_id)?;
+    ledger.ensure_stocked(product.id, product.company_id, warehouse)?;
     let have = ledger.quantity(product.id, warehouse)?;
     let delta = counted.0.checked_sub(have).ok_or_else(|| {
         Error::database(format!(

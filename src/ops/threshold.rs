@@ -6,7 +6,7 @@ use rusqlite::params;
 use serde::Serialize;
 
 use super::lookup;
-use crate::db::Db;
+use crate::store::Db;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, Quantity, Sku, WarehouseId};
 
@@ -85,7 +85,7 @@ pub fn set(db: &mut Db, scope: &Scope, quantity: Quantity) -> Result<Threshold> 
                 )?;
                 let name = tx.query_row(
                     "SELECT name FROM warehouse WHERE id = ?1",
-                    [warehouse],
+                    params![warehouse],
                     |r| r.get(0),
                 )?;
                 Threshold {
@@ -127,10 +127,10 @@ fn row(
 pub fn list(db: &mut Db, company: CompanyId) -> Result<Vec<Threshold>> {
     db.read(|tx| {
         lookup::company(tx, company)?;
-        let mut stmt = tx.prepare(
+        let sql = format!(
             "SELECT 'default', NULL, NULL, NULL, default_threshold, 0, '', NULL FROM company
                  WHERE id = ?1 AND default_threshold IS NOT NULL
-             UNION ALL SELECT 'type', type, NULL, NULL, quantity, 1, type, NULL FROM type_threshold
+             UNION ALL SELECT 'type', type, NULL, NULL, quantity, 1, type {}, NULL FROM type_threshold
                  WHERE company_id = ?1
              UNION ALL SELECT 'product', NULL, sku, NULL, threshold, 2, sku_key, NULL FROM product
                  WHERE company_id = ?1 AND threshold IS NOT NULL
@@ -140,9 +140,10 @@ pub fn list(db: &mut Db, company: CompanyId) -> Result<Vec<Threshold>> {
                  JOIN warehouse w ON w.id = lt.warehouse_id
                  WHERE lt.company_id = ?1
              ORDER BY 6, 7, 4",
-        )?;
-        let rows = stmt.query_map([company], |r| {
-            let scope = match r.get::<_, String>(0)?.as_str() {
+            tx.bytewise()
+        );
+        tx.query_map(&sql, params![company], |r| {
+            let scope = match r.get::<String>(0)?.as_str() {
                 "default" => "default",
                 "type" => "type",
                 "product" => "product",
@@ -152,7 +153,6 @@ pub fn list(db: &mut Db, company: CompanyId) -> Result<Vec<Threshold>> {
                 warehouse_name: r.get(7)?,
                 ..row(scope, company, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
     })
 }

@@ -4,14 +4,14 @@
 //! of a random secret leaks nothing through timing), and the stored hash is
 //! compared again in constant time.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::params;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::lookup;
 use crate::Ctx;
-use crate::db::Db;
+use crate::store::{Db, Row, Tx};
 use crate::error::{Error, Kind, Result};
 use crate::model::{CompanyId, Timestamp};
 
@@ -98,14 +98,14 @@ pub fn create(
     let secret = format!("{PREFIX}{}", hex(&bytes));
     let token = db.write(|tx| {
         lookup::company(tx, company)?;
-        Ok(tx.query_row(
+        tx.query_row(
             &format!(
                 "INSERT INTO api_token (company_id, name, hash, created_at, expires_at)
                  VALUES (?1, ?2, ?3, ?4, ?5) RETURNING {COLUMNS}"
             ),
             params![company, name, hash(&secret).as_slice(), ctx.now, expires],
             Token::from_row,
-        )?)
+        )
     })?;
     Ok(Created {
         token,
@@ -119,26 +119,27 @@ pub fn list(db: &mut Db, company: Option<CompanyId>) -> Result<Vec<Token>> {
         if let Some(c) = company {
             lookup::company(tx, c)?;
         }
-        let mut stmt = tx.prepare(&format!(
-            "SELECT {COLUMNS} FROM api_token WHERE ?1 IS NULL OR company_id = ?1 ORDER BY id"
-        ))?;
-        let rows = stmt.query_map([company], Token::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        tx.query_map(
+            &format!(
+                "SELECT {COLUMNS} FROM api_token WHERE CAST(?1 AS BIGINT) IS NULL OR company_id = ?1 ORDER BY id"
+            ),
+            params![company],
+            Token::from_row,
+        )
     })
 }
 
 /// Revokes a token from now on; revoking it again keeps the first time.
 pub fn revoke(db: &mut Db, ctx: &Ctx, id: i64) -> Result<Token> {
     db.write(|tx| {
-        tx.query_row(
+        tx.query_opt(
             &format!(
                 "UPDATE api_token SET revoked_at = coalesce(revoked_at, ?2)
                  WHERE id = ?1 RETURNING {COLUMNS}"
             ),
             params![id, ctx.now],
             Token::from_row,
-        )
-        .optional()?
+        )?
         .ok_or_else(|| Error::not_found(format!("token {id} does not exist")))
     })
 }
@@ -155,19 +156,16 @@ pub fn parse_id(text: &str) -> Result<i64> {
 
 /// The token a presented secret belongs to, when it is well-formed, known,
 /// not revoked and not expired at `now`; `None` otherwise, whatever the reason.
-pub fn authenticate(conn: &Connection, secret: &str, now: Timestamp) -> Result<Option<Token>> {
+pub fn authenticate(conn: &Tx<'_>, secret: &str, now: Timestamp) -> Result<Option<Token>> {
     if !well_formed(secret) {
         return Ok(None);
     }
     let digest = hash(secret);
-    let found = conn
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS}, hash FROM api_token WHERE hash = ?1"
-        ))?
-        .query_row([digest.as_slice()], |r| {
-            Ok((Token::from_row(r)?, r.get::<_, Vec<u8>>(6)?))
-        })
-        .optional()?;
+    let found = conn.query_opt(
+        &format!("SELECT {COLUMNS}, hash FROM api_token WHERE hash = ?1"),
+        params![digest.as_slice()],
+        |r| Ok((Token::from_row(r)?, r.get::<Vec<u8>>(6)?)),
+    )?;
     Ok(found.and_then(|(token, stored)| {
         let same: bool = stored.ct_eq(digest.as_slice()).into();
         let live = token.revoked_at.is_none() && token.expires_at.is_none_or(|t| now < t);

@@ -3,12 +3,11 @@
 //! at the format itself.
 
 use std::io::Write;
-use std::path::Path;
 
 use serde::Serialize;
 
 use super::{Cell, Column, Document, Out, Record};
-use crate::db::InitReport;
+use crate::store::InitReport;
 use crate::error::Result;
 use crate::ops::alerts;
 use crate::ops::bundle::Bundle;
@@ -141,11 +140,11 @@ impl Document for Bundle {
     }
 }
 
-/// What `init` did to the file at `path`.
+/// What `init` did to the database shown as `shown`.
 #[derive(Debug)]
 pub struct Initialised<'a> {
-    /// The database file.
-    pub path: &'a Path,
+    /// The database: a file, or a URL without its password.
+    pub shown: &'a str,
     /// The versions before and after.
     pub report: InitReport,
 }
@@ -162,7 +161,7 @@ impl Document for Initialised<'_> {
         )
     }
     fn table<W: Write>(&self, out: &mut Out<W>) -> Result<()> {
-        let (path, r) = (self.path.display(), self.report);
+        let (path, r) = (self.shown, self.report);
         out.line(&if r.from_version == r.version {
             format!("{path} is up to date (schema {})", r.version)
         } else {
@@ -244,7 +243,7 @@ impl Document for Copied {
         out.table(&self.tables)?;
         out.line(&format!(
             "copied into {}; check found no problems",
-            self.target.display()
+            self.target
         ))
     }
 }

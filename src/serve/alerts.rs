@@ -68,7 +68,7 @@ pub(crate) async fn low_stock(
     let report = blocking(&state, move |s| {
         s.with_db(|db| {
             if let Some(w) = query.warehouse {
-                scope::warehouse(db.conn(), company, w)?;
+                db.read(|tx| scope::warehouse(tx, company, w))?;
             }
             alerts::low_stock(db, &query)
         })

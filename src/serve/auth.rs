@@ -33,7 +33,7 @@ impl FromRequestParts<Arc<State>> for Auth {
                 ApiError::unauthorized("the Authorization header must be: Bearer TOKEN")
             })?;
         let found = blocking(state, move |s| {
-            s.with_db(|db| token::authenticate(db.conn(), &secret, now()))
+            s.with_db(|db| db.read(|tx| token::authenticate(tx, &secret, now())))
         })
         .await?;
         let t = found

@@ -7,19 +7,18 @@
 
 use std::sync::mpsc::{self, Receiver, Sender};
 
-use rusqlite::Connection;
 use tokio::sync::oneshot;
 
 use super::error::ApiError;
 use super::idempotency::Reply;
-use crate::db::Db;
+use crate::store::{Db, Tx};
 use crate::error::{Error, Kind, Result};
 
 /// Most requests one transaction takes by default.
 pub const GROUP_MAX: usize = 256;
 
 /// One write: runs inside the group's transaction.
-pub(crate) type Job = Box<dyn FnOnce(&Connection) -> Result<Reply> + Send>;
+pub(crate) type Job = Box<dyn FnOnce(&Tx<'_>) -> Result<Reply> + Send>;
 
 type Answer = oneshot::Sender<Result<Reply>>;
 
@@ -106,7 +105,9 @@ fn writer(mut db: Db, rx: &Receiver<Queued>, group_max: usize) {
 /// A job whose answer channel (`answers[i]`) is closed when its turn comes
 /// is not run (its result is an error nobody receives).
 fn run(db: &mut Db, jobs: Vec<Job>, answers: &[Answer]) -> Result<Vec<Result<Reply>>> {
+    let mut jobs = Some(jobs);
     db.write(|tx| {
+        let jobs = jobs.take().unwrap_or_default();
         let mut results = Vec::with_capacity(jobs.len());
         for (i, job) in jobs.into_iter().enumerate() {
             if answers.get(i).is_some_and(oneshot::Sender::is_closed) {
@@ -130,7 +131,7 @@ mod tests {
     use axum::http::StatusCode;
 
     use super::*;
-    use crate::db::DEFAULT_BUSY_TIMEOUT;
+    use crate::store::DEFAULT_BUSY_TIMEOUT;
 
     fn insert(name: &'static str, then_fail: bool) -> Job {
         Box::new(move |tx: &Connection| {

@@ -8,12 +8,13 @@
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::params;
 use serde::Serialize;
 
 use super::error::ApiError;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, Timestamp};
+use crate::store::Tx;
 
 /// How long a key is kept, at least.
 const KEEP_DAYS: i64 = 1;
@@ -90,7 +91,7 @@ impl IntoResponse for Reply {
 /// Runs `write` once per key: inside the caller's transaction `tx`, a known
 /// key replays its stored reply, a new one stores `write`'s reply.
 pub(crate) fn once(
-    tx: &Connection,
+    tx: &Tx<'_>,
     company: CompanyId,
     key: Option<&Key>,
     request: Option<[u8; 32]>,
@@ -100,22 +101,23 @@ pub(crate) fn once(
     let (Some(Key(key)), Some(request)) = (key, request) else {
         return write();
     };
-    let stored = tx
-        .prepare_cached(
-            "SELECT request_hash, status, body, location FROM idempotency_key
-             WHERE company_id = ?1 AND key = ?2",
-        )?
-        .query_row(params![company, key], |r| {
+    // Requests with one key queue here, so the second sees the first's reply.
+    tx.lock_key(&format!("idempotency {company} {key}"))?;
+    let stored = tx.query_opt(
+        "SELECT request_hash, status, body, location FROM idempotency_key
+         WHERE company_id = ?1 AND key = ?2",
+        params![company, key],
+        |r| {
             Ok((
-                r.get::<_, Vec<u8>>(0)?,
+                r.get::<Vec<u8>>(0)?,
                 Reply {
                     status: r.get(1)?,
                     body: r.get(2)?,
                     location: r.get(3)?,
                 },
             ))
-        })
-        .optional()?;
+        },
+    )?;
     if let Some((hash, reply)) = stored {
         if hash == request {
             return Ok(reply);
@@ -124,21 +126,23 @@ pub(crate) fn once(
             "Idempotency-Key {key} was already used for another request"
         )));
     }
-    tx.prepare_cached("DELETE FROM idempotency_key WHERE company_id = ?1 AND created_at < ?2")?
-        .execute(params![company, now.plus_days(-KEEP_DAYS)])?;
+    tx.execute(
+        "DELETE FROM idempotency_key WHERE company_id = ?1 AND created_at < ?2",
+        params![company, now.plus_days(-KEEP_DAYS)],
+    )?;
     let reply = write()?;
-    tx.prepare_cached(
+    tx.execute(
         "INSERT INTO idempotency_key (company_id, key, request_hash, status, body, location, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        company,
-        key,
-        request.as_slice(),
-        reply.status,
-        reply.body,
-        reply.location,
-        now
-    ])?;
+        params![
+            company,
+            key,
+            request.as_slice(),
+            reply.status,
+            reply.body,
+            reply.location,
+            now
+        ],
+    )?;
     Ok(reply)
 }

@@ -30,7 +30,7 @@ use axum::http::{HeaderMap, Method, Request, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use rusqlite::Connection;
+use crate::store::Tx;
 use tower_http::trace::TraceLayer;
 
 pub use commit::GROUP_MAX;
@@ -165,14 +165,17 @@ async fn write(
     state: &Arc<State>,
     auth: Auth,
     keyed: Option<(idempotency::Key, [u8; 32])>,
-    f: impl FnOnce(&Connection, &Ctx) -> crate::Result<Reply> + Send + 'static,
+    f: impl FnOnce(&Tx<'_>, &Ctx) -> crate::Result<Reply> + Send + 'static,
 ) -> Result<Reply, ApiError> {
     let ctx = state::ctx(auth.token);
-    let job = Box::new(move |tx: &Connection| {
+    let job = Box::new(move |tx: &Tx<'_>| {
         let (key, request) = keyed.unzip();
         idempotency::once(tx, auth.company, key.as_ref(), request, ctx.now, || {
             f(tx, &ctx)
         })
     });
-    state.committer().submit(job).await
+    match state.committer() {
+        Some(committer) => committer.submit(job).await,
+        None => state::blocking(state, move |s| s.with_db(|db| db.write_job(job))).await,
+    }
 }

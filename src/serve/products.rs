@@ -181,7 +181,7 @@ pub(crate) async fn show(
     let sku = Sku::parse(&sku)?;
     let detail = blocking(&state, move |s| {
         s.with_db(|db| {
-            scope::product(db.conn(), auth.company, &sku)?;
+            db.read(|tx| scope::product(tx, auth.company, &sku))?;
             product::show(db, &sku)
         })
     })

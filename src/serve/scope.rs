@@ -1,14 +1,14 @@
 //! Tenancy: a token acts for one company, and anything of another company
 //! answers exactly as if it did not exist (the same 404 and message).
 
-use rusqlite::Connection;
 
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, Sku, WarehouseId};
 use crate::ops::lookup;
+use crate::store::Tx;
 
 /// The product, if it is `company`'s.
-pub(crate) fn product(conn: &Connection, company: CompanyId, sku: &Sku) -> Result<()> {
+pub(crate) fn product(conn: &Tx<'_>, company: CompanyId, sku: &Sku) -> Result<()> {
     match lookup::product(conn, sku) {
         Ok(p) if p.company_id == company => Ok(()),
         Ok(_) => Err(Error::not_found(format!("product {sku} does not exist"))),
@@ -17,7 +17,7 @@ pub(crate) fn product(conn: &Connection, company: CompanyId, sku: &Sku) -> Resul
 }
 
 /// The warehouse, if it is `company`'s.
-pub(crate) fn warehouse(conn: &Connection, company: CompanyId, id: WarehouseId) -> Result<()> {
+pub(crate) fn warehouse(conn: &Tx<'_>, company: CompanyId, id: WarehouseId) -> Result<()> {
     match lookup::warehouse_owner(conn, id)? {
         Some(c) if c == company => Ok(()),
         _ => Err(Error::not_found(format!("warehouse {id} does not exist"))),

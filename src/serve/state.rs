@@ -11,7 +11,7 @@ use std::time::Duration;
 use super::commit::Committer;
 use super::error::ApiError;
 use crate::Ctx;
-use crate::db::Db;
+use crate::store::{Db, Engine};
 use crate::error::Result;
 use crate::model::{CompanyId, Timestamp};
 
@@ -24,7 +24,9 @@ pub struct State {
     path: PathBuf,
     busy_timeout: Duration,
     pool: Mutex<Vec<Db>>,
-    committer: Committer,
+    /// SQLite's group-commit writer; on PostgreSQL, whose server orders
+    /// writers by row locks, each write runs on a pooled connection instead.
+    committer: Option<Committer>,
 }
 
 impl State {
@@ -33,7 +35,13 @@ impl State {
     /// `group_max` queued writes in one transaction.
     pub fn open(path: &Path, busy_timeout: Duration, group_max: usize) -> Result<Arc<Self>> {
         let db = reader(path, busy_timeout)?;
-        let committer = Committer::start(Db::open(path, busy_timeout)?, group_max)?;
+        let committer = match db.engine() {
+            Engine::Sqlite => Some(Committer::start(
+                Db::open(path, busy_timeout)?,
+                group_max,
+            )?),
+            Engine::Postgres => None,
+        };
         Ok(Arc::new(Self {
             path: path.to_owned(),
             busy_timeout,
@@ -61,9 +69,9 @@ impl State {
         result
     }
 
-    /// The group-commit writer.
-    pub(crate) fn committer(&self) -> &Committer {
-        &self.committer
+    /// The group-commit writer, on SQLite.
+    pub(crate) fn committer(&self) -> Option<&Committer> {
+        self.committer.as_ref()
     }
 }
 
@@ -72,8 +80,10 @@ impl State {
 /// copy or a system call per page, which a one-shot CLI process cannot reuse.
 fn reader(path: &Path, busy_timeout: Duration) -> Result<Db> {
     let db = Db::open(path, busy_timeout)?;
-    db.conn()
-        .query_row("PRAGMA mmap_size = 1073741824", [], |_| Ok(()))?;
+    if let Db::Sqlite(file) = &db {
+        file.conn()
+            .query_row("PRAGMA mmap_size = 1073741824", [], |_| Ok(()))?;
+    }
     Ok(db)
 }
 

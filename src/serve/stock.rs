@@ -276,7 +276,7 @@ pub(crate) async fn list(
     };
     let rows = blocking(&state, move |s| {
         s.with_db(|db| {
-            in_scope(db.conn(), auth, filter.warehouse, filter.sku.as_ref())?;
+            db.read(|tx| in_scope(tx, auth, filter.warehouse, filter.sku.as_ref()))?;
             stock::list(db, &filter, |rows| rows.collect::<Result<Vec<_>>>())
         })
     })
@@ -285,7 +285,7 @@ pub(crate) async fn list(
 }
 
 fn in_scope(
-    conn: &rusqlite::Connection,
+    conn: &crate::store::Tx<'_>,
     auth: Auth,
     warehouse: Option<WarehouseId>,
     sku: Option<&Sku>,
@@ -347,7 +347,7 @@ pub(crate) async fn history(
     };
     let rows = blocking(&state, move |s| {
         s.with_db(|db| {
-            in_scope(db.conn(), auth, filter.warehouse, filter.sku.as_ref())?;
+            db.read(|tx| in_scope(tx, auth, filter.warehouse, filter.sku.as_ref()))?;
             stock::history(db, &filter, |rows| rows.collect::<Result<Vec<_>>>())
         })
     })

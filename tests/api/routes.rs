@@ -227,7 +227,7 @@ async fn unauthorized_answers_are_401_with_www_authenticate_bearer() {
     api.sf.run(&["token", "revoke", &revoked_id]).ok();
     let expired = {
         let mut db =
-            stockflow::db::Db::open(&api.sf.db, std::time::Duration::from_secs(5)).expect("db");
+            stockflow::store::Db::open(&api.sf.db, std::time::Duration::from_secs(5)).expect("db");
         let past = stockflow::Ctx {
             now: stockflow::model::Timestamp::parse("2020-01-01").expect("time"),
             actor: "t".into(),

@@ -180,7 +180,7 @@ fn init_upgrades_a_version_1_database_keeping_every_row_and_alert() {
     sf.run(&["company", "list"])
         .fails(7, "run `stockflow init` to upgrade");
     let report = sf.json(&["init"]);
-    let version = stockflow::db::SCHEMA_VERSION;
+    let version = stockflow::store::SCHEMA_VERSION;
     assert_eq!(
         report,
         serde_json::json!({"from_version": 1, "version": version})

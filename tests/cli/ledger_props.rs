@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use stockflow::Ctx;
-use stockflow::db::{DEFAULT_BUSY_TIMEOUT, Db};
+use stockflow::store::{DEFAULT_BUSY_TIMEOUT, Db};
 use stockflow::model::{CompanyId, Delta, Money, Quantity, Reason, Sku, Timestamp, WarehouseId};
 use stockflow::ops::{bundle, catalog, check, product, progress, stock};
 

@@ -1,4 +1,4 @@
-//! Opening the database and running transactions.
+//! The SQLite engine: opening the file and running transactions.
 //!
 //! Every connection gets the same discipline (WAL, `synchronous=FULL`, foreign
 //! keys, a busy timeout), and every write goes through [`Db::write`], which
@@ -19,10 +19,11 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+use super::InitReport;
 use crate::error::{Error, Kind, Result};
 
 /// The baseline schema (version 1), embedded in the binary.
-pub const SCHEMA: &str = include_str!("../schema.sql");
+pub const SCHEMA: &str = include_str!("schema.sql");
 
 /// One schema upgrade (cargo's `Migration`): SQL, or Rust for what SQL alone
 /// cannot do (rewriting values with the library's own rules).
@@ -78,23 +79,11 @@ pub const SCHEMA_VERSION: i64 = 1 + UPGRADES.len() as i64;
 /// Marks a file as a stockflow database (`PRAGMA application_id`, "STKF").
 const APPLICATION_ID: i64 = 0x5354_4b46;
 
-/// How long a command waits for another writer by default.
-pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
 /// An open stockflow database.
 #[derive(Debug)]
 pub struct Db {
     conn: Connection,
     path: PathBuf,
-}
-
-/// What `init` did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct InitReport {
-    /// The schema version before (0 for a new file).
-    pub from_version: i64,
-    /// The schema version now.
-    pub version: i64,
 }
 
 impl Db {
@@ -212,6 +201,11 @@ impl Db {
         &self.conn
     }
 
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction: committed when `f`
     /// returns `Ok`, rolled back (nothing written) otherwise.
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
@@ -325,12 +319,6 @@ fn upgrade(tx: &Transaction<'_>, path: &Path, from: i64, steps: &[Upgrade]) -> R
 /// file read-only, in memory or elsewhere than the path every command checks).
 fn check_path(path: &Path) -> Result<()> {
     let text = path.to_string_lossy();
-    if is_server_url(&text) {
-        return Err(Error::database(format!(
-            "this build has no PostgreSQL engine yet; give a SQLite file path, not {}",
-            without_password(&text)
-        )));
-    }
     if text.is_empty() || text == ":memory:" {
         return Err(Error::invalid(format!(
             "the database must be a file, not {text:?}: an in-memory database would vanish when stockflow exits"
@@ -345,30 +333,6 @@ fn check_path(path: &Path) -> Result<()> {
         )));
     }
     Ok(())
-}
-
-/// Whether `--db` (or `copy --to`) names a PostgreSQL server (SPEC section 10).
-pub fn is_server_url(text: &str) -> bool {
-    ["postgres://", "postgresql://"].iter().any(|scheme| {
-        text.get(..scheme.len())
-            .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
-    })
-}
-
-/// A server URL fit for a message: `user:secret@host` becomes `user@host`.
-pub fn without_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
-            format!("{scheme}://{user}@{host}{tail}")
-        }
-        None => url.to_owned(),
-    }
 }
 
 fn is_busy(err: &rusqlite::Error) -> bool {
@@ -395,25 +359,7 @@ fn check_version(path: &Path, version: i64) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn server_urls_are_named_without_their_password() {
-        assert!(is_server_url("postgresql://u:pw@db.example:5432/stock"));
-        assert!(is_server_url("POSTGRES://db/stock"));
-        assert!(!is_server_url("postgres.db"));
-        assert_eq!(
-            without_password("postgresql://u:pw@db.example:5432/stock"),
-            "postgresql://u@db.example:5432/stock"
-        );
-        assert_eq!(
-            without_password("postgres://u:p@ss@host/db?sslmode=require"),
-            "postgres://u@host/db?sslmode=require"
-        );
-        assert_eq!(
-            without_password("postgresql:///stock?host=/var/run/postgresql"),
-            "postgresql:///stock?host=/var/run/postgresql"
-        );
-    }
+    use crate::store::DEFAULT_BUSY_TIMEOUT;
 
     #[test]
     fn init_is_idempotent_and_open_refuses_missing_files() {

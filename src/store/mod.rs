@@ -1,0 +1,423 @@
+//! The storage seam: which engine holds the data, and the one way the
+//! operations talk to it.
+//!
+//! `--db` names a SQLite file (the embedded default, [`sqlite`]) or a
+//! PostgreSQL server (`postgres://` or `postgresql://`, [`postgres`]). The
+//! choice is an enum, not a trait object: two engines, known at compile time,
+//! matched where they differ.
+//!
+//! The operations in [`crate::ops`] hold the rules and speak SQL through
+//! [`Tx`] in the subset both engines understand (`?N` placeholders, integer
+//! columns, `RETURNING`, `ON CONFLICT`), with SQLite's value model (null,
+//! integer, real, text, blob) as the common currency: the newtypes'
+//! `ToSql`/`FromSql` conversions are written once, and the PostgreSQL engine
+//! converts `BIGINT`, `TEXT` and `BYTEA` at its edge, losslessly. What only
+//! one engine does — schema and upgrades, connections, locking, the bulk
+//! path, integrity checks — lives in that engine's module.
+
+pub mod postgres;
+pub mod sqlite;
+
+use std::time::Duration;
+
+use rusqlite::types::{FromSql, ToSql};
+
+use crate::error::{Error, Result};
+
+pub use sqlite::{SCHEMA, SCHEMA_VERSION, UPGRADES, Upgrade};
+
+/// How long a command waits for another writer by default.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The engines stockflow can store its data in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// One SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// What `init` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct InitReport {
+    /// The schema version before (0 for a new database).
+    pub from_version: i64,
+    /// The schema version now.
+    pub version: i64,
+}
+
+/// An open stockflow database on either engine.
+#[derive(Debug)]
+pub enum Db {
+    /// A SQLite file.
+    Sqlite(sqlite::Db),
+    /// A PostgreSQL database.
+    Postgres(postgres::Db),
+}
+
+impl Db {
+    /// Opens an existing stockflow database named by `--db` (a path or a URL).
+    pub fn open(target: &std::path::Path, busy_timeout: Duration) -> Result<Self> {
+        match server_url(target) {
+            Some(url) => postgres::Db::open(url, busy_timeout).map(Self::Postgres),
+            None => sqlite::Db::open(target, busy_timeout).map(Self::Sqlite),
+        }
+    }
+
+    /// Creates the schema or upgrades it; running it again changes nothing.
+    pub fn init(target: &std::path::Path, busy_timeout: Duration) -> Result<(Self, InitReport)> {
+        match server_url(target) {
+            Some(url) => {
+                postgres::Db::init(url, busy_timeout).map(|(db, r)| (Self::Postgres(db), r))
+            }
+            None => sqlite::Db::init(target, busy_timeout).map(|(db, r)| (Self::Sqlite(db), r)),
+        }
+    }
+
+    /// Which engine this is.
+    pub fn engine(&self) -> Engine {
+        match self {
+            Self::Sqlite(_) => Engine::Sqlite,
+            Self::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Runs `f` in one write transaction: committed when `f` returns `Ok`,
+    /// rolled back (nothing written) otherwise. Concurrent writers queue
+    /// (SQLite: one writer at a time; PostgreSQL: row locks); a deadlock or
+    /// serialization failure on PostgreSQL runs `f` again, a few times.
+    pub fn write<T>(&mut self, mut f: impl FnMut(&Tx<'_>) -> Result<T>) -> Result<T> {
+        match self {
+            Self::Sqlite(db) => db.write(|tx| f(&Tx::Sqlite(tx))),
+            Self::Postgres(db) => db.write(|tx| f(&Tx::Postgres(tx))),
+        }
+    }
+
+    /// Runs one API write in its own transaction (PostgreSQL's server, with
+    /// no group commit): a deadlock or serialization failure is busy at once,
+    /// since the request cannot run twice; its client may retry.
+    pub fn write_job<T>(&mut self, job: Box<dyn FnOnce(&Tx<'_>) -> Result<T> + Send>) -> Result<T> {
+        let mut job = Some(job);
+        self.write(|tx| match job.take() {
+            Some(job) => job(tx),
+            None => Err(Error::new(
+                crate::Kind::Busy,
+                "the database is busy with other writers; try again",
+            )),
+        })
+    }
+
+    /// Like [`Db::write`] for a batch that reads its input as it goes, so it
+    /// cannot run twice: SQLite skips its own foreign-key look-ups (the
+    /// batch makes them itself); PostgreSQL locks the stock table against
+    /// other writers first, so the batch cannot deadlock with them.
+    pub fn write_batch<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        match self {
+            Self::Sqlite(db) => db.write_checked_by_caller(|tx| f(&Tx::Sqlite(tx))),
+            Self::Postgres(db) => db.write_batch(|tx| f(&Tx::Postgres(tx))),
+        }
+    }
+
+    /// Runs `f` in one read transaction, so every query sees one snapshot.
+    pub fn read<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        match self {
+            Self::Sqlite(db) => db.read(|tx| f(&Tx::Sqlite(tx))),
+            Self::Postgres(db) => db.read(|tx| f(&Tx::Postgres(tx))),
+        }
+    }
+
+    /// The database as a message names it (a path, or a URL without its password).
+    pub fn shown(&self) -> String {
+        match self {
+            Self::Sqlite(db) => db.path().display().to_string(),
+            Self::Postgres(db) => db.shown().to_owned(),
+        }
+    }
+}
+
+/// One transaction on either engine; the operations take `&Tx`.
+#[derive(Debug)]
+pub enum Tx<'a> {
+    /// Inside a SQLite transaction.
+    Sqlite(&'a rusqlite::Connection),
+    /// Inside a PostgreSQL transaction.
+    Postgres(postgres::Tx<'a>),
+}
+
+/// Query parameters: `params![a, b]` as for rusqlite.
+pub type Params<'p> = &'p [&'p dyn ToSql];
+
+impl Tx<'_> {
+    /// Which engine this transaction runs on.
+    pub fn engine(&self) -> Engine {
+        match self {
+            Self::Sqlite(_) => Engine::Sqlite,
+            Self::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Runs one statement; returns the number of rows it changed.
+    pub fn execute(&self, sql: &str, params: Params<'_>) -> Result<u64> {
+        match self {
+            Self::Sqlite(c) => Ok(c.prepare_cached(sql)?.execute(params)? as u64),
+            Self::Postgres(t) => t.execute(sql, params),
+        }
+    }
+
+    /// Runs statements without parameters, one after another.
+    pub fn execute_batch(&self, sql: &str) -> Result<()> {
+        match self {
+            Self::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Self::Postgres(t) => t.execute_batch(sql),
+        }
+    }
+
+    /// The one row a query returns (an internal error when there is none).
+    pub fn query_row<T>(
+        &self,
+        sql: &str,
+        params: Params<'_>,
+        f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<T> {
+        self.query_opt(sql, params, f)?.ok_or_else(|| {
+            Error::new(
+                crate::Kind::Internal,
+                format!("a query returned no row: {sql}"),
+            )
+        })
+    }
+
+    /// The first row a query returns, if any.
+    pub fn query_opt<T>(
+        &self,
+        sql: &str,
+        params: Params<'_>,
+        f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>> {
+        let mut f = Some(f);
+        let mut out = None;
+        self.each(sql, params, |row| {
+            if let Some(f) = f.take() {
+                out = Some(f(row)?);
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Every row of a query, mapped.
+    pub fn query_map<T>(
+        &self,
+        sql: &str,
+        params: Params<'_>,
+        mut f: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        self.each(sql, params, |row| {
+            out.push(f(row)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Streams the rows of a query through `f`, one at a time.
+    pub fn each(
+        &self,
+        sql: &str,
+        params: Params<'_>,
+        mut f: impl FnMut(&Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        match self {
+            Self::Sqlite(c) => {
+                let mut stmt = c.prepare_cached(sql)?;
+                let mut rows = stmt.query(params)?;
+                while let Some(row) = rows.next()? {
+                    f(&Row::Sqlite(row))?;
+                }
+                Ok(())
+            }
+            Self::Postgres(t) => t.each(sql, params, |row| f(&Row::Postgres(row))),
+        }
+    }
+
+    /// Hands the rows of a query, mapped, to `consume` as an iterator that
+    /// reads them as it goes (a ledger may not fit in memory); `consume`
+    /// must not use this transaction.
+    pub fn stream<T, R>(
+        &self,
+        sql: &str,
+        params: Params<'_>,
+        map: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
+        consume: impl FnOnce(&mut dyn Iterator<Item = Result<T>>) -> Result<R>,
+    ) -> Result<R> {
+        match self {
+            Self::Sqlite(c) => {
+                let mut stmt = c.prepare_cached(sql)?;
+                let mut rows = stmt
+                    .query_map(params, |r| map(&Row::Sqlite(r)))?
+                    .map(|r| r.map_err(Error::from));
+                consume(&mut rows)
+            }
+            Self::Postgres(t) => t.stream(sql, params, |r| map(&Row::Postgres(r)), consume),
+        }
+    }
+
+    /// The SQLite connection, for what only SQLite does.
+    pub fn sqlite(&self) -> Option<&rusqlite::Connection> {
+        match self {
+            Self::Sqlite(c) => Some(c),
+            Self::Postgres(_) => None,
+        }
+    }
+
+    /// The collation that orders text byte by byte (SQLite's `BINARY`,
+    /// PostgreSQL's `"C"`), for a sort over columns of mixed collations.
+    pub fn bytewise(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "COLLATE BINARY",
+            Self::Postgres(_) => "COLLATE \"C\"",
+        }
+    }
+
+    /// Holds a lock named by `key` until the transaction ends (PostgreSQL:
+    /// an advisory lock), for a rule about rows that may not exist yet;
+    /// nothing on SQLite, whose one writer already holds the database.
+    pub fn lock_key(&self, key: &str) -> Result<()> {
+        match self {
+            Self::Sqlite(_) => Ok(()),
+            Self::Postgres(t) => t
+                .each(
+                    "SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))",
+                    &[&key],
+                    |_| Ok(()),
+                )
+                .map(|_| ()),
+        }
+    }
+
+    /// Locks the rows `select` reads until the transaction ends, where a
+    /// read that decides a write must (PostgreSQL: `FOR UPDATE`); nothing on
+    /// SQLite, whose one writer already holds the whole database.
+    pub fn lock(&self, select: &str, params: Params<'_>) -> Result<()> {
+        match self {
+            Self::Sqlite(_) => Ok(()),
+            Self::Postgres(t) => t.each(&format!("{select} FOR UPDATE"), params, |_| Ok(())),
+        }
+    }
+}
+
+/// One row of a result on either engine.
+#[derive(Debug)]
+pub enum Row<'r> {
+    /// A SQLite row.
+    Sqlite(&'r rusqlite::Row<'r>),
+    /// A PostgreSQL row.
+    Postgres(&'r ::postgres::Row),
+}
+
+impl Row<'_> {
+    /// Column `i`, converted as rusqlite converts it (the newtypes' `FromSql`).
+    pub fn get<T: FromSql>(&self, i: usize) -> rusqlite::Result<T> {
+        match self {
+            Self::Sqlite(r) => r.get(i),
+            Self::Postgres(r) => postgres::column(r, i),
+        }
+    }
+}
+
+/// Whether a query stopped because a sum passed 64 bits (SQLite's
+/// "integer overflow", PostgreSQL's "bigint out of range").
+pub fn is_overflow(err: &Error) -> bool {
+    let Some(source) = std::error::Error::source(err) else {
+        return false;
+    };
+    if let Some(e) = source.downcast_ref::<rusqlite::Error>() {
+        return e.sqlite_error_code() == Some(rusqlite::ErrorCode::Unknown);
+    }
+    source
+        .downcast_ref::<::postgres::Error>()
+        .and_then(::postgres::Error::code)
+        == Some(&::postgres::error::SqlState::NUMERIC_VALUE_OUT_OF_RANGE)
+}
+
+/// The PostgreSQL URL `--db` names, if it names one (SPEC section 10).
+fn server_url(target: &std::path::Path) -> Option<&str> {
+    target.to_str().filter(|t| is_server_url(t))
+}
+
+/// Whether `--db` (or `copy --to`) names a PostgreSQL server (SPEC section 10).
+pub fn is_server_url(text: &str) -> bool {
+    ["postgres://", "postgresql://"].iter().any(|scheme| {
+        text.get(..scheme.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+    })
+}
+
+/// A server URL fit for a message: `user:secret@host` becomes `user@host`,
+/// and a `password=` parameter is left out.
+pub fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+            format!("{user}@{host}")
+        }
+        None => authority.to_owned(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let kept: Vec<&str> = query
+                .split('&')
+                .filter(|kv| {
+                    !kv.split('=')
+                        .next()
+                        .is_some_and(|k| k.eq_ignore_ascii_case("password"))
+                })
+                .collect();
+            if kept.is_empty() {
+                path.to_owned()
+            } else {
+                format!("{path}?{}", kept.join("&"))
+            }
+        }
+        None => tail.to_owned(),
+    };
+    format!("{scheme}://{authority}{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_urls_are_named_without_their_password() {
+        assert!(is_server_url("postgresql://u:pw@db.example:5432/stock"));
+        assert!(is_server_url("POSTGRES://db/stock"));
+        assert!(!is_server_url("postgres.db"));
+        assert_eq!(
+            without_password("postgresql://u:pw@db.example:5432/stock"),
+            "postgresql://u@db.example:5432/stock"
+        );
+        assert_eq!(
+            without_password("postgres://u:p@ss@host/db?sslmode=require"),
+            "postgres://u@host/db?sslmode=require"
+        );
+        assert_eq!(
+            without_password("postgresql:///stock?host=/var/run/postgresql"),
+            "postgresql:///stock?host=/var/run/postgresql"
+        );
+        assert_eq!(
+            without_password("postgresql://u@h/stock?password=pw&sslmode=disable"),
+            "postgresql://u@h/stock?sslmode=disable"
+        );
+        assert_eq!(
+            without_password("postgresql://u@h/stock?Password=pw"),
+            "postgresql://u@h/stock"
+        );
+    }
+}

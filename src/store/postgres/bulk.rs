@@ -1,0 +1,139 @@
+//! The PostgreSQL bulk path: movements already checked by the ledger go to
+//! the server in one binary `COPY` per chunk, straight into the ledger table
+//! (its constraints, foreign keys and triggers all apply; nothing is dropped
+//! on a shared server). The rules were checked row by row by the same
+//! [`Ledger`](crate::ops::ledger) code as on SQLite, naming each CSV line, so
+//! a staging table would only be a second copy of every row.
+
+use postgres::binary_copy::BinaryCopyInWriter;
+use postgres::types::private::BytesMut;
+use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use rusqlite::types::Value;
+
+use super::Tx;
+use crate::error::Result;
+use crate::ops::copy::Kind;
+
+type BoxError = Box<dyn std::error::Error + Sync + Send>;
+
+/// One movement as the ledger table stores it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Copied<'a> {
+    pub product: i64,
+    pub warehouse: i64,
+    pub delta: i64,
+    pub reason: &'a str,
+    pub note: Option<&'a str>,
+    pub reference: Option<&'a str>,
+    pub actor: &'a str,
+    pub occurred_at: i64,
+    pub recorded_at: i64,
+    pub bundle: Option<i64>,
+}
+
+/// The ledger's columns in `COPY` order, with their types.
+const COLUMNS: [Type; 10] = [
+    Type::INT8,
+    Type::INT8,
+    Type::INT8,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::INT8,
+    Type::INT8,
+    Type::INT8,
+];
+
+/// Appends `rows` to the ledger in one binary `COPY`, inside the caller's transaction.
+pub(crate) fn copy_movements<'a>(
+    tx: Tx<'_>,
+    rows: impl Iterator<Item = Copied<'a>>,
+) -> Result<u64> {
+    let mut client = tx.client();
+    let sink = client.copy_in(
+        "COPY movement (product_id, warehouse_id, delta, reason, note, reference,
+                        actor, occurred_at, recorded_at, bundle_id) FROM STDIN BINARY",
+    )?;
+    let mut writer = BinaryCopyInWriter::new(sink, &COLUMNS);
+    for m in rows {
+        writer.write(&[
+            &m.product,
+            &m.warehouse,
+            &m.delta,
+            &m.reason,
+            &m.note,
+            &m.reference,
+            &m.actor,
+            &m.occurred_at,
+            &m.recorded_at,
+            &m.bundle,
+        ])?;
+    }
+    Ok(writer.finish()?)
+}
+
+/// Writes `rows` (values as the other engine gave them) into `table` in one
+/// binary `COPY`, inside the caller's transaction; returns the rows written.
+pub(crate) fn copy_rows(
+    tx: Tx<'_>,
+    table: &str,
+    columns: &[(&str, Kind)],
+    rows: &mut dyn Iterator<Item = Result<Vec<Value>>>,
+) -> Result<u64> {
+    let types: Vec<Type> = columns
+        .iter()
+        .map(|(_, kind)| match kind {
+            Kind::Int => Type::INT8,
+            Kind::Text => Type::TEXT,
+            Kind::Bytes => Type::BYTEA,
+        })
+        .collect();
+    let list: Vec<String> = columns.iter().map(|(c, _)| format!("\"{c}\"")).collect();
+    let mut client = tx.client();
+    let sink = client.copy_in(&format!(
+        "COPY \"{table}\" ({}) FROM STDIN BINARY",
+        list.join(", ")
+    ))?;
+    let mut writer = BinaryCopyInWriter::new(sink, &types);
+    for row in rows {
+        let row = row?;
+        let cells: Vec<Cell<'_>> = row.iter().map(Cell).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            cells.iter().map(|c| c as &(dyn ToSql + Sync)).collect();
+        writer.write(&refs)?;
+    }
+    Ok(writer.finish()?)
+}
+
+/// Moves `table`'s id sequence past the largest id in it, so the next row
+/// created on the server does not collide with a copied one.
+pub(crate) fn advance_sequence(tx: Tx<'_>, table: &str) -> Result<()> {
+    tx.client().batch_execute(&format!(
+        "SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'),
+                       coalesce((SELECT max(id) FROM \"{table}\"), 0) + 1, false)"
+    ))?;
+    Ok(())
+}
+
+/// A copied value, written as the column's type.
+#[derive(Debug)]
+struct Cell<'a>(&'a Value);
+
+impl ToSql for Cell<'_> {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> std::result::Result<IsNull, BoxError> {
+        match self.0 {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Integer(i) => i.to_sql(ty, out),
+            Value::Text(t) => t.as_str().to_sql(ty, out),
+            Value::Blob(b) => b.as_slice().to_sql(ty, out),
+            Value::Real(_) => Err("a real number has no column to go to".into()),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
