@@ -199,6 +199,7 @@ fn a_killed_batch_leaves_every_movement_or_none() {
         } else {
             let running = kill_after(&sf, &path, Duration::from_millis(delay_ms));
             assert!(running || delay_ms > 200, "the batch ended within 200 ms");
+            sf.wait_until_alone();
         }
         let (stock, ledger) = (sf.stock("WID", 1), sf.ledger_rows());
         assert!(

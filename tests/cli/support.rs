@@ -230,6 +230,22 @@ impl Sf {
         tables > 0
     }
 
+    /// Waits until no other session is on this PostgreSQL database: the
+    /// server has seen a killed client go and ended its transaction.
+    pub fn wait_until_alone(&self) {
+        let mut conn = self.pg();
+        let others = "SELECT count(*) FROM pg_stat_activity
+                      WHERE datname = current_database() AND pid <> pg_backend_pid()";
+        for _ in 0..600 {
+            let n: i64 = conn.query_one(others, &[]).expect("sessions").get(0);
+            if n == 0 {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("another session stayed on {} for 30 s", self.shown());
+    }
+
     /// A connection to this PostgreSQL database.
     fn pg(&self) -> Client {
         pg_connect(self.url())
