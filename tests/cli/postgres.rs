@@ -20,7 +20,7 @@ fn loops(sf: &Sf, procs: usize, runs: usize, args: impl Fn(usize) -> String) -> 
             Command::new("sh")
                 .arg("-c")
                 .arg(format!(
-                    "for i in $(seq {runs}); do {BIN} {}; echo $?; done",
+                    "for i in $(seq {runs}); do {BIN} {} >/dev/null; echo $?; done",
                     args(p)
                 ))
                 .env_clear()
