@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::support::{BIN, Sf};
+use crate::support::{BIN, Sf, skip_unless_sqlite};
 
 fn setup() -> Sf {
     let sf = Sf::new();
@@ -183,6 +183,9 @@ fn load(sf: &Sf, csv: &str, stdin: bool) -> serde_json::Value {
 
 #[test]
 fn one_bulk_rule_for_files_and_pipes_a_batch_as_large_as_the_ledger() {
+    if skip_unless_sqlite("the SQLite bulk path (when indexes are dropped and rebuilt)") {
+        return;
+    }
     let receipts = |n: usize| {
         let mut csv = String::from("sku,warehouse_id,delta,reason\n");
         csv.push_str(&"WID-1,1,1,receipt\n".repeat(n));
@@ -245,6 +248,9 @@ fn on_a_terminal(sf: &Sf, args: &str) -> String {
 
 #[test]
 fn progress_shows_each_phase_on_a_terminal_and_reaches_done() {
+    if skip_unless_sqlite("the phases of the SQLite bulk path (rebuilding indexes)") {
+        return;
+    }
     let sf = setup();
     let csv = format!(
         "sku,warehouse_id,delta,reason\n{}",

@@ -17,6 +17,7 @@ mod import;
 mod init;
 mod ledger_props;
 mod output;
+mod postgres;
 mod product;
 mod recipes;
 mod stock;

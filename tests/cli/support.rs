@@ -1,35 +1,266 @@
-//! A tiny harness that drives the real binary: a fresh temporary database per
-//! test, a scrubbed environment, and failure messages that show the command,
-//! its exit code, stdout and stderr.
+//! A tiny harness that drives the real binary: a fresh database per test, a
+//! scrubbed environment, and failure messages that show the command, its exit
+//! code, stdout and stderr.
+//!
+//! The engine under test comes from `STOCKFLOW_TEST_ENGINE`: unset (or
+//! `sqlite`) gives each test a SQLite file in a temporary directory;
+//! `postgres` gives each test a database of its own on the server named by
+//! `STOCKFLOW_TEST_PG` (an admin URL, `postgresql://user:pass@host:port/postgres`,
+//! of a role that may CREATE DATABASE), dropped when the test ends.
 
 use std::ffi::OsStr;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
+use postgres::{Client, NoTls};
 use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_stockflow");
 
-/// A stockflow database in a temporary directory.
+/// The storage engine a database lives on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// The engine this run of the suite tests, from `STOCKFLOW_TEST_ENGINE`.
+pub fn engine() -> Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    *ENGINE.get_or_init(|| match std::env::var("STOCKFLOW_TEST_ENGINE").as_deref() {
+        Err(_) | Ok("" | "sqlite") => Engine::Sqlite,
+        Ok("postgres") => Engine::Postgres,
+        Ok(other) => panic!("STOCKFLOW_TEST_ENGINE must be sqlite or postgres, not {other:?}"),
+    })
+}
+
+/// The admin URL of the test server; a PostgreSQL run without one fails.
+pub fn admin_url() -> String {
+    std::env::var("STOCKFLOW_TEST_PG").unwrap_or_else(|_| {
+        panic!(
+            "the PostgreSQL tests need STOCKFLOW_TEST_PG=postgresql://user:pass@host:port/postgres \
+             (a role that may CREATE DATABASE)"
+        )
+    })
+}
+
+/// True, after saying so on stderr, when the suite runs on PostgreSQL: the
+/// one gate for the few tests about SQLite itself (its file, pragmas,
+/// fixtures, bulk path), which the caller then skips.
+pub fn skip_unless_sqlite(reason: &str) -> bool {
+    let skip = engine() == Engine::Postgres;
+    if skip {
+        eprintln!("skipped on postgres: {reason}");
+    }
+    skip
+}
+
+/// True, after saying so on stderr, when the suite runs on SQLite: the gate
+/// of the PostgreSQL-only tests (`scripts/test` runs them).
+pub fn skip_unless_postgres() -> bool {
+    let skip = engine() == Engine::Sqlite;
+    if skip {
+        eprintln!("skipped on sqlite: a PostgreSQL test (STOCKFLOW_TEST_ENGINE=postgres runs it)");
+    }
+    skip
+}
+
+/// Connects to a PostgreSQL URL, or fails the test naming the server.
+fn pg_connect(url: &str) -> Client {
+    Client::connect(url, NoTls).unwrap_or_else(|e| {
+        panic!(
+            "cannot reach the PostgreSQL test server at {}: {} \
+             (is it running? is STOCKFLOW_TEST_PG right?)",
+            without_password(url),
+            pg_error(&e)
+        )
+    })
+}
+
+/// The server's own message where there is one (the crate says just "db error").
+fn pg_error(e: &postgres::Error) -> String {
+    e.as_db_error()
+        .map_or_else(|| e.to_string(), ToString::to_string)
+}
+
+/// `url` with its database (the path) replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let authority = base.find("://").map_or(0, |i| i + 3);
+    let path = base[authority..]
+        .find('/')
+        .map_or(base.len(), |i| authority + i);
+    let mut out = format!("{}/{name}", &base[..path]);
+    if !query.is_empty() {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
+}
+
+/// `url` without its password: how stockflow names a server.
+pub fn without_password(url: &str) -> String {
+    let authority = url.find("://").map_or(0, |i| i + 3);
+    let end = url[authority..]
+        .find(['/', '?'])
+        .map_or(url.len(), |i| authority + i);
+    match url[authority..end].rfind('@') {
+        Some(at) => {
+            let user = &url[authority..authority + at];
+            let user = user.split_once(':').map_or(user, |(u, _)| u);
+            format!("{}{user}{}", &url[..authority], &url[authority + at..])
+        }
+        None => url.to_owned(),
+    }
+}
+
+/// A database of its own on the test server, dropped with it.
+struct PgDatabase {
+    admin: String,
+    name: String,
+}
+
+impl PgDatabase {
+    fn create() -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let admin = admin_url();
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let name = format!("sf_{}_{n}", std::process::id());
+        pg_connect(&admin)
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap_or_else(|e| panic!("CREATE DATABASE {name}: {}", pg_error(&e)));
+        Self { admin, name }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        // Best effort: a database left behind costs disk, not correctness.
+        if let Ok(mut admin) = Client::connect(&self.admin, NoTls) {
+            let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+            let _ = admin.batch_execute(&drop);
+        }
+    }
+}
+
+/// A stockflow database: a SQLite file in a temporary directory, or a
+/// database of its own on the PostgreSQL test server (the directory then
+/// holds the test's other files).
 pub struct Sf {
     pub dir: tempfile::TempDir,
+    /// What `STOCKFLOW_DB` says: the file's path, or the database's URL.
     pub db: PathBuf,
+    pg: Option<PgDatabase>,
 }
 
 impl Sf {
-    /// A new, initialised database.
+    /// A new, initialised database on the engine under test.
     pub fn new() -> Self {
-        let sf = Self::bare();
+        Self::new_on(engine())
+    }
+
+    /// A database nothing has initialised, on the engine under test: a path
+    /// where no file exists yet, or an empty PostgreSQL database.
+    pub fn bare() -> Self {
+        Self::bare_on(engine())
+    }
+
+    /// A new, initialised database on `engine`, whatever the suite tests.
+    pub fn new_on(engine: Engine) -> Self {
+        let sf = Self::bare_on(engine);
         sf.run(&["init"]).ok();
         sf
     }
 
-    /// A path for a database that does not exist yet.
-    pub fn bare() -> Self {
+    /// Like `bare`, on `engine`, whatever the suite tests.
+    pub fn bare_on(engine: Engine) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("stock.db");
-        Self { dir, db }
+        match engine {
+            Engine::Sqlite => {
+                let db = dir.path().join("stock.db");
+                Self { dir, db, pg: None }
+            }
+            Engine::Postgres => {
+                let pg = PgDatabase::create();
+                let db = PathBuf::from(with_database(&admin_url(), &pg.name));
+                let pg = Some(pg);
+                Self { dir, db, pg }
+            }
+        }
+    }
+
+    /// Whether this database lives on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.pg.is_some()
+    }
+
+    /// The database as `--db` takes it.
+    pub fn url(&self) -> &str {
+        self.db.to_str().expect("a UTF-8 database path")
+    }
+
+    /// How stockflow names this database in a message: the path, or the URL
+    /// without its password.
+    pub fn shown(&self) -> String {
+        if self.is_postgres() {
+            without_password(self.url())
+        } else {
+            self.db.display().to_string()
+        }
+    }
+
+    /// Whether a command made the database: the file exists, or the
+    /// PostgreSQL database holds a table.
+    pub fn created(&self) -> bool {
+        if !self.is_postgres() {
+            return self.db.exists();
+        }
+        let tables: i64 = self
+            .pg()
+            .query_one(
+                "SELECT count(*) FROM information_schema.tables
+                 WHERE table_schema NOT IN ('pg_catalog', 'information_schema')",
+                &[],
+            )
+            .expect("count tables")
+            .get(0);
+        tables > 0
+    }
+
+    /// Waits until no other session is on this PostgreSQL database: the
+    /// server has seen a killed client go and ended its transaction.
+    pub fn wait_until_alone(&self) {
+        let mut conn = self.pg();
+        let others = "SELECT count(*) FROM pg_stat_activity
+                      WHERE datname = current_database() AND pid <> pg_backend_pid()";
+        for _ in 0..600 {
+            let n: i64 = conn.query_one(others, &[]).expect("sessions").get(0);
+            if n == 0 {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("another session stayed on {} for 30 s", self.shown());
+    }
+
+    /// A connection to this PostgreSQL database.
+    fn pg(&self) -> Client {
+        pg_connect(self.url())
+    }
+
+    /// Runs SQL straight on the database, as damage or a hand edit would;
+    /// the database's message when it refuses.
+    pub fn execute(&self, sql: &str) -> Result<(), String> {
+        if self.is_postgres() {
+            self.pg().batch_execute(sql).map_err(|e| pg_error(&e))
+        } else {
+            rusqlite::Connection::open(&self.db)
+                .and_then(|c| c.execute_batch(sql))
+                .map_err(|e| e.to_string())
+        }
     }
 
     /// A command against this database; `--db` comes from the environment.
@@ -151,12 +382,67 @@ impl Sf {
             .map_or(0, |r| r["quantity"].as_i64().expect("quantity"))
     }
 
-    /// Every row of every table, sorted: equal snapshots mean an unchanged database.
+    /// Every row of every table, sorted: equal snapshots mean an unchanged
+    /// database (of one engine: each writes its rows as it stores them).
     pub fn snapshot(&self) -> Vec<String> {
-        snapshot(&self.db)
+        let mut rows = if self.is_postgres() {
+            self.pg_rows()
+        } else {
+            self.sqlite_rows()
+        };
+        rows.sort();
+        rows
     }
 
-    /// Every table, index and trigger definition, by name.
+    fn sqlite_rows(&self) -> Vec<String> {
+        let conn = rusqlite::Connection::open(&self.db).expect("open");
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .expect("prepare")
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("tables");
+        let mut rows = Vec::new();
+        for t in tables {
+            let mut stmt = conn
+                .prepare(&format!("SELECT * FROM \"{t}\""))
+                .expect("select");
+            let n = stmt.column_count();
+            let mut q = stmt.query([]).expect("query");
+            while let Some(r) = q.next().expect("row") {
+                let cells: Vec<String> = (0..n)
+                    .map(|i| format!("{:?}", r.get_ref(i).expect("cell")))
+                    .collect();
+                rows.push(format!("{t}: {}", cells.join(" | ")));
+            }
+        }
+        rows
+    }
+
+    fn pg_rows(&self) -> Vec<String> {
+        let mut conn = self.pg();
+        let tables = conn
+            .query(
+                "SELECT format('%I.%I', table_schema, table_name), table_name
+                 FROM information_schema.tables
+                 WHERE table_type = 'BASE TABLE'
+                   AND table_schema NOT IN ('pg_catalog', 'information_schema')",
+                &[],
+            )
+            .expect("tables");
+        let mut rows = Vec::new();
+        for t in tables {
+            let (qualified, name): (String, String) = (t.get(0), t.get(1));
+            let select = format!("SELECT r::text FROM {qualified} r");
+            for r in conn.query(&select, &[]).expect("select") {
+                rows.push(format!("{name}: {}", r.get::<_, String>(0)));
+            }
+        }
+        rows
+    }
+
+    /// Every table, index and trigger definition of the SQLite file, by name.
     pub fn schema(&self) -> Vec<String> {
         let conn = rusqlite::Connection::open(&self.db).expect("open");
         let mut stmt = conn
@@ -170,9 +456,13 @@ impl Sf {
 
     /// How many movements the ledger holds.
     pub fn ledger_rows(&self) -> i64 {
-        let conn = rusqlite::Connection::open(&self.db).expect("open");
-        conn.query_row("SELECT count(*) FROM movement", [], |r| r.get(0))
-            .expect("count")
+        let count = "SELECT count(*) FROM movement";
+        if self.is_postgres() {
+            self.pg().query_one(count, &[]).expect("count").get(0)
+        } else {
+            let conn = rusqlite::Connection::open(&self.db).expect("open");
+            conn.query_row(count, [], |r| r.get(0)).expect("count")
+        }
     }
 
     /// Writes a file in the test directory and returns its path.
@@ -181,34 +471,6 @@ impl Sf {
         std::fs::write(&path, text).expect("write file");
         path.to_string_lossy().into_owned()
     }
-}
-
-/// Every row of every table of the database at `path`, as sorted text.
-pub fn snapshot(path: &Path) -> Vec<String> {
-    let conn = rusqlite::Connection::open(path).expect("open");
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-        .expect("prepare")
-        .query_map([], |r| r.get(0))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("tables");
-    let mut rows = Vec::new();
-    for t in tables {
-        let mut stmt = conn
-            .prepare(&format!("SELECT * FROM \"{t}\""))
-            .expect("select");
-        let n = stmt.column_count();
-        let mut q = stmt.query([]).expect("query");
-        while let Some(r) = q.next().expect("row") {
-            let cells: Vec<String> = (0..n)
-                .map(|i| format!("{:?}", r.get_ref(i).expect("cell")))
-                .collect();
-            rows.push(format!("{t}: {}", cells.join(" | ")));
-        }
-    }
-    rows.sort();
-    rows
 }
 
 /// The `id` of a JSON object.
@@ -247,6 +509,16 @@ impl Run {
     pub fn stdout(mut self, to: impl Into<Stdio>) -> Self {
         self.stdout = Some(to.into());
         self
+    }
+
+    /// Starts it without waiting: no input, stdout discarded, stderr captured.
+    pub fn spawn(mut self) -> Child {
+        self.cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn stockflow")
     }
 
     /// Runs it to completion.

@@ -1,0 +1,313 @@
+//! Rules that only a server engine can break: many processes writing one
+//! PostgreSQL database at once, a batch killed mid-transaction, the way from a
+//! file to a server and back, and a server that refuses or is not there.
+//! Each test runs when the suite runs on PostgreSQL (`scripts/test`).
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::copy::fill;
+use crate::support::{BIN, Engine, Sf, admin_url, skip_unless_postgres, without_password};
+
+/// `procs` shell loops started at once, each running `runs` times
+/// `stockflow ARGS` and printing each exit code on its own line; returns the
+/// exit codes and everything the commands said on stderr.
+fn loops(sf: &Sf, procs: usize, runs: usize, args: impl Fn(usize) -> String) -> (Vec<i32>, String) {
+    let children: Vec<Child> = (0..procs)
+        .map(|p| {
+            Command::new("sh")
+                .arg("-c")
+                .arg(format!(
+                    "for i in $(seq {runs}); do {BIN} {} >/dev/null; echo $?; done",
+                    args(p)
+                ))
+                .env_clear()
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                .env("STOCKFLOW_DB", &sf.db)
+                .env("STOCKFLOW_ACTOR", "worker")
+                .env("STOCKFLOW_BUSY_TIMEOUT_MS", "60000")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn sh")
+        })
+        .collect();
+    let (mut codes, mut stderr) = (Vec::new(), String::new());
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        assert!(out.status.success(), "a shell loop failed: {out:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        codes.extend(
+            text.lines()
+                .map(|l| l.parse::<i32>().expect("an exit code")),
+        );
+        stderr.push_str(&String::from_utf8_lossy(&out.stderr));
+    }
+    (codes, stderr)
+}
+
+/// How many of `codes` are `code`.
+fn count(codes: &[i32], code: i32) -> usize {
+    codes.iter().filter(|c| **c == code).count()
+}
+
+/// The sum of the ledger's deltas for a product in a warehouse, from `stock history`.
+fn history_sum(sf: &Sf, sku: &str, warehouse: i64) -> i64 {
+    let w = warehouse.to_string();
+    sf.json(&["stock", "history", "--sku", sku, "--warehouse", &w])
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|m| m["delta"].as_i64().expect("delta"))
+        .sum()
+}
+
+#[test]
+fn sixteen_sellers_of_the_last_200_units_sell_exactly_200() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let sf = Sf::new();
+    sf.company("Acme");
+    sf.warehouse(1, "Main");
+    sf.product(1, "WID", &["--warehouse", "1", "--quantity", "200"]);
+    let (codes, stderr) = loops(&sf, 16, 25, |_| {
+        "stock adjust --sku WID --warehouse 1 --delta -1 --reason sale".into()
+    });
+    assert_eq!(codes.len(), 400, "{stderr}");
+    assert_eq!((count(&codes, 0), count(&codes, 5)), (200, 200), "{stderr}");
+    assert_eq!(sf.stock("WID", 1), 0);
+    assert_eq!(history_sum(&sf, "WID", 1), 0);
+    assert_eq!(sf.ledger_rows(), 201);
+    sf.run(&["check"]).ok();
+}
+
+#[test]
+fn opposite_transfers_from_eight_processes_never_deadlock() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let sf = Sf::new();
+    sf.company("Acme");
+    sf.warehouse(1, "A");
+    sf.warehouse(1, "B");
+    sf.product(1, "WID", &["--warehouse", "1", "--quantity", "400"]);
+    sf.adjust("WID", 2, 400, "receipt", "2026-01-01");
+    // Four processes each way, 25 transfers of 3 each: at most 300 leave a side.
+    let (codes, stderr) = loops(&sf, 8, 25, |p| {
+        let (from, to) = if p % 2 == 0 { (1, 2) } else { (2, 1) };
+        format!("stock transfer --sku WID --from {from} --to {to} --quantity 3")
+    });
+    assert_eq!(codes.len(), 200, "{stderr}");
+    assert_eq!(count(&codes, 0), 200, "{codes:?} {stderr}");
+    assert!(!stderr.to_lowercase().contains("deadlock"), "{stderr}");
+    let (a, b) = (sf.stock("WID", 1), sf.stock("WID", 2));
+    assert_eq!((a, b), (400, 400), "the net flow is zero");
+    assert_eq!(
+        (history_sum(&sf, "WID", 1), history_sum(&sf, "WID", 2)),
+        (a, b)
+    );
+    assert_eq!(sf.ledger_rows(), 2 + 8 * 25 * 2);
+    sf.run(&["check"]).ok();
+}
+
+#[test]
+fn one_sku_created_twice_at_once_in_two_cases_has_one_winner() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let sf = Sf::new();
+    sf.company("Acme");
+    sf.warehouse(1, "Main");
+    for round in 0..20 {
+        let children: Vec<Child> = [format!("ab-{round}"), format!("AB-{round}")]
+            .iter()
+            .map(|sku| {
+                sf.cmd(&[
+                    "product",
+                    "create",
+                    "--company",
+                    "1",
+                    "--sku",
+                    sku,
+                    "--name",
+                    sku,
+                    "--price",
+                    "1",
+                    "--warehouse",
+                    "1",
+                    "--quantity",
+                    "5",
+                ])
+                .env("STOCKFLOW_BUSY_TIMEOUT_MS", "60000")
+                .spawn()
+            })
+            .collect();
+        let codes: Vec<i32> = children
+            .into_iter()
+            .map(|c| {
+                c.wait_with_output()
+                    .expect("wait")
+                    .status
+                    .code()
+                    .unwrap_or(-1)
+            })
+            .collect();
+        assert_eq!(
+            (count(&codes, 0), count(&codes, 5)),
+            (1, 1),
+            "round {round}: {codes:?}"
+        );
+    }
+    assert_eq!(sf.json(&["product", "list"]).as_array().unwrap().len(), 20);
+    assert_eq!(sf.ledger_rows(), 20);
+    sf.run(&["check"]).ok();
+}
+
+/// Starts a 500,000-row batch and SIGKILLs it after `delay`; returns whether
+/// it was still running then.
+fn kill_after(sf: &Sf, path: &str, delay: Duration) -> bool {
+    let mut child = sf.cmd(&["stock", "adjust", "--file", path]).spawn();
+    std::thread::sleep(delay);
+    let running = child.try_wait().expect("try_wait").is_none();
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+    running
+}
+
+#[test]
+fn a_killed_batch_leaves_every_movement_or_none() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let rows: i64 = 500_000;
+    let csv = format!(
+        "sku,warehouse_id,delta,reason\n{}",
+        "WID,1,1,receipt\n".repeat(rows as usize)
+    );
+    for delay_ms in [200, 1_000, 3_000, 0] {
+        let sf = Sf::new();
+        sf.company("Acme");
+        sf.warehouse(1, "Main");
+        sf.product(1, "WID", &["--warehouse", "1", "--quantity", "1"]);
+        let path = sf.file("big.csv", &csv);
+        if delay_ms == 0 {
+            let out = sf.json(&["stock", "adjust", "--file", &path]);
+            assert_eq!(out["applied"], rows);
+        } else {
+            let running = kill_after(&sf, &path, Duration::from_millis(delay_ms));
+            assert!(running || delay_ms > 200, "the batch ended within 200 ms");
+            sf.wait_until_alone();
+        }
+        let (stock, ledger) = (sf.stock("WID", 1), sf.ledger_rows());
+        assert!(
+            (stock, ledger) == (1, 1) || (stock, ledger) == (1 + rows, 1 + rows),
+            "after a kill at {delay_ms} ms: stock {stock}, ledger rows {ledger}"
+        );
+        if delay_ms == 0 {
+            assert_eq!(
+                stock,
+                1 + rows,
+                "the batch that was not killed is all there"
+            );
+        }
+        sf.run(&["check"]).ok();
+    }
+}
+
+/// What a person and a script see of a database, for each of its companies.
+fn views(sf: &Sf) -> Vec<Value> {
+    let mut all = vec![sf.json(&["stock", "list"]), sf.json(&["stock", "history"])];
+    for company in sf.json(&["company", "list"]).as_array().expect("array") {
+        let c = company["id"].to_string();
+        let alerts = [
+            "alerts",
+            "low-stock",
+            "--company",
+            &c,
+            "--as-of",
+            "2026-01-20",
+        ];
+        all.push(sf.json(&alerts));
+        all.push(sf.json(&["product", "list", "--company", &c, "--include-archived"]));
+    }
+    all
+}
+
+#[test]
+fn a_file_moved_to_the_server_and_back_is_the_same_business() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let original = Sf::new_on(Engine::Sqlite);
+    fill(&original);
+    // A second company, so ids of two tenants interleave.
+    let beta = original.company("Beta");
+    let dock = original.warehouse(beta, "Dock");
+    original.supplier(beta, "Parts Ltd", "parts@example.com");
+    let d = dock.to_string();
+    original.product(beta, "GEAR", &["--warehouse", &d, "--quantity", "50"]);
+    original.adjust("GEAR", dock, -45, "sale", "2026-01-15");
+    let before = views(&original);
+    let alerts = &before[2]["alerts"];
+    assert!(
+        !alerts.as_array().unwrap().is_empty(),
+        "the demo has alerts: {alerts}"
+    );
+
+    let server = Sf::bare_on(Engine::Postgres);
+    original.json(&["copy", "--to", server.url()]);
+    server.run(&["check"]).ok();
+    assert_eq!(views(&server), before, "on the server");
+
+    let back = Sf::bare_on(Engine::Sqlite);
+    server.json(&["copy", "--to", back.url()]);
+    back.run(&["check"]).ok();
+    assert_eq!(views(&back), before, "back in a file");
+    assert_eq!(back.ledger_rows(), original.ledger_rows());
+}
+
+/// `command` on `url` fails with exit 7 on one line naming the server, and
+/// never shows `password`.
+fn unreachable(url: &str, password: &str) {
+    let sf = Sf::new();
+    for args in [&["company", "list"][..], &["init"], &["check"]] {
+        let out = sf
+            .cmd(args)
+            .env("STOCKFLOW_DB", url)
+            .output()
+            .fails(7, &without_password(url));
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.explain());
+        assert!(!out.stderr.contains(password), "{}", out.explain());
+    }
+    let out = sf
+        .run(&["copy", "--to", url])
+        .fails(7, &without_password(url));
+    assert!(!out.stderr.contains(password), "{}", out.explain());
+}
+
+#[test]
+fn a_wrong_password_is_exit_7_naming_the_server_but_not_the_password() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let url = without_password(&admin_url()).replacen('@', ":WRONGPW@", 1);
+    assert!(
+        url.contains(":WRONGPW@"),
+        "STOCKFLOW_TEST_PG names no user: {url}"
+    );
+    unreachable(&url, "WRONGPW");
+}
+
+#[test]
+fn a_server_that_is_not_there_is_exit_7_without_the_password() {
+    if skip_unless_postgres() {
+        return;
+    }
+    unreachable(
+        "postgresql://stockflow:S3cretPw@localhost:1/stock",
+        "S3cretPw",
+    );
+}
