@@ -12,12 +12,12 @@ use std::fmt::Write as _;
 use std::io::BufWriter;
 use std::path::PathBuf;
 
-use stockflow::store::{DEFAULT_BUSY_TIMEOUT, Db};
 use stockflow::model::{CompanyId, Money, Quantity, Sku, SupplierId, Timestamp, WarehouseId};
 use stockflow::ops::catalog::{self, Link, NewSupplier};
 use stockflow::ops::threshold::{self, Scope};
 use stockflow::ops::{alerts, bundle, product, stock};
 use stockflow::render::{Format, Out};
+use stockflow::store::{DEFAULT_BUSY_TIMEOUT, Db};
 use stockflow::{Ctx, Result};
 
 const TYPES: [(&str, i64, u64); 5] = [

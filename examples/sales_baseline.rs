@@ -9,9 +9,9 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use stockflow::store::{DEFAULT_BUSY_TIMEOUT, Db};
 use stockflow::model::{Delta, Reason, Timestamp, WarehouseId};
 use stockflow::ops::stock::{self, Adjustment};
+use stockflow::store::{DEFAULT_BUSY_TIMEOUT, Db};
 use stockflow::{Ctx, Error, Result};
 
 fn main() -> Result<()> {

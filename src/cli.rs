@@ -24,10 +24,10 @@ use std::time::Duration;
 
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum, ValueHint};
-use stockflow::store::Db;
 use stockflow::error::Result;
 use stockflow::render::color::{self, Facts, When};
 use stockflow::render::{Format, Initialised, Out};
+use stockflow::store::Db;
 use stockflow::{Ctx, Error, Exit};
 
 /// Inventory administration for small B2B businesses, on one SQLite file.

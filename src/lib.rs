@@ -7,13 +7,13 @@
 //! transaction and returns data, which [`render::Out`] prints. The library
 //! never reads the clock or the environment: callers pass a [`Ctx`].
 
-pub mod store;
 pub mod error;
 pub mod model;
 pub mod ops;
 pub mod render;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod store;
 
 pub use error::{Error, Exit, Kind, Result};
 

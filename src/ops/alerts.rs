@@ -13,9 +13,9 @@ use serde::Serialize;
 
 use super::lookup;
 use super::threshold::FALLBACK;
-use crate::store::{Db, Tx};
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, ProductId, SupplierId, Timestamp, WarehouseId};
+use crate::store::{Db, Tx};
 
 /// The largest `--days` window accepted (100 years).
 pub const MAX_DAYS: i64 = 36_500;
@@ -311,7 +311,11 @@ mod tests {
     #[test]
     fn the_alert_query_never_scans_the_ledger() {
         let dir = tempfile::tempdir().unwrap();
-        let (db, _) = crate::store::sqlite::Db::init(&dir.path().join("a.db"), crate::store::DEFAULT_BUSY_TIMEOUT).unwrap();
+        let (db, _) = crate::store::sqlite::Db::init(
+            &dir.path().join("a.db"),
+            crate::store::DEFAULT_BUSY_TIMEOUT,
+        )
+        .unwrap();
         let mut stmt = db
             .conn()
             .prepare(&format!("EXPLAIN QUERY PLAN {SQL}"))

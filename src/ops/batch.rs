@@ -13,9 +13,9 @@ use super::ledger::Ledger;
 use super::progress::{Phase, Progress};
 use super::stock::{Adjustment, apply_adjustment};
 use crate::Ctx;
-use crate::store::Db;
 use crate::error::Result;
 use crate::model::{Delta, Reason, Timestamp, WarehouseId};
+use crate::store::Db;
 
 /// How many rows a batch wrote.
 #[derive(Debug, Clone, Copy, Serialize)]

@@ -8,9 +8,9 @@ use rusqlite::params;
 use serde::Serialize;
 
 use super::lookup::{self, ProductRef};
-use crate::store::{Db, Tx};
 use crate::error::{Error, Result};
 use crate::model::{ProductId, Quantity, Sku, WarehouseId};
+use crate::store::{Db, Tx};
 
 /// One component of a bundle.
 #[derive(Debug, Clone, Serialize)]

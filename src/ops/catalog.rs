@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use super::lookup;
 use crate::Ctx;
-use crate::store::{Db, Row, Tx};
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, Money, ProductId, Sku, SupplierId, Timestamp, WarehouseId};
+use crate::store::{Db, Row, Tx};
 
 /// A company (tenant).
 #[derive(Debug, Clone, Serialize)]
@@ -26,13 +26,12 @@ pub struct Company {
 /// Creates a company; a duplicate name is a conflict.
 pub fn create_company(db: &mut Db, ctx: &Ctx, name: &str) -> Result<Company> {
     db.write(|tx| {
-        let id: Option<CompanyId> = tx
-            .query_opt(
-                "INSERT INTO company (name, created_at) VALUES (?1, ?2)
+        let id: Option<CompanyId> = tx.query_opt(
+            "INSERT INTO company (name, created_at) VALUES (?1, ?2)
                  ON CONFLICT DO NOTHING RETURNING id",
-                params![name, ctx.now],
-                |r| r.get(0),
-            )?;
+            params![name, ctx.now],
+            |r| r.get(0),
+        )?;
         let id =
             id.ok_or_else(|| Error::conflict(format!("company name already exists: {name}")))?;
         Ok(Company {
@@ -94,13 +93,12 @@ pub(crate) fn warehouse_in(
     location: Option<&str>,
 ) -> Result<Warehouse> {
     lookup::company(tx, company)?;
-    let id: Option<WarehouseId> = tx
-        .query_opt(
-            "INSERT INTO warehouse (company_id, name, location, created_at) VALUES (?1, ?2, ?3, ?4)
+    let id: Option<WarehouseId> = tx.query_opt(
+        "INSERT INTO warehouse (company_id, name, location, created_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT DO NOTHING RETURNING id",
-            params![company, name, location, ctx.now],
-            |r| r.get(0),
-        )?;
+        params![company, name, location, ctx.now],
+        |r| r.get(0),
+    )?;
     let id = id.ok_or_else(|| {
         Error::conflict(format!(
             "warehouse name already exists in company {company}: {name}"
@@ -183,11 +181,7 @@ pub fn create_supplier(db: &mut Db, ctx: &Ctx, new: &NewSupplier) -> Result<Supp
 }
 
 /// `create_supplier` inside the caller's transaction.
-pub(crate) fn supplier_in(
-    tx: &Tx<'_>,
-    ctx: &Ctx,
-    new: &NewSupplier,
-) -> Result<Supplier> {
+pub(crate) fn supplier_in(tx: &Tx<'_>, ctx: &Ctx, new: &NewSupplier) -> Result<Supplier> {
     lookup::company(tx, new.company)?;
     tx.query_opt(
         "INSERT INTO supplier (company_id, name, contact_email, phone, created_at)

@@ -5,8 +5,8 @@ use rusqlite::Connection;
 use rusqlite::types::ValueRef;
 use serde::Serialize;
 
-use crate::store::{Db, Tx};
 use crate::error::Result;
+use crate::store::{Db, Tx};
 
 /// The outcome of `check`.
 #[derive(Debug, Clone, Serialize)]
@@ -48,7 +48,10 @@ pub(crate) fn problems(conn: &Tx<'_>) -> Result<Vec<String>> {
 /// The engine's own checks on SQLite: pages and indexes, and foreign keys
 /// (which a batch may have skipped).
 const SQLITE_CHECKS: &[(&str, &str)] = &[
-    ("SELECT integrity_check FROM pragma_integrity_check WHERE integrity_check <> 'ok'", "integrity"),
+    (
+        "SELECT integrity_check FROM pragma_integrity_check WHERE integrity_check <> 'ok'",
+        "integrity",
+    ),
     (
         "SELECT \"table\" || ' row ' || coalesce(rowid, '?') || ' references missing ' || parent
          FROM pragma_foreign_key_check",
@@ -120,7 +123,10 @@ fn collect(conn: &Tx<'_>, sql: &str, what: &str, problems: &mut Vec<String>) -> 
     match conn.query_map(sql, &[], |r| r.get::<String>(0)) {
         Ok(rows) => problems.extend(rows.into_iter().map(|p| format!("{what}: {p}"))),
         Err(e) if crate::store::is_overflow(&e) => {
-            problems.push(format!("{what}: the stored values cannot be checked: {e}"));
+            let cause = std::error::Error::source(&e).map_or(e.to_string(), |c| c.to_string());
+            problems.push(format!(
+                "{what}: the stored values cannot be checked: {cause}"
+            ));
         }
         Err(e) => return Err(e),
     }

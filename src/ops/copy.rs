@@ -60,35 +60,146 @@ pub(crate) type Table = (&'static str, bool, &'static [(&'static str, Kind)]);
 
 /// Every table of the schema, parents before children.
 pub(crate) const TABLES: &[Table] = &[
-    ("company", true, &[("id", Int), ("name", Text), ("default_threshold", Int), ("created_at", Int)]),
-    ("warehouse", true, &[("id", Int), ("company_id", Int), ("name", Text), ("location", Text), ("created_at", Int)]),
-    ("supplier", true, &[("id", Int), ("company_id", Int), ("name", Text), ("contact_email", Text), ("phone", Text), ("created_at", Int)]),
-    ("product", true, &[
-        ("id", Int), ("company_id", Int), ("sku", Text), ("sku_key", Text), ("name", Text),
-        ("price_cents", Int), ("type", Text), ("threshold", Int), ("is_bundle", Int),
-        ("archived", Int), ("created_at", Int),
-    ]),
-    ("product_supplier", false, &[
-        ("product_id", Int), ("supplier_id", Int), ("company_id", Int), ("is_primary", Int),
-        ("lead_time_days", Int), ("cost_cents", Int),
-    ]),
-    ("bundle_component", false, &[("bundle_id", Int), ("component_id", Int), ("company_id", Int), ("quantity", Int)]),
-    ("type_threshold", false, &[("company_id", Int), ("type", Text), ("quantity", Int)]),
-    ("inventory", false, &[("product_id", Int), ("warehouse_id", Int), ("company_id", Int), ("quantity", Int)]),
-    ("location_threshold", false, &[("product_id", Int), ("warehouse_id", Int), ("company_id", Int), ("quantity", Int)]),
-    ("movement", true, &[
-        ("id", Int), ("product_id", Int), ("warehouse_id", Int), ("delta", Int), ("reason", Text),
-        ("note", Text), ("reference", Text), ("actor", Text), ("occurred_at", Int),
-        ("recorded_at", Int), ("bundle_id", Int),
-    ]),
-    ("api_token", true, &[
-        ("id", Int), ("company_id", Int), ("name", Text), ("hash", Bytes), ("created_at", Int),
-        ("expires_at", Int), ("revoked_at", Int),
-    ]),
-    ("idempotency_key", false, &[
-        ("company_id", Int), ("key", Text), ("request_hash", Bytes), ("status", Int), ("body", Text),
-        ("location", Text), ("created_at", Int),
-    ]),
+    (
+        "company",
+        true,
+        &[
+            ("id", Int),
+            ("name", Text),
+            ("default_threshold", Int),
+            ("created_at", Int),
+        ],
+    ),
+    (
+        "warehouse",
+        true,
+        &[
+            ("id", Int),
+            ("company_id", Int),
+            ("name", Text),
+            ("location", Text),
+            ("created_at", Int),
+        ],
+    ),
+    (
+        "supplier",
+        true,
+        &[
+            ("id", Int),
+            ("company_id", Int),
+            ("name", Text),
+            ("contact_email", Text),
+            ("phone", Text),
+            ("created_at", Int),
+        ],
+    ),
+    (
+        "product",
+        true,
+        &[
+            ("id", Int),
+            ("company_id", Int),
+            ("sku", Text),
+            ("sku_key", Text),
+            ("name", Text),
+            ("price_cents", Int),
+            ("type", Text),
+            ("threshold", Int),
+            ("is_bundle", Int),
+            ("archived", Int),
+            ("created_at", Int),
+        ],
+    ),
+    (
+        "product_supplier",
+        false,
+        &[
+            ("product_id", Int),
+            ("supplier_id", Int),
+            ("company_id", Int),
+            ("is_primary", Int),
+            ("lead_time_days", Int),
+            ("cost_cents", Int),
+        ],
+    ),
+    (
+        "bundle_component",
+        false,
+        &[
+            ("bundle_id", Int),
+            ("component_id", Int),
+            ("company_id", Int),
+            ("quantity", Int),
+        ],
+    ),
+    (
+        "type_threshold",
+        false,
+        &[("company_id", Int), ("type", Text), ("quantity", Int)],
+    ),
+    (
+        "inventory",
+        false,
+        &[
+            ("product_id", Int),
+            ("warehouse_id", Int),
+            ("company_id", Int),
+            ("quantity", Int),
+        ],
+    ),
+    (
+        "location_threshold",
+        false,
+        &[
+            ("product_id", Int),
+            ("warehouse_id", Int),
+            ("company_id", Int),
+            ("quantity", Int),
+        ],
+    ),
+    (
+        "movement",
+        true,
+        &[
+            ("id", Int),
+            ("product_id", Int),
+            ("warehouse_id", Int),
+            ("delta", Int),
+            ("reason", Text),
+            ("note", Text),
+            ("reference", Text),
+            ("actor", Text),
+            ("occurred_at", Int),
+            ("recorded_at", Int),
+            ("bundle_id", Int),
+        ],
+    ),
+    (
+        "api_token",
+        true,
+        &[
+            ("id", Int),
+            ("company_id", Int),
+            ("name", Text),
+            ("hash", Bytes),
+            ("created_at", Int),
+            ("expires_at", Int),
+            ("revoked_at", Int),
+        ],
+    ),
+    (
+        "idempotency_key",
+        false,
+        &[
+            ("company_id", Int),
+            ("key", Text),
+            ("request_hash", Bytes),
+            ("status", Int),
+            ("body", Text),
+            ("location", Text),
+            ("created_at", Int),
+        ],
+    ),
 ];
 
 /// Copies the database named by `source` into the (new or empty) database
@@ -147,11 +258,9 @@ fn copy_into(from: &mut Db, target: &Path, busy_timeout: Duration) -> Result<Cop
 /// Copy writes only into a database without rows.
 fn refuse_rows(dst: &Tx<'_>, shown: &str) -> Result<()> {
     for (table, _, _) in TABLES {
-        let rows: i64 = dst.query_row(
-            &format!("SELECT count(*) FROM \"{table}\""),
-            &[],
-            |r| r.get(0),
-        )?;
+        let rows: i64 = dst.query_row(&format!("SELECT count(*) FROM \"{table}\""), &[], |r| {
+            r.get(0)
+        })?;
         if rows > 0 {
             return Err(Error::conflict(format!(
                 "{shown} is not empty ({rows} row(s) in {table}); copy writes only into a new or empty database"

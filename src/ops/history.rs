@@ -3,9 +3,9 @@
 use rusqlite::ToSql;
 
 use super::stock::Movement;
-use crate::store::{Db, Tx};
 use crate::error::Result;
 use crate::model::{CompanyId, Sku, Timestamp, WarehouseId};
+use crate::store::{Db, Tx};
 
 /// Filters for `stock history`.
 #[derive(Debug, Clone, Default)]

@@ -11,9 +11,9 @@ use super::lookup;
 use super::product::{NewProduct, insert};
 use super::progress::{Phase, Progress};
 use crate::Ctx;
-use crate::store::Db;
 use crate::error::{Error, Result};
 use crate::model::{self, CompanyId, Money, Quantity, Sku, SupplierId, WarehouseId};
+use crate::store::Db;
 
 const REQUIRED: &[&str] = &["company_id", "sku", "name", "price"];
 /// Every column, in the order the layout holds their positions.

@@ -236,7 +236,10 @@ impl<'c> Ledger<'c> {
     /// fixed order — by product, then warehouse — before any of them moves,
     /// so two writers touching the same pairs in opposite orders (opposite
     /// transfers) queue instead of deadlocking.
-    pub fn lock_in_order(&mut self, pairs: &mut [(ProductId, WarehouseId, CompanyId)]) -> Result<()> {
+    pub fn lock_in_order(
+        &mut self,
+        pairs: &mut [(ProductId, WarehouseId, CompanyId)],
+    ) -> Result<()> {
         pairs.sort_unstable();
         for &(product, warehouse, company) in pairs.iter() {
             self.ensure_stocked(product, company, warehouse)?;

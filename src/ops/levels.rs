@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use rusqlite::{ToSql, params};
 use serde::Serialize;
 
-use crate::store::{Db, Row, Tx};
 use crate::error::Result;
 use crate::model::{CompanyId, ProductId, Sku, WarehouseId};
+use crate::store::{Db, Row, Tx};
 
 /// Stock of one product in one warehouse.
 #[derive(Debug, Clone, Serialize)]

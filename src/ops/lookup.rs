@@ -34,9 +34,11 @@ pub(crate) fn warehouse(conn: &Tx<'_>, id: WarehouseId) -> Result<()> {
 
 /// The company a warehouse belongs to, if it exists.
 pub(crate) fn warehouse_owner(conn: &Tx<'_>, id: WarehouseId) -> Result<Option<CompanyId>> {
-    conn.query_opt("SELECT company_id FROM warehouse WHERE id = ?1", &[&id], |r| {
-        r.get(0)
-    })
+    conn.query_opt(
+        "SELECT company_id FROM warehouse WHERE id = ?1",
+        &[&id],
+        |r| r.get(0),
+    )
 }
 
 /// Turns a warehouse's owner into "fine" or a not-found naming the warehouse.
@@ -55,10 +57,11 @@ pub(crate) fn owned_by(
 }
 
 pub(crate) fn supplier_of(conn: &Tx<'_>, id: SupplierId, company: CompanyId) -> Result<()> {
-    let owner: Option<CompanyId> =
-        conn.query_opt("SELECT company_id FROM supplier WHERE id = ?1", &[&id], |r| {
-            r.get(0)
-        })?;
+    let owner: Option<CompanyId> = conn.query_opt(
+        "SELECT company_id FROM supplier WHERE id = ?1",
+        &[&id],
+        |r| r.get(0),
+    )?;
     match owner {
         Some(c) if c == company => Ok(()),
         Some(_) => Err(Error::not_found(format!(

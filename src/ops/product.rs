@@ -10,9 +10,9 @@ use super::ledger::{Entry, Ledger};
 use super::lookup;
 use super::stock::StockRow;
 use crate::Ctx;
-use crate::store::{Db, Row, Tx};
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, Money, ProductId, Quantity, Reason, Sku, Timestamp, WarehouseId};
+use crate::store::{Db, Row, Tx};
 
 /// A product as listed and printed.
 #[derive(Debug, Clone, Serialize)]

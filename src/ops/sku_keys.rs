@@ -48,7 +48,8 @@ pub fn rekey(tx: &Transaction<'_>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{DEFAULT_BUSY_TIMEOUT, Db};
+    use crate::store::DEFAULT_BUSY_TIMEOUT;
+    use crate::store::sqlite::Db;
 
     fn db_with(products: &[(&str, &str)]) -> (tempfile::TempDir, Db) {
         let dir = tempfile::tempdir().unwrap();

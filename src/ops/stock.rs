@@ -7,9 +7,9 @@ use serde::Serialize;
 use super::ledger::{Entry, Ledger, Written};
 use super::lookup::ProductRef;
 use crate::Ctx;
-use crate::store::{Db, Tx};
 use crate::error::{Error, Result};
 use crate::model::{Delta, ProductId, Quantity, Reason, Sku, Timestamp, WarehouseId};
+use crate::store::{Db, Tx};
 
 pub use super::batch::{Applied, adjust_file};
 pub use super::history::{HistoryFilter, history};
@@ -103,11 +103,7 @@ pub fn adjust(db: &mut Db, ctx: &Ctx, adj: &Adjustment<'_>) -> Result<Vec<Moveme
 
 /// Applies adjustments in order inside the caller's transaction: all or
 /// nothing when the caller rolls back on an error.
-pub(crate) fn adjust_in(
-    tx: &Tx<'_>,
-    ctx: &Ctx,
-    adjs: &[Adjustment<'_>],
-) -> Result<Vec<Movement>> {
+pub(crate) fn adjust_in(tx: &Tx<'_>, ctx: &Ctx, adjs: &[Adjustment<'_>]) -> Result<Vec<Movement>> {
     let mut ledger = Ledger::new(tx, ctx)?;
     let mut out = Vec::new();
     for adj in adjs {

@@ -6,9 +6,9 @@ use rusqlite::params;
 use serde::Serialize;
 
 use super::lookup;
-use crate::store::Db;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, Quantity, Sku, WarehouseId};
+use crate::store::Db;
 
 /// The threshold when nothing more specific is set.
 pub const FALLBACK: i64 = 10;
@@ -128,7 +128,7 @@ pub fn list(db: &mut Db, company: CompanyId) -> Result<Vec<Threshold>> {
     db.read(|tx| {
         lookup::company(tx, company)?;
         let sql = format!(
-            "SELECT 'default', NULL, NULL, NULL, default_threshold, 0, '', NULL FROM company
+            "SELECT 'default', NULL, NULL, CAST(NULL AS BIGINT), default_threshold, 0, '', NULL FROM company
                  WHERE id = ?1 AND default_threshold IS NOT NULL
              UNION ALL SELECT 'type', type, NULL, NULL, quantity, 1, type {}, NULL FROM type_threshold
                  WHERE company_id = ?1

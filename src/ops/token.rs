@@ -11,9 +11,9 @@ use subtle::ConstantTimeEq;
 
 use super::lookup;
 use crate::Ctx;
-use crate::store::{Db, Row, Tx};
 use crate::error::{Error, Kind, Result};
 use crate::model::{CompanyId, Timestamp};
+use crate::store::{Db, Row, Tx};
 
 /// The prefix of every token, so a leaked one is recognisable in logs and scans.
 const PREFIX: &str = "sf_";

@@ -7,7 +7,6 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{Cell, Column, Document, Out, Record};
-use crate::store::InitReport;
 use crate::error::Result;
 use crate::ops::alerts;
 use crate::ops::bundle::Bundle;
@@ -15,6 +14,7 @@ use crate::ops::check;
 use crate::ops::copy::Copied;
 use crate::ops::product::ProductDetail;
 use crate::ops::stock::{Movement, StockRow};
+use crate::store::InitReport;
 
 impl Document for alerts::Report {
     fn json<W: Write>(&self, out: &mut Out<W>) -> Result<()> {

@@ -11,8 +11,8 @@ use tokio::sync::oneshot;
 
 use super::error::ApiError;
 use super::idempotency::Reply;
-use crate::store::{Db, Tx};
 use crate::error::{Error, Kind, Result};
+use crate::store::{Db, Tx};
 
 /// Most requests one transaction takes by default.
 pub const GROUP_MAX: usize = 256;
@@ -134,10 +134,10 @@ mod tests {
     use crate::store::DEFAULT_BUSY_TIMEOUT;
 
     fn insert(name: &'static str, then_fail: bool) -> Job {
-        Box::new(move |tx: &Connection| {
+        Box::new(move |tx: &Tx<'_>| {
             tx.execute(
                 "INSERT INTO company (name, created_at) VALUES (?1, 0)",
-                [name],
+                &[&name],
             )?;
             if then_fail {
                 return Err(Error::conflict(format!("refused {name}")));
@@ -160,12 +160,7 @@ mod tests {
         let ok: Vec<bool> = results.iter().map(Result::is_ok).collect();
         assert_eq!(ok, [true, false, true]);
         let names: Vec<String> = db
-            .conn()
-            .prepare("SELECT name FROM company ORDER BY name")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
+            .read(|tx| tx.query_map("SELECT name FROM company ORDER BY name", &[], |r| r.get(0)))
             .unwrap();
         assert_eq!(names, ["a", "c"]);
     }

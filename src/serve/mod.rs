@@ -24,13 +24,13 @@ mod warehouses;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::store::Tx;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderMap, Method, Request, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use crate::store::Tx;
 use tower_http::trace::TraceLayer;
 
 pub use commit::GROUP_MAX;

@@ -1,7 +1,6 @@
 //! Tenancy: a token acts for one company, and anything of another company
 //! answers exactly as if it did not exist (the same 404 and message).
 
-
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, Sku, WarehouseId};
 use crate::ops::lookup;

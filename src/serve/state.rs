@@ -11,9 +11,9 @@ use std::time::Duration;
 use super::commit::Committer;
 use super::error::ApiError;
 use crate::Ctx;
-use crate::store::{Db, Engine};
 use crate::error::Result;
 use crate::model::{CompanyId, Timestamp};
+use crate::store::{Db, Engine};
 
 /// Connections kept open between requests.
 const POOL_SIZE: usize = 16;
@@ -36,10 +36,7 @@ impl State {
     pub fn open(path: &Path, busy_timeout: Duration, group_max: usize) -> Result<Arc<Self>> {
         let db = reader(path, busy_timeout)?;
         let committer = match db.engine() {
-            Engine::Sqlite => Some(Committer::start(
-                Db::open(path, busy_timeout)?,
-                group_max,
-            )?),
+            Engine::Sqlite => Some(Committer::start(Db::open(path, busy_timeout)?, group_max)?),
             Engine::Postgres => None,
         };
         Ok(Arc::new(Self {

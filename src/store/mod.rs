@@ -52,15 +52,17 @@ pub struct InitReport {
 pub enum Db {
     /// A SQLite file.
     Sqlite(sqlite::Db),
-    /// A PostgreSQL database.
-    Postgres(postgres::Db),
+    /// A PostgreSQL database (boxed: a connection is larger than a file handle).
+    Postgres(Box<postgres::Db>),
 }
 
 impl Db {
     /// Opens an existing stockflow database named by `--db` (a path or a URL).
     pub fn open(target: &std::path::Path, busy_timeout: Duration) -> Result<Self> {
         match server_url(target) {
-            Some(url) => postgres::Db::open(url, busy_timeout).map(Self::Postgres),
+            Some(url) => {
+                postgres::Db::open(url, busy_timeout).map(|db| Self::Postgres(Box::new(db)))
+            }
             None => sqlite::Db::open(target, busy_timeout).map(Self::Sqlite),
         }
     }
@@ -68,9 +70,8 @@ impl Db {
     /// Creates the schema or upgrades it; running it again changes nothing.
     pub fn init(target: &std::path::Path, busy_timeout: Duration) -> Result<(Self, InitReport)> {
         match server_url(target) {
-            Some(url) => {
-                postgres::Db::init(url, busy_timeout).map(|(db, r)| (Self::Postgres(db), r))
-            }
+            Some(url) => postgres::Db::init(url, busy_timeout)
+                .map(|(db, r)| (Self::Postgres(Box::new(db)), r)),
             None => sqlite::Db::init(target, busy_timeout).map(|(db, r)| (Self::Sqlite(db), r)),
         }
     }
@@ -97,7 +98,7 @@ impl Db {
     /// Runs one API write in its own transaction (PostgreSQL's server, with
     /// no group commit): a deadlock or serialization failure is busy at once,
     /// since the request cannot run twice; its client may retry.
-    pub fn write_job<T>(&mut self, job: Box<dyn FnOnce(&Tx<'_>) -> Result<T> + Send>) -> Result<T> {
+    pub fn write_job<T>(&mut self, job: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let mut job = Some(job);
         self.write(|tx| match job.take() {
             Some(job) => job(tx),

@@ -4,9 +4,9 @@
 
 use proptest::prelude::*;
 use stockflow::Ctx;
-use stockflow::store::{DEFAULT_BUSY_TIMEOUT, Db};
 use stockflow::model::{CompanyId, Delta, Money, Quantity, Reason, Sku, Timestamp, WarehouseId};
 use stockflow::ops::{bundle, catalog, check, product, progress, stock};
+use stockflow::store::{DEFAULT_BUSY_TIMEOUT, Db};
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -185,20 +185,17 @@ fn apply(db: &mut Db, op: &Op) -> stockflow::Result<()> {
 }
 
 /// Inventory rows and the ledger's length, to compare before and after.
-fn books(db: &Db) -> (Vec<(i64, i64, i64)>, i64) {
-    let conn = db.conn();
-    let mut stmt = conn
-        .prepare("SELECT product_id, warehouse_id, quantity FROM inventory ORDER BY 1, 2")
-        .unwrap();
-    let rows = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let ledger = conn
-        .query_row("SELECT count(*) FROM movement", [], |r| r.get(0))
-        .unwrap();
-    (rows, ledger)
+fn books(db: &mut Db) -> (Vec<(i64, i64, i64)>, i64) {
+    db.read(|tx| {
+        let rows = tx.query_map(
+            "SELECT product_id, warehouse_id, quantity FROM inventory ORDER BY 1, 2",
+            &[],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let ledger = tx.query_row("SELECT count(*) FROM movement", &[], |r| r.get(0))?;
+        Ok((rows, ledger))
+    })
+    .unwrap()
 }
 
 proptest! {
@@ -210,17 +207,17 @@ proptest! {
         let (mut db, _) = Db::init(&dir.path().join("p.db"), DEFAULT_BUSY_TIMEOUT).unwrap();
         setup(&mut db);
         for op in &ops {
-            let before = books(&db);
+            let before = books(&mut db);
             match apply(&mut db, op) {
-                Ok(()) => prop_assert!(books(&db).1 >= before.1, "{op:?} removed movements"),
+                Ok(()) => prop_assert!(books(&mut db).1 >= before.1, "{op:?} removed movements"),
                 Err(e) => {
                     prop_assert!([3, 4, 5].contains(&e.exit_code()), "{op:?}: {e}");
-                    prop_assert_eq!(books(&db), before, "rejected {:?} ({}) changed the books", op, e);
+                    prop_assert_eq!(books(&mut db), before, "rejected {:?} ({}) changed the books", op, e);
                 }
             }
             let report = check::run(&mut db).unwrap();
             prop_assert!(report.ok, "after {:?}: {:?}", op, report.problems);
-            prop_assert!(books(&db).0.iter().all(|(_, _, q)| *q >= 0));
+            prop_assert!(books(&mut db).0.iter().all(|(_, _, q)| *q >= 0));
         }
     }
 }

@@ -279,11 +279,7 @@ impl<'a> Tx<'a> {
         if let Some(s) = self.inner.statements.borrow().get(sql) {
             return Ok(s.clone());
         }
-        let prepared = self
-            .inner
-            .client
-            .borrow_mut()
-            .prepare(&placeholders(sql))?;
+        let prepared = self.inner.client.borrow_mut().prepare(&placeholders(sql))?;
         self.inner
             .statements
             .borrow_mut()
@@ -313,16 +309,12 @@ impl<'a> Tx<'a> {
         &self,
         sql: &str,
         params: super::Params<'_>,
-        mut f: impl FnMut(&postgres::Row) -> Result<()>,
+        f: impl FnMut(&postgres::Row) -> Result<()>,
     ) -> Result<()> {
         let stmt = self.statement(sql)?;
         let binds = binds(params);
-        let rows = self
-            .inner
-            .client
-            .borrow_mut()
-            .query(&stmt, &refs(&binds))?;
-        rows.iter().try_for_each(|r| f(r))
+        let rows = self.inner.client.borrow_mut().query(&stmt, &refs(&binds))?;
+        rows.iter().try_for_each(f)
     }
 
     /// Streams the rows of a query through `map` into `consume`.
@@ -483,9 +475,8 @@ impl PgToSql for Bind<'_> {
 /// Column `i` of a PostgreSQL row as the rusqlite value it stands for, then
 /// converted by `T`'s `FromSql` (so the newtypes' rules apply on both engines).
 pub(super) fn column<T: FromSql>(row: &postgres::Row, i: usize) -> rusqlite::Result<T> {
-    let failed = |e: BoxError| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Null, e)
-    };
+    let failed =
+        |e: BoxError| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Null, e);
     let ty = row
         .columns()
         .get(i)
@@ -618,9 +609,9 @@ impl From<postgres::Error> for Error {
                 "the database has no stockflow schema (run `stockflow init`): {}",
                 db.message()
             )),
-            S::ADMIN_SHUTDOWN | S::CRASH_SHUTDOWN | S::CANNOT_CONNECT_NOW => Self::database(
-                format!("the PostgreSQL server went away: {}", db.message()),
-            ),
+            S::ADMIN_SHUTDOWN | S::CRASH_SHUTDOWN | S::CANNOT_CONNECT_NOW => {
+                Self::database(format!("the PostgreSQL server went away: {}", db.message()))
+            }
             S::READ_ONLY_SQL_TRANSACTION | S::INSUFFICIENT_PRIVILEGE => {
                 Self::database(format!("cannot write the database: {}", db.message()))
             }
