@@ -181,12 +181,8 @@ impl Tx<'_> {
         params: Params<'_>,
         f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
     ) -> Result<T> {
-        self.query_opt(sql, params, f)?.ok_or_else(|| {
-            Error::new(
-                crate::Kind::Internal,
-                format!("a query returned no row: {sql}"),
-            )
-        })
+        self.query_opt(sql, params, f)?
+            .ok_or_else(|| Error::new(crate::Kind::Internal, "a query returned no row"))
     }
 
     /// The first row a query returns, if any.

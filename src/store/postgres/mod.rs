@@ -174,6 +174,12 @@ impl Db {
         if config.get_application_name().is_none() {
             config.application_name("stockflow");
         }
+        if config.get_ssl_mode() == postgres::config::SslMode::Require {
+            return Err(Error::database(format!(
+                "cannot connect to PostgreSQL {}: this build has no TLS (sslmode=require); use a local socket, a private network or a tunnel",
+                server_name(&config, &shown)
+            )));
+        }
         let mut client = config.connect(NoTls).map_err(|e| {
             Error::database(format!(
                 "cannot connect to PostgreSQL {}: {}",
