@@ -72,6 +72,21 @@ impl State {
     }
 }
 
+impl Drop for State {
+    /// The PostgreSQL client closes its connection by blocking on a runtime
+    /// of its own, which a tokio worker thread (where the last request or
+    /// the end of `serve` drops the state) must not do: the pool is closed
+    /// on a thread of its own.
+    fn drop(&mut self) {
+        let pool = self.pool.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let idle = std::mem::take(pool);
+        if idle.is_empty() {
+            return;
+        }
+        let _ = std::thread::spawn(move || drop(idle)).join();
+    }
+}
+
 /// A pooled connection for reads. It lives across requests, so it maps the
 /// file (`mmap_size`): pages are read through the OS page cache without a
 /// copy or a system call per page, which a one-shot CLI process cannot reuse.
