@@ -168,7 +168,7 @@ async fn write(
     f: impl FnOnce(&Tx<'_>, &Ctx) -> crate::Result<Reply> + Send + 'static,
 ) -> Result<Reply, ApiError> {
     let ctx = state::ctx(auth.token);
-    let job = Box::new(move |tx: &Tx<'_>| {
+    let job: commit::Job = Box::new(move |tx: &Tx<'_>| {
         let (key, request) = keyed.unzip();
         idempotency::once(tx, auth.company, key.as_ref(), request, ctx.now, || {
             f(tx, &ctx)
@@ -176,6 +176,27 @@ async fn write(
     });
     match state.committer() {
         Some(committer) => committer.submit(job).await,
-        None => state::blocking(state, move |s| s.with_db(|db| db.write_job(job))).await,
+        None => {
+            // Held while the caller waits: a request whose caller has gone
+            // (disconnected, or answered 503 by the deadline) is rolled back,
+            // as the group-commit writer skips it: nobody could be told it
+            // was written.
+            let waiting = Arc::new(());
+            let caller = Arc::downgrade(&waiting);
+            let gone = move || {
+                (caller.strong_count() == 0)
+                    .then(|| crate::Error::new(crate::Kind::Internal, "the caller has gone"))
+            };
+            let job = move |tx: &Tx<'_>| {
+                if let Some(e) = gone() {
+                    return Err(e);
+                }
+                let reply = job(tx)?;
+                gone().map_or(Ok(reply), Err)
+            };
+            let reply = state::blocking(state, move |s| s.with_db(|db| db.write_job(job))).await;
+            drop(waiting);
+            reply
+        }
     }
 }
