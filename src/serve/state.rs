@@ -95,8 +95,10 @@ impl State {
         }
     }
 
-    /// Gives a connection back (`None`: one that could not be opened).
+    /// Gives a connection back (`None`: one that could not be opened); one
+    /// whose session has ended is dropped, so the next request opens anew.
     fn checkin(&self, db: Option<Db>) {
+        let db = db.filter(|db| !db.is_closed());
         let mut pool = self.pool.lock().unwrap_or_else(PoisonError::into_inner);
         match db {
             Some(db) => pool.idle.push(db),
