@@ -509,3 +509,55 @@ fn sixty_four_clients_share_a_small_pool_of_connections() {
         "the server opened {most} connections for 64 clients"
     );
 }
+
+#[test]
+fn sessions_the_server_ended_leave_the_pool_and_requests_go_on() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let (sf, t) = shop(10);
+    let server = Server::start(&sf, &[]);
+    let auth = format!("Bearer {t}");
+    let list = || {
+        http(
+            &server.addr,
+            "GET",
+            "/api/stock",
+            &[("authorization", &auth)],
+            "",
+        )
+    };
+    // Several connections in the pool, then every one ended by the server.
+    std::thread::scope(|s| {
+        for _ in 0..8 {
+            s.spawn(|| assert_eq!(list().expect("answer").0, 200));
+        }
+    });
+    sf.with_pg(|pg| {
+        pg.batch_execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .expect("terminate")
+    });
+    let answers: Vec<(u16, String)> = (0..40)
+        .map(|_| list().map(|(s, _, text)| (s, text)).expect("answer"))
+        .collect();
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    for (status, text) in &answers {
+        if *status != 200 {
+            let body: Value = serde_json::from_str(text).expect("json");
+            assert_eq!(body["error"]["kind"], "internal", "{text}");
+        }
+    }
+    let failed = answers.iter().filter(|a| a.0 != 200).count();
+    assert!(
+        failed <= 16,
+        "{failed} requests met an ended session: {answers:?}"
+    );
+    assert!(
+        answers[failed..].iter().all(|a| a.0 == 200),
+        "every request after those is answered: {answers:?}"
+    );
+}
