@@ -3,8 +3,10 @@
 //! Routes are thin over the same [`crate::ops`] calls the CLI makes, so both
 //! doors keep the same rules and print the same JSON. The library stays
 //! synchronous: reads run on tokio's blocking threads, writes on the one
-//! group-commit writer thread (`commit.rs`), each with its idempotency record
-//! in the same transaction. A token scopes every request to its company.
+//! group-commit writer thread (`commit.rs`) on SQLite, or each in its own
+//! transaction on a pooled connection on PostgreSQL, each with its
+//! idempotency record in the same transaction. A token scopes every request
+//! to its company.
 
 mod alerts;
 mod auth;
@@ -160,7 +162,8 @@ fn keyed(
 }
 
 /// A write: the request's writes, with its idempotency record when keyed,
-/// in one savepoint of the writer's group transaction.
+/// in one savepoint of the writer's group transaction (SQLite), or in a
+/// transaction of its own (PostgreSQL).
 async fn write(
     state: &Arc<State>,
     auth: Auth,

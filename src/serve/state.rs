@@ -1,8 +1,8 @@
 //! What every request shares: where the database is, a small pool of open
-//! connections for reads, and the group-commit writer every write goes to
-//! (so this server's writers queue in order inside it instead of polling
-//! SQLite's busy handler; CLI processes and cron jobs still meet the writer
-//! at the file lock).
+//! connections (reads; on PostgreSQL writes too), and on SQLite the
+//! group-commit writer every write goes to (so this server's writers queue
+//! in order inside it instead of polling SQLite's busy handler; CLI
+//! processes and cron jobs still meet the writer at the file lock).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
