@@ -105,6 +105,9 @@ pub fn adjust(db: &mut Db, ctx: &Ctx, adj: &Adjustment<'_>) -> Result<Vec<Moveme
 /// nothing when the caller rolls back on an error.
 pub(crate) fn adjust_in(tx: &Tx<'_>, ctx: &Ctx, adjs: &[Adjustment<'_>]) -> Result<Vec<Movement>> {
     let mut ledger = Ledger::new(tx, ctx)?;
+    if adjs.len() > 1 {
+        lock_all(&mut ledger, adjs)?;
+    }
     let mut out = Vec::new();
     for adj in adjs {
         apply_adjustment(&mut ledger, adj, ctx.now, |e, w, bundle| {
@@ -113,6 +116,24 @@ pub(crate) fn adjust_in(tx: &Tx<'_>, ctx: &Ctx, adjs: &[Adjustment<'_>]) -> Resu
     }
     ledger.finish()?;
     out.into_iter().collect()
+}
+
+/// Locks the stock of every pair `adjs` moves (a bundle's: its parts') in
+/// one fixed order before any moves, so two writers sending the same pairs
+/// in opposite orders (two array bodies) queue instead of deadlocking.
+fn lock_all(ledger: &mut Ledger<'_>, adjs: &[Adjustment<'_>]) -> Result<()> {
+    let mut pairs = Vec::with_capacity(adjs.len());
+    for adj in adjs {
+        let product = ledger.product(adj.sku)?;
+        if product.is_bundle {
+            for (part, _) in ledger.components(product.id)? {
+                pairs.push((part.id, adj.warehouse, product.company_id));
+            }
+        } else {
+            pairs.push((product.id, adj.warehouse, product.company_id));
+        }
+    }
+    ledger.lock_in_order(&mut pairs)
 }
 
 /// Validates and applies one adjustment through `ledger`, calling `done` for

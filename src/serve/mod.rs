@@ -3,8 +3,10 @@
 //! Routes are thin over the same [`crate::ops`] calls the CLI makes, so both
 //! doors keep the same rules and print the same JSON. The library stays
 //! synchronous: reads run on tokio's blocking threads, writes on the one
-//! group-commit writer thread (`commit.rs`), each with its idempotency record
-//! in the same transaction. A token scopes every request to its company.
+//! group-commit writer thread (`commit.rs`) on SQLite, or each in its own
+//! transaction on a pooled connection on PostgreSQL, each with its
+//! idempotency record in the same transaction. A token scopes every request
+//! to its company.
 
 mod alerts;
 mod auth;
@@ -160,7 +162,8 @@ fn keyed(
 }
 
 /// A write: the request's writes, with its idempotency record when keyed,
-/// in one savepoint of the writer's group transaction.
+/// in one savepoint of the writer's group transaction (SQLite), or in a
+/// transaction of its own (PostgreSQL).
 async fn write(
     state: &Arc<State>,
     auth: Auth,
@@ -168,7 +171,7 @@ async fn write(
     f: impl FnOnce(&Tx<'_>, &Ctx) -> crate::Result<Reply> + Send + 'static,
 ) -> Result<Reply, ApiError> {
     let ctx = state::ctx(auth.token);
-    let job = Box::new(move |tx: &Tx<'_>| {
+    let job: commit::Job = Box::new(move |tx: &Tx<'_>| {
         let (key, request) = keyed.unzip();
         idempotency::once(tx, auth.company, key.as_ref(), request, ctx.now, || {
             f(tx, &ctx)
@@ -176,6 +179,27 @@ async fn write(
     });
     match state.committer() {
         Some(committer) => committer.submit(job).await,
-        None => state::blocking(state, move |s| s.with_db(|db| db.write_job(job))).await,
+        None => {
+            // Held while the caller waits: a request whose caller has gone
+            // (disconnected, or answered 503 by the deadline) is rolled back,
+            // as the group-commit writer skips it: nobody could be told it
+            // was written.
+            let waiting = Arc::new(());
+            let caller = Arc::downgrade(&waiting);
+            let gone = move || {
+                (caller.strong_count() == 0)
+                    .then(|| crate::Error::new(crate::Kind::Internal, "the caller has gone"))
+            };
+            let job = move |tx: &Tx<'_>| {
+                if let Some(e) = gone() {
+                    return Err(e);
+                }
+                let reply = job(tx)?;
+                gone().map_or(Ok(reply), Err)
+            };
+            let reply = state::blocking(state, move |s| s.with_db(|db| db.write_job(job))).await;
+            drop(waiting);
+            reply
+        }
     }
 }

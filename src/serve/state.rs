@@ -1,21 +1,22 @@
 //! What every request shares: where the database is, a small pool of open
-//! connections for reads, and the group-commit writer every write goes to
-//! (so this server's writers queue in order inside it instead of polling
-//! SQLite's busy handler; CLI processes and cron jobs still meet the writer
-//! at the file lock).
+//! connections (reads; on PostgreSQL writes too), and on SQLite the
+//! group-commit writer every write goes to (so this server's writers queue
+//! in order inside it instead of polling SQLite's busy handler; CLI
+//! processes and cron jobs still meet the writer at the file lock).
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use super::commit::Committer;
 use super::error::ApiError;
 use crate::Ctx;
-use crate::error::Result;
+use crate::error::{Error, Kind, Result};
 use crate::model::{CompanyId, Timestamp};
 use crate::store::{Db, Engine};
 
-/// Connections kept open between requests.
+/// Most connections open at once (kept open between requests): a request
+/// that finds them all in use waits for one, up to the busy timeout.
 const POOL_SIZE: usize = 16;
 
 /// The server's shared state.
@@ -23,7 +24,9 @@ const POOL_SIZE: usize = 16;
 pub struct State {
     path: PathBuf,
     busy_timeout: Duration,
-    pool: Mutex<Vec<Db>>,
+    pool: Mutex<Pool>,
+    /// Signalled when a connection goes back to the pool.
+    returned: Condvar,
     /// SQLite's group-commit writer; on PostgreSQL, whose server orders
     /// writers by row locks, each write runs on a pooled connection instead.
     committer: Option<Committer>,
@@ -42,34 +45,95 @@ impl State {
         Ok(Arc::new(Self {
             path: path.to_owned(),
             busy_timeout,
-            pool: Mutex::new(vec![db]),
+            pool: Mutex::new(Pool {
+                idle: vec![db],
+                open: 1,
+            }),
+            returned: Condvar::new(),
             committer,
         }))
     }
 
-    /// Runs `f` on a pooled connection (opened on demand).
+    /// Runs `f` on a pooled connection: an idle one, a new one while fewer
+    /// than [`POOL_SIZE`] are open, or else the first one returned within
+    /// the busy timeout (busy past it, as a lock wait).
     pub(crate) fn with_db<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
-        let pooled = self
-            .pool
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop();
-        let mut db = match pooled {
+        let mut db = match self.checkout()? {
             Some(db) => db,
-            None => reader(&self.path, self.busy_timeout)?,
+            None => reader(&self.path, self.busy_timeout).inspect_err(|_| self.checkin(None))?,
         };
         let result = f(&mut db);
-        let mut pool = self.pool.lock().unwrap_or_else(PoisonError::into_inner);
-        if pool.len() < POOL_SIZE {
-            pool.push(db);
-        }
+        self.checkin(Some(db));
         result
+    }
+
+    /// An idle connection, or `None` when the caller may open one (counted
+    /// as open already).
+    fn checkout(&self) -> Result<Option<Db>> {
+        let deadline = Instant::now() + self.busy_timeout;
+        let mut pool = self.pool.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if let Some(db) = pool.idle.pop() {
+                return Ok(Some(db));
+            }
+            if pool.open < POOL_SIZE {
+                pool.open += 1;
+                return Ok(None);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(Error::new(
+                    Kind::Busy,
+                    "every database connection of the server is in use; try again",
+                ));
+            }
+            pool = self
+                .returned
+                .wait_timeout(pool, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    /// Gives a connection back (`None`: one that could not be opened); one
+    /// whose session has ended is dropped, so the next request opens anew.
+    fn checkin(&self, db: Option<Db>) {
+        let db = db.filter(|db| !db.is_closed());
+        let mut pool = self.pool.lock().unwrap_or_else(PoisonError::into_inner);
+        match db {
+            Some(db) => pool.idle.push(db),
+            None => pool.open -= 1,
+        }
+        drop(pool);
+        self.returned.notify_one();
     }
 
     /// The group-commit writer, on SQLite.
     pub(crate) fn committer(&self) -> Option<&Committer> {
         self.committer.as_ref()
     }
+}
+
+impl Drop for State {
+    /// The PostgreSQL client closes its connection by blocking on a runtime
+    /// of its own, which a tokio worker thread (where the last request or
+    /// the end of `serve` drops the state) must not do: the pool is closed
+    /// on a thread of its own.
+    fn drop(&mut self) {
+        let pool = self.pool.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let idle = std::mem::take(&mut pool.idle);
+        if idle.is_empty() {
+            return;
+        }
+        let _ = std::thread::spawn(move || drop(idle)).join();
+    }
+}
+
+/// The open connections: the idle ones, and how many there are in all.
+#[derive(Debug)]
+struct Pool {
+    idle: Vec<Db>,
+    open: usize,
 }
 
 /// A pooled connection for reads. It lives across requests, so it maps the

@@ -128,6 +128,15 @@ impl Db {
         }
     }
 
+    /// Whether the connection is gone (PostgreSQL: the server ended the
+    /// session, or the network dropped it); a SQLite file never is.
+    pub fn is_closed(&self) -> bool {
+        match self {
+            Self::Sqlite(_) => false,
+            Self::Postgres(db) => db.is_closed(),
+        }
+    }
+
     /// The database as a message names it (a path, or a URL without its password).
     pub fn shown(&self) -> String {
         match self {

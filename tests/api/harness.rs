@@ -12,7 +12,7 @@ use serde_json::Value;
 use stockflow::serve::{State, app, app_with_timeout};
 use tower::ServiceExt;
 
-use crate::support::{BIN, Sf};
+use crate::support::{BIN, Sf, off_runtime};
 
 /// A database with one company ("Acme", its warehouse "Main") and a token for it.
 pub struct Api {
@@ -73,7 +73,9 @@ impl Api {
         let company = sf.company("Acme");
         let warehouse = sf.warehouse(company, "Main");
         let token = token(&sf, company);
-        let state = State::open(&sf.db, busy, stockflow::serve::GROUP_MAX).expect("open");
+        // Off the test's runtime: opening connects to PostgreSQL synchronously.
+        let state =
+            off_runtime(|| State::open(&sf.db, busy, stockflow::serve::GROUP_MAX)).expect("open");
         Self {
             router: match request {
                 Some(t) => app_with_timeout(state, t),
@@ -146,6 +148,98 @@ impl Api {
         self.call("POST", "/api/products", Some(&body.to_string()))
             .await
             .expect(201)
+    }
+}
+
+/// The first column of every row `sql` returns, as text, on either engine.
+pub fn strings(sf: &Sf, sql: &str) -> Vec<String> {
+    if sf.is_postgres() {
+        return sf.with_pg(|pg| {
+            let rows = pg.query(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}"));
+            rows.iter().map(|r| r.get(0)).collect()
+        });
+    }
+    let conn = rusqlite::Connection::open(&sf.db).expect("open");
+    let mut stmt = conn.prepare(sql).expect("prepare");
+    stmt.query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+/// Waits until a session on `sf`'s PostgreSQL database waits for a lock.
+pub fn wait_for_lock_waiter(sf: &Sf) {
+    sf.with_pg(|pg| {
+        let waiting = "SELECT count(*) FROM pg_stat_activity
+                       WHERE datname = current_database() AND wait_event_type = 'Lock'";
+        for _ in 0..600 {
+            let n: i64 = pg.query_one(waiting, &[]).expect("sessions").get(0);
+            if n > 0 {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("no session waited for a lock within 12 s");
+    });
+}
+
+/// Another writer holding the database until dropped, as a CLI batch would:
+/// SQLite's write lock (`BEGIN IMMEDIATE`), or on PostgreSQL every stockflow
+/// table locked against writes (reads go on), on a thread of its own.
+pub struct Holder {
+    release: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Holder {
+    pub fn new(sf: &Sf) -> Self {
+        let (db, postgres) = (sf.db.clone(), sf.is_postgres());
+        let (locked, is_locked) = std::sync::mpsc::channel();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            if postgres {
+                let url = db.to_str().expect("url");
+                let mut pg = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+                let mut tx = pg.transaction().expect("begin");
+                let tables: Vec<String> = tx
+                    .query(
+                        "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema()",
+                        &[],
+                    )
+                    .expect("tables")
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect();
+                let lock = format!("LOCK TABLE {} IN EXCLUSIVE MODE", tables.join(", "));
+                tx.batch_execute(&lock).expect("lock");
+                locked.send(()).expect("locked");
+                let _ = released.recv();
+                tx.rollback().expect("rollback");
+            } else {
+                let conn = rusqlite::Connection::open(&db).expect("open");
+                conn.execute_batch("BEGIN IMMEDIATE").expect("lock");
+                locked.send(()).expect("locked");
+                let _ = released.recv();
+                conn.execute_batch("ROLLBACK").expect("unlock");
+            }
+        });
+        is_locked.recv().expect("the holder took the lock");
+        Self {
+            release: Some(release),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Holder {
+    fn drop(&mut self) {
+        drop(self.release.take());
+        if let Some(thread) = self.thread.take() {
+            let done = thread.join();
+            if !std::thread::panicking() {
+                done.expect("the holder released the lock");
+            }
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::harness::{Api, token};
+use crate::harness::{Api, Holder, strings, token};
 
 #[tokio::test]
 async fn health_and_openapi_need_no_token() {
@@ -225,7 +225,7 @@ async fn unauthorized_answers_are_401_with_www_authenticate_bearer() {
     let list = api.sf.json(&["token", "list"]);
     let revoked_id = list.as_array().expect("tokens").last().expect("token")["id"].to_string();
     api.sf.run(&["token", "revoke", &revoked_id]).ok();
-    let expired = {
+    let expired = crate::support::off_runtime(|| {
         let mut db =
             stockflow::store::Db::open(&api.sf.db, std::time::Duration::from_secs(5)).expect("db");
         let past = stockflow::Ctx {
@@ -242,7 +242,7 @@ async fn unauthorized_answers_are_401_with_www_authenticate_bearer() {
         )
         .expect("token");
         created.secret.expose().to_owned()
-    };
+    });
     let unknown = format!("sf_{}", "0".repeat(64));
     let cases: Vec<(&str, Vec<(&str, String)>)> = vec![
         ("missing", vec![]),
@@ -628,8 +628,7 @@ async fn idempotency_key_replays_the_stored_answer_and_writes_once() {
 async fn a_writer_holding_the_file_past_the_busy_timeout_is_503_with_retry_after() {
     let api = Api::with_busy_timeout(std::time::Duration::from_millis(100));
     api.product("P", 5).await;
-    let holder = rusqlite::Connection::open(&api.sf.db).expect("open");
-    holder.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    let holder = Holder::new(&api.sf);
     let sale = json!({"sku": "P", "warehouse_id": api.warehouse, "delta": -1, "reason": "sale"});
     let res = api
         .call("POST", "/api/stock/adjustments", Some(&sale.to_string()))
@@ -640,7 +639,11 @@ async fn a_writer_holding_the_file_past_the_busy_timeout_is_503_with_retry_after
         !msg.contains(&*api.sf.dir.path().to_string_lossy()),
         "no server path: {msg}"
     );
-    holder.execute_batch("ROLLBACK").expect("unlock");
+    assert!(
+        !msg.contains("SQL") && !msg.contains("LOCK") && !msg.contains("stockflow@"),
+        "no SQL or login: {msg}"
+    );
+    drop(holder);
     api.call("POST", "/api/stock/adjustments", Some(&sale.to_string()))
         .await
         .expect(201);
@@ -651,15 +654,20 @@ async fn a_writer_holding_the_file_past_the_busy_timeout_is_503_with_retry_after
 async fn idempotency_keys_are_kept_24_hours_and_cleaned_by_later_keyed_writes() {
     let api = Api::new();
     api.product("P", 10).await;
-    let conn = rusqlite::Connection::open(&api.sf.db).expect("open");
     let now = chrono::Utc::now().timestamp();
+    let zeros = if api.sf.is_postgres() {
+        "decode(repeat('00', 32), 'hex')"
+    } else {
+        "zeroblob(32)"
+    };
     for (key, age) in [("old", 24 * 3600 + 60), ("recent", 23 * 3600)] {
-        conn.execute(
+        let insert = format!(
             "INSERT INTO idempotency_key (company_id, key, request_hash, status, body, created_at)
-             VALUES (?1, ?2, zeroblob(32), 201, '[]', ?3)",
-            rusqlite::params![api.company, key, now - age],
-        )
-        .expect("insert");
+             VALUES ({}, '{key}', {zeros}, 201, '[]', {})",
+            api.company,
+            now - age
+        );
+        api.sf.execute(&insert).expect("insert");
     }
     let sale = json!({"sku": "P", "warehouse_id": api.warehouse, "delta": -1, "reason": "sale"})
         .to_string();
@@ -672,13 +680,7 @@ async fn idempotency_keys_are_kept_24_hours_and_cleaned_by_later_keyed_writes() 
     )
     .await
     .expect(201);
-    let mut keys: Vec<String> = conn
-        .prepare("SELECT key FROM idempotency_key")
-        .expect("prepare")
-        .query_map([], |r| r.get(0))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("keys");
+    let mut keys = strings(&api.sf, "SELECT key FROM idempotency_key");
     keys.sort();
     assert_eq!(keys, ["new", "recent"]);
     let replay = api
@@ -698,8 +700,7 @@ async fn a_request_past_the_request_timeout_is_503_with_the_error_body() {
         std::time::Duration::from_secs(5),
         Some(std::time::Duration::from_millis(200)),
     );
-    let holder = rusqlite::Connection::open(&api.sf.db).expect("open");
-    holder.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    let holder = Holder::new(&api.sf);
     let res = api
         .call("POST", "/api/warehouses", Some(r#"{"name": "Late"}"#))
         .await;
@@ -707,7 +708,7 @@ async fn a_request_past_the_request_timeout_is_503_with_the_error_body() {
     assert_eq!(res.headers["content-type"], "application/json");
     let msg = res.error(503, "busy");
     assert!(msg.contains("200 ms"), "{msg}");
-    holder.execute_batch("ROLLBACK").expect("unlock");
+    drop(holder);
     // The writer got the file after the 503: the request must not be written.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let list = api.call("GET", "/api/warehouses", None).await.expect(200);

@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
 
-use crate::harness::{Server, http, token};
-use crate::support::Sf;
+use crate::harness::{Server, http, token, wait_for_lock_waiter};
+use crate::support::{Sf, skip_unless_postgres, skip_unless_sqlite};
 
 /// A database with company 1, warehouse 1 and product `P` holding `qty` units.
 fn shop(qty: i64) -> (Sf, String) {
@@ -79,6 +79,9 @@ fn thirty_two_clients_sell_the_last_100_units_exactly_once_each() {
 
 #[test]
 fn without_group_commit_too_the_last_100_units_sell_exactly_once() {
+    if skip_unless_sqlite("group commit (--group-max) is SQLite's writer; PostgreSQL has none") {
+        return;
+    }
     last_100_units(&[("STOCKFLOW_GROUP_MAX", "1")]);
 }
 
@@ -349,5 +352,214 @@ fn serve_listens_where_stockflow_listen_says() {
         child.wait().expect("wait").code(),
         Some(0),
         "SIGINT stops it cleanly"
+    );
+}
+
+#[test]
+fn array_adjustments_in_opposite_orders_queue_and_never_deadlock() {
+    let (sf, t) = shop(10_000);
+    sf.product(1, "Q", &["--warehouse", "1", "--quantity", "10000"]);
+    let server = Server::start(&sf, &[]);
+    let auth = format!("Bearer {t}");
+    let line = |sku: &str| json!({"sku": sku, "warehouse_id": 1, "delta": -1, "reason": "sale"});
+    // Ten units of one, then one of the other: a wide window between the
+    // two rows' locks.
+    let order = |first: &str, second: &str| {
+        let mut lines = vec![line(first); 10];
+        lines.push(line(second));
+        Value::Array(lines).to_string()
+    };
+    let bodies = [order("P", "Q"), order("Q", "P")];
+    let answers: Vec<(u16, String, String)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..16)
+            .map(|client| {
+                let (addr, auth, bodies) = (&server.addr, &auth, &bodies);
+                s.spawn(move || {
+                    (0..25)
+                        .map(|i| {
+                            let body = &bodies[(client + i) % 2];
+                            let path = "/api/stock/adjustments";
+                            http(addr, "POST", path, &[("authorization", auth)], body)
+                                .expect("an answer")
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("client"))
+            .collect()
+    });
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    // Every pair is locked in one fixed order: they queue, none deadlocks.
+    for (status, _, text) in &answers {
+        assert_eq!(*status, 201, "{text}");
+    }
+    // 200 bodies of each order: 10 + 1 units of each product per pair.
+    assert_eq!((sf.stock("P", 1), sf.stock("Q", 1)), (7_800, 7_800));
+    sf.run(&["check"]).ok();
+}
+
+#[test]
+fn a_deadlock_with_another_writer_is_503_with_retry_after_never_500() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let (sf, t) = shop(10);
+    sf.product(1, "Q", &["--warehouse", "1", "--quantity", "10"]);
+    // Past PostgreSQL's deadlock_timeout (1 s): the deadlock is found first.
+    let server = Server::start(&sf, &[("STOCKFLOW_BUSY_TIMEOUT_MS", "5000")]);
+    let auth = format!("Bearer {t}");
+    let line = |sku: &str| json!({"sku": sku, "warehouse_id": 1, "delta": -1, "reason": "sale"});
+    let body = json!([line("P"), line("Q")]).to_string();
+    let lock = |sku: &str| {
+        format!(
+            "SELECT i.quantity FROM inventory i JOIN product p ON p.id = i.product_id
+             WHERE p.sku = '{sku}' FOR UPDATE OF i"
+        )
+    };
+    let (status, head, text) = sf.with_pg(|pg| {
+        let mut other = pg.transaction().expect("begin");
+        other.execute(&lock("Q"), &[]).expect("lock Q");
+        std::thread::scope(|s| {
+            let request = s.spawn(|| {
+                let path = "/api/stock/adjustments";
+                http(
+                    &server.addr,
+                    "POST",
+                    path,
+                    &[("authorization", &auth)],
+                    &body,
+                )
+                .expect("an answer")
+            });
+            // Once the request holds P and waits for Q, take P: a deadlock,
+            // which the request (waiting longest) finds and is chosen for.
+            wait_for_lock_waiter(&sf);
+            other.execute(&lock("P"), &[]).expect("lock P");
+            let answer = request.join().expect("request");
+            other.rollback().expect("rollback");
+            answer
+        })
+    });
+    assert_eq!(status, 503, "{text}");
+    assert!(head.contains("retry-after: 1"), "{head}");
+    let body: Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(body["error"]["kind"], "busy", "{text}");
+    let message = body["error"]["message"].as_str().expect("message");
+    for secret in [
+        "deadlock detected",
+        "SELECT",
+        "inventory",
+        "stockflow:",
+        "/",
+    ] {
+        assert!(!message.contains(secret), "{message}");
+    }
+    let again = http(
+        &server.addr,
+        "POST",
+        "/api/stock/adjustments",
+        &[("authorization", &auth)],
+        &json!([line("P"), line("Q")]).to_string(),
+    )
+    .expect("an answer");
+    assert_eq!(again.0, 201, "a retry goes through: {}", again.2);
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    assert_eq!((sf.stock("P", 1), sf.stock("Q", 1)), (9, 9));
+    sf.run(&["check"]).ok();
+}
+
+#[test]
+fn sixty_four_clients_share_a_small_pool_of_connections() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let (sf, t) = shop(1_000);
+    // The CLI's sessions are gone: every other session is the server's.
+    sf.wait_until_alone();
+    let server = Server::start(&sf, &[]);
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let (statuses, most) = std::thread::scope(|s| {
+        let watch = s.spawn(|| {
+            sf.with_pg(|pg| {
+                // Clients only: an autovacuum worker may visit the database.
+                let sessions = "SELECT count(*) FROM pg_stat_activity
+                                WHERE datname = current_database() AND pid <> pg_backend_pid()
+                                  AND backend_type = 'client backend'";
+                let mut most = 0;
+                while !done.load(Ordering::SeqCst) {
+                    let n: i64 = pg.query_one(sessions, &[]).expect("sessions").get(0);
+                    most = most.max(n);
+                }
+                most
+            })
+        });
+        let statuses = sell(&server.addr, &t, 64, 1_000);
+        done.store(true, Ordering::SeqCst);
+        (statuses, watch.join().expect("watch"))
+    });
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+    assert_eq!(sf.stock("P", 1), 0);
+    assert!(
+        (1..=16).contains(&most),
+        "the server opened {most} connections for 64 clients"
+    );
+}
+
+#[test]
+fn sessions_the_server_ended_leave_the_pool_and_requests_go_on() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let (sf, t) = shop(10);
+    let server = Server::start(&sf, &[]);
+    let auth = format!("Bearer {t}");
+    let list = || {
+        http(
+            &server.addr,
+            "GET",
+            "/api/stock",
+            &[("authorization", &auth)],
+            "",
+        )
+    };
+    // Several connections in the pool, then every one ended by the server.
+    std::thread::scope(|s| {
+        for _ in 0..8 {
+            s.spawn(|| assert_eq!(list().expect("answer").0, 200));
+        }
+    });
+    sf.with_pg(|pg| {
+        pg.batch_execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .expect("terminate")
+    });
+    let answers: Vec<(u16, String)> = (0..40)
+        .map(|_| list().map(|(s, _, text)| (s, text)).expect("answer"))
+        .collect();
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    for (status, text) in &answers {
+        if *status != 200 {
+            let body: Value = serde_json::from_str(text).expect("json");
+            assert_eq!(body["error"]["kind"], "internal", "{text}");
+        }
+    }
+    let failed = answers.iter().filter(|a| a.0 != 200).count();
+    assert!(
+        failed <= 16,
+        "{failed} requests met an ended session: {answers:?}"
+    );
+    assert!(
+        answers[failed..].iter().all(|a| a.0 == 200),
+        "every request after those is answered: {answers:?}"
     );
 }

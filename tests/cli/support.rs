@@ -68,6 +68,17 @@ pub fn skip_unless_postgres() -> bool {
     skip
 }
 
+/// Runs `f` on a thread of its own: the synchronous PostgreSQL client blocks
+/// on a runtime of its own, which a thread driving an async test (the API
+/// suite's) must not do. A panic in `f` is the caller's.
+pub fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        s.spawn(f)
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+    })
+}
+
 /// Connects to a PostgreSQL URL, or fails the test naming the server.
 fn pg_connect(url: &str) -> Client {
     Client::connect(url, NoTls).unwrap_or_else(|e| {
@@ -129,9 +140,11 @@ impl PgDatabase {
         let admin = admin_url();
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let name = format!("sf_{}_{n}", std::process::id());
-        pg_connect(&admin)
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .unwrap_or_else(|e| panic!("CREATE DATABASE {name}: {}", pg_error(&e)));
+        off_runtime(|| {
+            pg_connect(&admin)
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .unwrap_or_else(|e| panic!("CREATE DATABASE {name}: {}", pg_error(&e)));
+        });
         Self { admin, name }
     }
 }
@@ -139,10 +152,12 @@ impl PgDatabase {
 impl Drop for PgDatabase {
     fn drop(&mut self) {
         // Best effort: a database left behind costs disk, not correctness.
-        if let Ok(mut admin) = Client::connect(&self.admin, NoTls) {
-            let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-            let _ = admin.batch_execute(&drop);
-        }
+        off_runtime(|| {
+            if let Ok(mut admin) = Client::connect(&self.admin, NoTls) {
+                let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+                let _ = admin.batch_execute(&drop);
+            }
+        });
     }
 }
 
@@ -218,15 +233,15 @@ impl Sf {
         if !self.is_postgres() {
             return self.db.exists();
         }
-        let tables: i64 = self
-            .pg()
-            .query_one(
+        let tables: i64 = self.with_pg(|pg| {
+            pg.query_one(
                 "SELECT count(*) FROM information_schema.tables
                  WHERE table_schema NOT IN ('pg_catalog', 'information_schema')",
                 &[],
             )
             .expect("count tables")
-            .get(0);
+            .get(0)
+        });
         tables > 0
     }
 
@@ -246,16 +261,22 @@ impl Sf {
         panic!("another session stayed on {} for 30 s", self.shown());
     }
 
-    /// A connection to this PostgreSQL database.
+    /// A connection to this PostgreSQL database (not for an async test's
+    /// thread: see [`Sf::with_pg`]).
     fn pg(&self) -> Client {
         pg_connect(self.url())
+    }
+
+    /// Runs `f` on a connection to this PostgreSQL database, off any runtime.
+    pub fn with_pg<T: Send>(&self, f: impl FnOnce(&mut Client) -> T + Send) -> T {
+        off_runtime(|| f(&mut self.pg()))
     }
 
     /// Runs SQL straight on the database, as damage or a hand edit would;
     /// the database's message when it refuses.
     pub fn execute(&self, sql: &str) -> Result<(), String> {
         if self.is_postgres() {
-            self.pg().batch_execute(sql).map_err(|e| pg_error(&e))
+            self.with_pg(|pg| pg.batch_execute(sql).map_err(|e| pg_error(&e)))
         } else {
             rusqlite::Connection::open(&self.db)
                 .and_then(|c| c.execute_batch(sql))
@@ -386,7 +407,7 @@ impl Sf {
     /// database (of one engine: each writes its rows as it stores them).
     pub fn snapshot(&self) -> Vec<String> {
         let mut rows = if self.is_postgres() {
-            self.pg_rows()
+            off_runtime(|| self.pg_rows())
         } else {
             self.sqlite_rows()
         };
@@ -458,7 +479,7 @@ impl Sf {
     pub fn ledger_rows(&self) -> i64 {
         let count = "SELECT count(*) FROM movement";
         if self.is_postgres() {
-            self.pg().query_one(count, &[]).expect("count").get(0)
+            self.with_pg(|pg| pg.query_one(count, &[]).expect("count").get(0))
         } else {
             let conn = rusqlite::Connection::open(&self.db).expect("open");
             conn.query_row(count, [], |r| r.get(0)).expect("count")

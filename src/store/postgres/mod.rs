@@ -203,6 +203,11 @@ impl Db {
         })
     }
 
+    /// Whether the session has ended (the server closed it, or the network).
+    pub fn is_closed(&self) -> bool {
+        self.inner.client.borrow().is_closed()
+    }
+
     /// The database as messages name it: its URL without the password.
     pub fn shown(&self) -> &str {
         &self.shown
