@@ -311,3 +311,32 @@ fn a_server_that_is_not_there_is_exit_7_without_the_password() {
         "S3cretPw",
     );
 }
+
+#[test]
+fn batches_queue_behind_single_writers_of_the_same_rows_without_deadlock() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let sf = Sf::new();
+    sf.company("Acme");
+    sf.warehouse(1, "Main");
+    sf.product(1, "A", &["--warehouse", "1", "--quantity", "1000"]);
+    sf.product(1, "B", &["--warehouse", "1", "--quantity", "1000"]);
+    let batch = sf.file(
+        "batch.csv",
+        "sku,warehouse_id,delta,reason\nB,1,-1,sale\nA,1,-1,sale\nB,1,-1,sale\n",
+    );
+    // Single writers lock A then B; the batch takes B first (file order).
+    let (codes, stderr) = loops(&sf, 6, 8, |p| match p % 3 {
+        0 => format!("stock adjust --file {batch}"),
+        1 => "stock adjust --sku A --warehouse 1 --delta -1 --reason sale".into(),
+        _ => "stock adjust --sku B --warehouse 1 --delta -1 --reason sale".into(),
+    });
+    assert_eq!(count(&codes, 0), 48, "{codes:?} {stderr}");
+    assert!(!stderr.to_lowercase().contains("deadlock"), "{stderr}");
+    assert_eq!(
+        (sf.stock("A", 1), sf.stock("B", 1)),
+        (1000 - 16 - 16, 1000 - 32 - 16)
+    );
+    sf.run(&["check"]).ok();
+}

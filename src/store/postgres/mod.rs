@@ -238,10 +238,15 @@ impl Db {
 
     /// Runs a batch: the stock table is locked against other writers first
     /// (readers go on), so a batch that locks its rows in file order cannot
-    /// deadlock with anyone; it runs once.
+    /// deadlock with anyone; it runs once. The mode is EXCLUSIVE, not SHARE
+    /// ROW EXCLUSIVE: a single writer's `SELECT ... FOR UPDATE` holds only ROW
+    /// SHARE on the table, which SHARE ROW EXCLUSIVE lets in, so the writer
+    /// would hold a row the batch needs while waiting for the batch's table
+    /// lock to write it (a deadlock). EXCLUSIVE waits for such writers to
+    /// finish and keeps new ones out until the batch commits.
     pub fn write_batch<T>(&mut self, f: impl FnOnce(Tx<'_>) -> Result<T>) -> Result<T> {
         self.write_once(|tx| {
-            tx.execute_batch("LOCK TABLE inventory IN SHARE ROW EXCLUSIVE MODE")?;
+            tx.execute_batch("LOCK TABLE inventory IN EXCLUSIVE MODE")?;
             f(tx)
         })
     }
