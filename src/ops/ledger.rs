@@ -203,6 +203,11 @@ impl<'c> Ledger<'c> {
         lookup::owned_by(warehouse, owner, company)
     }
 
+    /// Refuses text the engine cannot store (a NUL on PostgreSQL).
+    pub fn storable(&self, what: &str, value: Option<&str>) -> Result<()> {
+        self.conn.storable(what, value)
+    }
+
     /// Makes sure an inventory row exists for the pair (with 0 when new).
     pub fn ensure_stocked(
         &mut self,

@@ -158,6 +158,15 @@ impl Tx<'_> {
         }
     }
 
+    /// Refuses text this engine cannot store (exit 3, naming `what` and the
+    /// value): PostgreSQL's `TEXT` cannot hold a NUL character.
+    pub fn storable(&self, what: &str, value: Option<&str>) -> Result<()> {
+        match (self, value) {
+            (Self::Postgres(_), Some(text)) => postgres::storable_text(what, text),
+            _ => Ok(()),
+        }
+    }
+
     /// Runs one statement; returns the number of rows it changed.
     pub fn execute(&self, sql: &str, params: Params<'_>) -> Result<u64> {
         match self {

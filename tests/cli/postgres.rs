@@ -340,3 +340,29 @@ fn batches_queue_behind_single_writers_of_the_same_rows_without_deadlock() {
     );
     sf.run(&["check"]).ok();
 }
+
+#[test]
+fn a_nul_character_in_text_is_invalid_input_naming_line_column_and_value() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let sf = Sf::new();
+    sf.company("Acme");
+    sf.warehouse(1, "Main");
+    sf.product(1, "WID", &["--warehouse", "1", "--quantity", "10"]);
+    let before = sf.snapshot();
+    sf.cmd(&["stock", "adjust", "--file", "-"])
+        .stdin("sku,warehouse_id,delta,reason,note\nWID,1,1,receipt,ok\nWID,1,1,receipt,\"a\0b\"\n")
+        .output()
+        .fails(3, "line 3, column note")
+        .fails(3, "NUL");
+    sf.cmd(&["stock", "adjust", "--file", "-"])
+        .stdin("sku,warehouse_id,delta,reason,reference\nWID,1,1,receipt,\"r\0\"\n")
+        .output()
+        .fails(3, "line 2, column reference");
+    sf.cmd(&["import", "products", "-"])
+        .stdin("company_id,sku,name,price\n1,NEW,\"x\0y\",1\n")
+        .output()
+        .fails(3, "NUL");
+    assert_eq!(sf.snapshot(), before, "nothing was written");
+}

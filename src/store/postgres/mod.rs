@@ -295,7 +295,7 @@ impl<'a> Tx<'a> {
     /// Runs one statement; returns the number of rows it changed.
     pub fn execute(&self, sql: &str, params: super::Params<'_>) -> Result<u64> {
         let stmt = self.statement(sql)?;
-        let binds = binds(params);
+        let binds = binds(params)?;
         Ok(self
             .inner
             .client
@@ -317,7 +317,7 @@ impl<'a> Tx<'a> {
         f: impl FnMut(&postgres::Row) -> Result<()>,
     ) -> Result<()> {
         let stmt = self.statement(sql)?;
-        let binds = binds(params);
+        let binds = binds(params)?;
         let rows = self.inner.client.borrow_mut().query(&stmt, &refs(&binds))?;
         rows.iter().try_for_each(f)
     }
@@ -332,7 +332,7 @@ impl<'a> Tx<'a> {
     ) -> Result<R> {
         use postgres::fallible_iterator::FallibleIterator;
         let stmt = self.statement(sql)?;
-        let binds = binds(params);
+        let binds = binds(params)?;
         let mut client = self.inner.client.borrow_mut();
         let rows = client.query_raw(&stmt, refs(&binds))?;
         let mut rows = rows
@@ -409,14 +409,32 @@ enum Bind<'a> {
     Refused(String),
 }
 
-fn binds<'a>(params: super::Params<'a>) -> Vec<Bind<'a>> {
+fn binds<'a>(params: super::Params<'a>) -> Result<Vec<Bind<'a>>> {
     params
         .iter()
         .map(|p| match p.to_sql() {
-            Ok(v) => Bind::Value(v),
-            Err(e) => Bind::Refused(e.to_string()),
+            Ok(v) => {
+                let bind = Bind::Value(v);
+                if let Ok(ValueRef::Text(bytes)) = bind.value() {
+                    storable_text("text", &String::from_utf8_lossy(bytes))?;
+                }
+                Ok(bind)
+            }
+            Err(e) => Ok(Bind::Refused(e.to_string())),
         })
         .collect()
+}
+
+/// Refuses text with a NUL character, which a PostgreSQL `TEXT` value cannot
+/// hold (the server would reject the whole statement as an encoding error):
+/// invalid input naming `what` and the value, as SQLite has no such limit.
+pub(crate) fn storable_text(what: &str, text: &str) -> Result<()> {
+    if text.contains('\0') {
+        return Err(Error::invalid(format!(
+            "{what} cannot contain a NUL character (PostgreSQL cannot store it): {text:?}"
+        )));
+    }
+    Ok(())
 }
 
 fn refs<'b>(binds: &'b [Bind<'_>]) -> Vec<&'b (dyn PgToSql + Sync)> {
