@@ -158,6 +158,18 @@ impl Tx<'_> {
         }
     }
 
+    /// Takes the ledger's write turn before this transaction locks stock or
+    /// appends a movement: held until commit, so movement ids are given out in commit
+    /// order and a feed paging by id (`after_id`) never sees an id before a
+    /// smaller one. SQLite has one writer already; on PostgreSQL it is a
+    /// transaction-scoped advisory lock (a wait past the busy timeout is busy).
+    pub fn ledger_turn(&self) -> Result<()> {
+        match self {
+            Self::Sqlite(_) => Ok(()),
+            Self::Postgres(t) => t.ledger_turn(),
+        }
+    }
+
     /// Refuses text this engine cannot store (exit 3, naming `what` and the
     /// value): PostgreSQL's `TEXT` cannot hold a NUL character.
     pub fn storable(&self, what: &str, value: Option<&str>) -> Result<()> {

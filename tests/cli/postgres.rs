@@ -366,3 +366,72 @@ fn a_nul_character_in_text_is_invalid_input_naming_line_column_and_value() {
         .fails(3, "NUL");
     assert_eq!(sf.snapshot(), before, "nothing was written");
 }
+
+#[test]
+fn movement_ids_follow_commit_order_so_an_after_id_feed_misses_none() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let sf = Sf::new();
+    sf.company("Acme");
+    sf.warehouse(1, "A");
+    sf.warehouse(1, "B");
+    sf.product(1, "WID", &["--warehouse", "1", "--quantity", "5"]);
+    sf.adjust("WID", 2, 5, "receipt", "2026-01-01");
+    // Another session holds warehouse A's row: a movement into A waits on
+    // its foreign key check, after the movement has been given its id.
+    let mut holder = sf.pg();
+    holder
+        .batch_execute("BEGIN; SELECT 1 FROM warehouse WHERE id = 1 FOR UPDATE")
+        .expect("hold");
+    let adjust = |w: &str| {
+        let args = [
+            "stock",
+            "adjust",
+            "--sku",
+            "WID",
+            "--warehouse",
+            w,
+            "--delta",
+            "1",
+        ];
+        sf.cmd(&[&args[..], &["--reason", "receipt"]].concat())
+            .env("STOCKFLOW_BUSY_TIMEOUT_MS", "60000")
+            .spawn()
+    };
+    let slow = adjust("1");
+    std::thread::sleep(Duration::from_millis(700));
+    let fast = adjust("2");
+    std::thread::sleep(Duration::from_millis(700));
+    // What a feed reader sees now, as `after_id` would page through it.
+    let ids = "SELECT id FROM movement ORDER BY id";
+    let seen: Vec<i64> = sf
+        .pg()
+        .query(ids, &[])
+        .expect("ids")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    holder.batch_execute("ROLLBACK").expect("release");
+    for child in [slow, fast] {
+        let out = child.wait_with_output().expect("wait");
+        assert!(out.status.success(), "{out:?}");
+    }
+    let cursor = *seen.last().expect("a movement");
+    let all: Vec<i64> = sf
+        .pg()
+        .query(ids, &[])
+        .expect("ids")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let missed: Vec<i64> = all
+        .iter()
+        .filter(|id| **id <= cursor && !seen.contains(id))
+        .copied()
+        .collect();
+    assert!(
+        missed.is_empty(),
+        "committed below the feed's cursor {cursor}: {missed:?}"
+    );
+}

@@ -247,7 +247,7 @@ impl Sf {
     }
 
     /// A connection to this PostgreSQL database.
-    fn pg(&self) -> Client {
+    pub fn pg(&self) -> Client {
         pg_connect(self.url())
     }
 

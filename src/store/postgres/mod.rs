@@ -42,6 +42,10 @@ pub const UPGRADES: &[&str] = &[];
 /// The advisory lock `init` holds while it creates or upgrades the schema.
 const INIT_LOCK: i64 = 0x5354_4b46;
 
+/// The advisory lock a transaction holds from its first movement to its
+/// commit, so movement ids are given out in commit order.
+const LEDGER_LOCK: i64 = 0x5354_4b4c;
+
 /// How many times a transaction that met a deadlock or a serialization
 /// failure runs before the failure is `busy`.
 const ATTEMPTS: u32 = 4;
@@ -246,6 +250,8 @@ impl Db {
     /// finish and keeps new ones out until the batch commits.
     pub fn write_batch<T>(&mut self, f: impl FnOnce(Tx<'_>) -> Result<T>) -> Result<T> {
         self.write_once(|tx| {
+            // The ledger's turn first, as every ledger writer takes it.
+            tx.ledger_turn()?;
             tx.execute_batch("LOCK TABLE inventory IN EXCLUSIVE MODE")?;
             f(tx)
         })
@@ -339,6 +345,14 @@ impl<'a> Tx<'a> {
             .iterator()
             .map(|r| r.map_err(Error::from).and_then(|r| Ok(map(&r)?)));
         consume(&mut rows)
+    }
+
+    /// Waits for the ledger's write turn (see [`super::Tx::ledger_turn`]);
+    /// taking it again in the same transaction returns at once. Every
+    /// ledger writer takes it before its first stock row lock.
+    pub fn ledger_turn(&self) -> Result<()> {
+        self.execute("SELECT pg_advisory_xact_lock(?1)", &[&LEDGER_LOCK])
+            .map(drop)
     }
 
     /// The connection itself, for what only this engine does (`COPY`).
