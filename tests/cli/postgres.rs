@@ -435,3 +435,20 @@ fn movement_ids_follow_commit_order_so_an_after_id_feed_misses_none() {
         "committed below the feed's cursor {cursor}: {missed:?}"
     );
 }
+
+#[test]
+fn init_beside_objects_named_like_stockflows_is_not_a_stockflow_database() {
+    if skip_unless_postgres() {
+        return;
+    }
+    for clash in [
+        "CREATE VIEW company AS SELECT 1 AS id",
+        "CREATE COLLATION stockflow_nocase (provider = icu, locale = 'und')",
+        "CREATE FUNCTION movement_append_only() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+    ] {
+        let sf = Sf::bare();
+        sf.execute(clash).expect("the clash");
+        sf.run(&["init"]).fails(7, "not a stockflow database");
+        sf.run(&["company", "list"]).fails(7, "no stockflow schema");
+    }
+}

@@ -141,7 +141,15 @@ impl Db {
                 return Err(newer(&shown, from));
             }
             if from == 0 {
-                tx.execute_batch(SCHEMA)?;
+                // Objects of the same names (a view, a collation, a
+                // function) are not tables: the schema itself meets them.
+                tx.execute_batch(SCHEMA).map_err(|e| match e.kind() {
+                    Kind::Internal => Error::database(format!(
+                        "{shown} is not a stockflow database: cannot create the schema beside what it holds ({}); give an empty database",
+                        e.message()
+                    )),
+                    _ => e,
+                })?;
                 tx.execute_batch(
                     "CREATE TABLE stockflow_schema (version BIGINT NOT NULL);
                      COMMENT ON TABLE stockflow_schema IS 'stockflow';",
