@@ -382,14 +382,25 @@ pub fn without_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let authority = match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
+    // The postgres crate takes everything before the first '@' as the user
+    // and password, even past a '/', '?' or '#' (an unencoded one in the
+    // password); the host runs to the next '/' or '?', and an unencoded '@'
+    // in the password leaves more '@'s there. Up to the last of those is
+    // credentials, and only the user name of it is shown.
+    let (authority, tail) = match rest.find('@') {
+        Some(first) => {
+            let end = rest[first..]
+                .find(['/', '?'])
+                .map_or(rest.len(), |i| first + i);
+            let last = rest[..end].rfind('@').unwrap_or(first);
+            let userinfo = &rest[..first];
             let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
-            format!("{user}@{host}")
+            (format!("{user}@{}", &rest[last + 1..end]), &rest[end..])
         }
-        None => authority.to_owned(),
+        None => {
+            let end = rest.find(['/', '?']).unwrap_or(rest.len());
+            (rest[..end].to_owned(), &rest[end..])
+        }
     };
     let tail = match tail.split_once('?') {
         Some((path, query)) => {
@@ -440,6 +451,10 @@ mod tests {
         assert_eq!(
             without_password("postgresql://u@h/stock?Password=pw"),
             "postgresql://u@h/stock"
+        );
+        assert_eq!(
+            without_password("postgresql://u:se/cr?e#t@h:1/stock?sslmode=disable"),
+            "postgresql://u@h:1/stock?sslmode=disable"
         );
     }
 }

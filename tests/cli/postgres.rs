@@ -452,3 +452,29 @@ fn init_beside_objects_named_like_stockflows_is_not_a_stockflow_database() {
         sf.run(&["company", "list"]).fails(7, "no stockflow schema");
     }
 }
+
+#[test]
+fn a_password_with_unencoded_url_characters_is_never_shown() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let sf = Sf::new();
+    // '/', '?' and '#' stay in the password (the postgres crate takes all
+    // before the first '@'); an unencoded '@' would split it into the host.
+    for (url, secret) in [
+        ("postgresql://stockflow:Se/cr3t@localhost:1/stock", "cr3t"),
+        ("postgresql://stockflow:Se?cr3t@localhost:1/stock", "cr3t"),
+        ("postgresql://stockflow:Se#cr3t@localhost:1/stock", "cr3t"),
+        ("postgresql://stockflow:Se@cr3t@localhost:1/stock", "cr3t"),
+    ] {
+        for args in [&["company", "list"][..], &["init"]] {
+            let out = sf.cmd(args).env("STOCKFLOW_DB", url).output();
+            assert!(matches!(out.code, 3 | 7), "{}", out.explain());
+            assert!(out.stderr.contains("localhost"), "{}", out.explain());
+            assert!(!out.stderr.contains(secret), "{}", out.explain());
+            assert_eq!(out.stderr.lines().count(), 1, "{}", out.explain());
+        }
+        let out = sf.run(&["copy", "--to", url]);
+        assert!(!out.stderr.contains(secret), "{}", out.explain());
+    }
+}

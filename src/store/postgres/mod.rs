@@ -180,6 +180,15 @@ impl Db {
         let mut config: postgres::Config = url.parse().map_err(|e| {
             Error::invalid(format!("not a PostgreSQL connection URL: {shown}: {e}"))
         })?;
+        let at_in_host = config
+            .get_hosts()
+            .iter()
+            .any(|h| matches!(h, postgres::config::Host::Tcp(name) if name.contains('@')));
+        if at_in_host {
+            return Err(Error::invalid(format!(
+                "not a PostgreSQL connection URL: {shown}: an '@' in the user name or password must be written %40"
+            )));
+        }
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
         }
