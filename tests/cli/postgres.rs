@@ -478,3 +478,21 @@ fn a_password_with_unencoded_url_characters_is_never_shown() {
         assert!(!out.stderr.contains(secret), "{}", out.explain());
     }
 }
+
+#[test]
+fn a_url_asking_for_tls_or_with_a_bad_option_says_what_is_wrong() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let sf = Sf::new();
+    let base = without_password(&admin_url());
+    let run = |query: &str| {
+        sf.cmd(&["company", "list"])
+            .env("STOCKFLOW_DB", &format!("{base}?{query}"))
+            .output()
+    };
+    run("sslmode=require").fails(7, "sslmode=require");
+    run("sslmode=require").fails(7, "TLS");
+    run("bogus=1").fails(3, "unknown option `bogus`");
+    run("port=abc").fails(3, "invalid value for option `port`");
+}

@@ -178,7 +178,10 @@ impl Db {
     fn connect(url: &str, busy_timeout: Duration) -> Result<Self> {
         let shown = without_password(url);
         let mut config: postgres::Config = url.parse().map_err(|e| {
-            Error::invalid(format!("not a PostgreSQL connection URL: {shown}: {e}"))
+            Error::invalid(format!(
+                "not a PostgreSQL connection URL: {shown}: {}",
+                cause(&e)
+            ))
         })?;
         let at_in_host = config
             .get_hosts()
@@ -187,6 +190,12 @@ impl Db {
         if at_in_host {
             return Err(Error::invalid(format!(
                 "not a PostgreSQL connection URL: {shown}: an '@' in the user name or password must be written %40"
+            )));
+        }
+        if config.get_ssl_mode() == postgres::config::SslMode::Require {
+            return Err(Error::database(format!(
+                "cannot connect to PostgreSQL {}: this stockflow has no TLS support, and the URL asks for it (sslmode=require); use sslmode=prefer or disable, or a local TLS tunnel",
+                server_name(&config, &shown)
             )));
         }
         if config.get_connect_timeout().is_none() {
