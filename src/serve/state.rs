@@ -72,6 +72,19 @@ impl State {
     }
 }
 
+impl Drop for State {
+    /// Closes the pooled connections on a thread of their own: the last
+    /// handle on the state goes away inside the async runtime at shutdown,
+    /// where a PostgreSQL client cannot close (it blocks on a runtime of its
+    /// own, and tokio refuses a runtime inside a runtime: a panic, exit 1).
+    fn drop(&mut self) {
+        let pool = std::mem::take(self.pool.get_mut().unwrap_or_else(PoisonError::into_inner));
+        if pool.iter().any(|db| db.engine() == Engine::Postgres) {
+            let _ = std::thread::spawn(move || drop(pool)).join();
+        }
+    }
+}
+
 /// A pooled connection for reads. It lives across requests, so it maps the
 /// file (`mmap_size`): pages are read through the OS page cache without a
 /// copy or a system call per page, which a one-shot CLI process cannot reuse.

@@ -496,3 +496,35 @@ fn a_url_asking_for_tls_or_with_a_bad_option_says_what_is_wrong() {
     run("bogus=1").fails(3, "unknown option `bogus`");
     run("port=abc").fails(3, "invalid value for option `port`");
 }
+
+#[test]
+fn serve_on_postgresql_stops_cleanly_on_sigterm() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let sf = Sf::new();
+    let mut child = Command::new(BIN)
+        .env_clear()
+        .env("STOCKFLOW_DB", &sf.db)
+        .env("STOCKFLOW_LISTEN", "127.0.0.1:0")
+        .arg("serve")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+        &mut first,
+    )
+    .expect("line");
+    assert!(first.starts_with("listening on"), "{first}");
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
