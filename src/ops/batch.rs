@@ -112,13 +112,19 @@ fn apply_row(ledger: &mut Ledger<'_>, ctx: &Ctx, layout: &Layout, row: &Row<'_>)
         .get(layout.at, "at")?
         .map(|t| Timestamp::parse(t).map_err(at(line, "at")))
         .transpose()?;
+    let note = row.get(layout.note, "note")?;
+    ledger.storable("note", note).map_err(at(line, "note"))?;
+    let reference = row.get(layout.reference, "reference")?;
+    ledger
+        .storable("reference", reference)
+        .map_err(at(line, "reference"))?;
     let adj = Adjustment {
         sku,
         warehouse,
         delta,
         reason,
-        note: row.get(layout.note, "note")?,
-        reference: row.get(layout.reference, "reference")?,
+        note,
+        reference,
         at: when,
     };
     apply_adjustment(ledger, &adj, ctx.now, |_, _, _| ()).map_err(at(line, "delta"))

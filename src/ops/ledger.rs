@@ -99,6 +99,9 @@ impl std::fmt::Debug for Ledger<'_> {
 impl<'c> Ledger<'c> {
     /// A ledger writer on `conn`, which must be inside a write transaction.
     pub fn new(conn: &'c Tx<'c>, ctx: &'c Ctx) -> Result<Self> {
+        // Before any stock row is locked, so the turn is always the first
+        // lock a ledger writer waits for (no deadlock with the row locks).
+        conn.ledger_turn()?;
         Ok(Self {
             conn,
             actor: &ctx.actor,
@@ -201,6 +204,11 @@ impl<'c> Ledger<'c> {
             }
         };
         lookup::owned_by(warehouse, owner, company)
+    }
+
+    /// Refuses text the engine cannot store (a NUL on PostgreSQL).
+    pub fn storable(&self, what: &str, value: Option<&str>) -> Result<()> {
+        self.conn.storable(what, value)
     }
 
     /// Makes sure an inventory row exists for the pair (with 0 when new).

@@ -167,6 +167,27 @@ impl Tx<'_> {
         }
     }
 
+    /// Takes the ledger's write turn before this transaction locks stock or
+    /// appends a movement: held until commit, so movement ids are given out in commit
+    /// order and a feed paging by id (`after_id`) never sees an id before a
+    /// smaller one. SQLite has one writer already; on PostgreSQL it is a
+    /// transaction-scoped advisory lock (a wait past the busy timeout is busy).
+    pub fn ledger_turn(&self) -> Result<()> {
+        match self {
+            Self::Sqlite(_) => Ok(()),
+            Self::Postgres(t) => t.ledger_turn(),
+        }
+    }
+
+    /// Refuses text this engine cannot store (exit 3, naming `what` and the
+    /// value): PostgreSQL's `TEXT` cannot hold a NUL character.
+    pub fn storable(&self, what: &str, value: Option<&str>) -> Result<()> {
+        match (self, value) {
+            (Self::Postgres(_), Some(text)) => postgres::storable_text(what, text),
+            _ => Ok(()),
+        }
+    }
+
     /// Runs one statement; returns the number of rows it changed.
     pub fn execute(&self, sql: &str, params: Params<'_>) -> Result<u64> {
         match self {
@@ -366,14 +387,25 @@ pub fn without_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let authority = match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
+    // The postgres crate takes everything before the first '@' as the user
+    // and password, even past a '/', '?' or '#' (an unencoded one in the
+    // password); the host runs to the next '/' or '?', and an unencoded '@'
+    // in the password leaves more '@'s there. Up to the last of those is
+    // credentials, and only the user name of it is shown.
+    let (authority, tail) = match rest.find('@') {
+        Some(first) => {
+            let end = rest[first..]
+                .find(['/', '?'])
+                .map_or(rest.len(), |i| first + i);
+            let last = rest[..end].rfind('@').unwrap_or(first);
+            let userinfo = &rest[..first];
             let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
-            format!("{user}@{host}")
+            (format!("{user}@{}", &rest[last + 1..end]), &rest[end..])
         }
-        None => authority.to_owned(),
+        None => {
+            let end = rest.find(['/', '?']).unwrap_or(rest.len());
+            (rest[..end].to_owned(), &rest[end..])
+        }
     };
     let tail = match tail.split_once('?') {
         Some((path, query)) => {
@@ -424,6 +456,10 @@ mod tests {
         assert_eq!(
             without_password("postgresql://u@h/stock?Password=pw"),
             "postgresql://u@h/stock"
+        );
+        assert_eq!(
+            without_password("postgresql://u:se/cr?e#t@h:1/stock?sslmode=disable"),
+            "postgresql://u@h:1/stock?sslmode=disable"
         );
     }
 }

@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::support::Sf;
+use crate::support::{Sf, id};
 
 #[test]
 fn company_names_are_unique_case_insensitively() {
@@ -273,4 +273,54 @@ fn thresholds_at_every_level_are_listed() {
         "3",
     ])
     .fails(4, "warehouse 5");
+}
+
+#[test]
+fn a_refused_create_uses_no_id_so_ids_are_the_same_on_both_engines() {
+    let sf = Sf::new();
+    assert_eq!(sf.company("Acme"), 1);
+    sf.run(&["company", "create", "--name", "ACME"])
+        .fails(5, "ACME");
+    assert_eq!(sf.company("Beta"), 2);
+    assert_eq!(sf.warehouse(1, "Main"), 1);
+    sf.run(&["warehouse", "create", "--company", "1", "--name", "MAIN"])
+        .fails(5, "MAIN");
+    assert_eq!(sf.warehouse(2, "Main"), 2);
+    let s = ["supplier", "create", "--company", "1", "--name"];
+    assert_eq!(id(&sf.json(&[&s[..], &["Sup"]].concat())), 1);
+    sf.run(&[&s[..], &["SUP"]].concat()).fails(5, "SUP");
+    assert_eq!(id(&sf.json(&[&s[..], &["Other"]].concat())), 2);
+    assert_eq!(sf.product(1, "A", &[]), 1);
+    sf.run(&[
+        "product",
+        "create",
+        "--company",
+        "1",
+        "--sku",
+        "a",
+        "--name",
+        "x",
+        "--price",
+        "1",
+    ])
+    .fails(5, "a");
+    // Refused after the product row was written: its inventory row is another company's.
+    sf.run(&[
+        "product",
+        "create",
+        "--company",
+        "1",
+        "--sku",
+        "B",
+        "--name",
+        "x",
+        "--price",
+        "1",
+        "--warehouse",
+        "2",
+        "--quantity",
+        "1",
+    ])
+    .code(4);
+    assert_eq!(sf.product(1, "C", &[]), 2);
 }

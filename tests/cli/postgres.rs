@@ -311,3 +311,220 @@ fn a_server_that_is_not_there_is_exit_7_without_the_password() {
         "S3cretPw",
     );
 }
+
+#[test]
+fn batches_queue_behind_single_writers_of_the_same_rows_without_deadlock() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let sf = Sf::new();
+    sf.company("Acme");
+    sf.warehouse(1, "Main");
+    sf.product(1, "A", &["--warehouse", "1", "--quantity", "1000"]);
+    sf.product(1, "B", &["--warehouse", "1", "--quantity", "1000"]);
+    let batch = sf.file(
+        "batch.csv",
+        "sku,warehouse_id,delta,reason\nB,1,-1,sale\nA,1,-1,sale\nB,1,-1,sale\n",
+    );
+    // Single writers lock A then B; the batch takes B first (file order).
+    let (codes, stderr) = loops(&sf, 6, 8, |p| match p % 3 {
+        0 => format!("stock adjust --file {batch}"),
+        1 => "stock adjust --sku A --warehouse 1 --delta -1 --reason sale".into(),
+        _ => "stock adjust --sku B --warehouse 1 --delta -1 --reason sale".into(),
+    });
+    assert_eq!(count(&codes, 0), 48, "{codes:?} {stderr}");
+    assert!(!stderr.to_lowercase().contains("deadlock"), "{stderr}");
+    assert_eq!(
+        (sf.stock("A", 1), sf.stock("B", 1)),
+        (1000 - 16 - 16, 1000 - 32 - 16)
+    );
+    sf.run(&["check"]).ok();
+}
+
+#[test]
+fn a_nul_character_in_text_is_invalid_input_naming_line_column_and_value() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let sf = Sf::new();
+    sf.company("Acme");
+    sf.warehouse(1, "Main");
+    sf.product(1, "WID", &["--warehouse", "1", "--quantity", "10"]);
+    let before = sf.snapshot();
+    sf.cmd(&["stock", "adjust", "--file", "-"])
+        .stdin("sku,warehouse_id,delta,reason,note\nWID,1,1,receipt,ok\nWID,1,1,receipt,\"a\0b\"\n")
+        .output()
+        .fails(3, "line 3, column note")
+        .fails(3, "NUL");
+    sf.cmd(&["stock", "adjust", "--file", "-"])
+        .stdin("sku,warehouse_id,delta,reason,reference\nWID,1,1,receipt,\"r\0\"\n")
+        .output()
+        .fails(3, "line 2, column reference");
+    sf.cmd(&["import", "products", "-"])
+        .stdin("company_id,sku,name,price\n1,NEW,\"x\0y\",1\n")
+        .output()
+        .fails(3, "NUL");
+    assert_eq!(sf.snapshot(), before, "nothing was written");
+}
+
+#[test]
+fn movement_ids_follow_commit_order_so_an_after_id_feed_misses_none() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let sf = Sf::new();
+    sf.company("Acme");
+    sf.warehouse(1, "A");
+    sf.warehouse(1, "B");
+    sf.product(1, "WID", &["--warehouse", "1", "--quantity", "5"]);
+    sf.adjust("WID", 2, 5, "receipt", "2026-01-01");
+    // Another session holds warehouse A's row: a movement into A waits on
+    // its foreign key check, after the movement has been given its id.
+    let mut holder = sf.pg();
+    holder
+        .batch_execute("BEGIN; SELECT 1 FROM warehouse WHERE id = 1 FOR UPDATE")
+        .expect("hold");
+    let adjust = |w: &str| {
+        let args = [
+            "stock",
+            "adjust",
+            "--sku",
+            "WID",
+            "--warehouse",
+            w,
+            "--delta",
+            "1",
+        ];
+        sf.cmd(&[&args[..], &["--reason", "receipt"]].concat())
+            .env("STOCKFLOW_BUSY_TIMEOUT_MS", "60000")
+            .spawn()
+    };
+    let slow = adjust("1");
+    std::thread::sleep(Duration::from_millis(700));
+    let fast = adjust("2");
+    std::thread::sleep(Duration::from_millis(700));
+    // What a feed reader sees now, as `after_id` would page through it.
+    let ids = "SELECT id FROM movement ORDER BY id";
+    let seen: Vec<i64> = sf
+        .pg()
+        .query(ids, &[])
+        .expect("ids")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    holder.batch_execute("ROLLBACK").expect("release");
+    for child in [slow, fast] {
+        let out = child.wait_with_output().expect("wait");
+        assert!(out.status.success(), "{out:?}");
+    }
+    let cursor = *seen.last().expect("a movement");
+    let all: Vec<i64> = sf
+        .pg()
+        .query(ids, &[])
+        .expect("ids")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let missed: Vec<i64> = all
+        .iter()
+        .filter(|id| **id <= cursor && !seen.contains(id))
+        .copied()
+        .collect();
+    assert!(
+        missed.is_empty(),
+        "committed below the feed's cursor {cursor}: {missed:?}"
+    );
+}
+
+#[test]
+fn init_beside_objects_named_like_stockflows_is_not_a_stockflow_database() {
+    if skip_unless_postgres() {
+        return;
+    }
+    for clash in [
+        "CREATE VIEW company AS SELECT 1 AS id",
+        "CREATE COLLATION stockflow_nocase (provider = icu, locale = 'und')",
+        "CREATE FUNCTION movement_append_only() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+    ] {
+        let sf = Sf::bare();
+        sf.execute(clash).expect("the clash");
+        sf.run(&["init"]).fails(7, "not a stockflow database");
+        sf.run(&["company", "list"]).fails(7, "no stockflow schema");
+    }
+}
+
+#[test]
+fn a_password_with_unencoded_url_characters_is_never_shown() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let sf = Sf::new();
+    // '/', '?' and '#' stay in the password (the postgres crate takes all
+    // before the first '@'); an unencoded '@' would split it into the host.
+    for (url, secret) in [
+        ("postgresql://stockflow:Se/cr3t@localhost:1/stock", "cr3t"),
+        ("postgresql://stockflow:Se?cr3t@localhost:1/stock", "cr3t"),
+        ("postgresql://stockflow:Se#cr3t@localhost:1/stock", "cr3t"),
+        ("postgresql://stockflow:Se@cr3t@localhost:1/stock", "cr3t"),
+    ] {
+        for args in [&["company", "list"][..], &["init"]] {
+            let out = sf.cmd(args).env("STOCKFLOW_DB", url).output();
+            assert!(matches!(out.code, 3 | 7), "{}", out.explain());
+            assert!(out.stderr.contains("localhost"), "{}", out.explain());
+            assert!(!out.stderr.contains(secret), "{}", out.explain());
+            assert_eq!(out.stderr.lines().count(), 1, "{}", out.explain());
+        }
+        let out = sf.run(&["copy", "--to", url]);
+        assert!(!out.stderr.contains(secret), "{}", out.explain());
+    }
+}
+
+#[test]
+fn a_url_asking_for_tls_or_with_a_bad_option_says_what_is_wrong() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let sf = Sf::new();
+    let base = without_password(&admin_url());
+    let run = |query: &str| {
+        sf.cmd(&["company", "list"])
+            .env("STOCKFLOW_DB", &format!("{base}?{query}"))
+            .output()
+    };
+    run("sslmode=require").fails(7, "sslmode=require");
+    run("sslmode=require").fails(7, "TLS");
+    run("bogus=1").fails(3, "unknown option `bogus`");
+    run("port=abc").fails(3, "invalid value for option `port`");
+}
+
+#[test]
+fn serve_on_postgresql_stops_cleanly_on_sigterm() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let sf = Sf::new();
+    let mut child = Command::new(BIN)
+        .env_clear()
+        .env("STOCKFLOW_DB", &sf.db)
+        .env("STOCKFLOW_LISTEN", "127.0.0.1:0")
+        .arg("serve")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+        &mut first,
+    )
+    .expect("line");
+    assert!(first.starts_with("listening on"), "{first}");
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

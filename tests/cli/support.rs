@@ -263,7 +263,7 @@ impl Sf {
 
     /// A connection to this PostgreSQL database (not for an async test's
     /// thread: see [`Sf::with_pg`]).
-    fn pg(&self) -> Client {
+    pub fn pg(&self) -> Client {
         pg_connect(self.url())
     }
 

@@ -57,6 +57,9 @@ pub(crate) fn copy_movements<'a>(
     )?;
     let mut writer = BinaryCopyInWriter::new(sink, &COLUMNS);
     for m in rows {
+        for text in [Some(m.reason), m.note, m.reference, Some(m.actor)] {
+            text.map_or(Ok(()), |t| super::storable_text("text", t))?;
+        }
         writer.write(&[
             &m.product,
             &m.warehouse,
@@ -98,6 +101,11 @@ pub(crate) fn copy_rows(
     let mut writer = BinaryCopyInWriter::new(sink, &types);
     for row in rows {
         let row = row?;
+        for value in &row {
+            if let Value::Text(t) = value {
+                super::storable_text(&format!("{table} text"), t)?;
+            }
+        }
         let cells: Vec<Cell<'_>> = row.iter().map(Cell).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
             cells.iter().map(|c| c as &(dyn ToSql + Sync)).collect();

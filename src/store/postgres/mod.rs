@@ -42,6 +42,10 @@ pub const UPGRADES: &[&str] = &[];
 /// The advisory lock `init` holds while it creates or upgrades the schema.
 const INIT_LOCK: i64 = 0x5354_4b46;
 
+/// The advisory lock a transaction holds from its first movement to its
+/// commit, so movement ids are given out in commit order.
+const LEDGER_LOCK: i64 = 0x5354_4b4c;
+
 /// How many times a transaction that met a deadlock or a serialization
 /// failure runs before the failure is `busy`.
 const ATTEMPTS: u32 = 4;
@@ -137,7 +141,15 @@ impl Db {
                 return Err(newer(&shown, from));
             }
             if from == 0 {
-                tx.execute_batch(SCHEMA)?;
+                // Objects of the same names (a view, a collation, a
+                // function) are not tables: the schema itself meets them.
+                tx.execute_batch(SCHEMA).map_err(|e| match e.kind() {
+                    Kind::Internal => Error::database(format!(
+                        "{shown} is not a stockflow database: cannot create the schema beside what it holds ({}); give an empty database",
+                        e.message()
+                    )),
+                    _ => e,
+                })?;
                 tx.execute_batch(
                     "CREATE TABLE stockflow_schema (version BIGINT NOT NULL);
                      COMMENT ON TABLE stockflow_schema IS 'stockflow';",
@@ -166,8 +178,26 @@ impl Db {
     fn connect(url: &str, busy_timeout: Duration) -> Result<Self> {
         let shown = without_password(url);
         let mut config: postgres::Config = url.parse().map_err(|e| {
-            Error::invalid(format!("not a PostgreSQL connection URL: {shown}: {e}"))
+            Error::invalid(format!(
+                "not a PostgreSQL connection URL: {shown}: {}",
+                cause(&e)
+            ))
         })?;
+        let at_in_host = config
+            .get_hosts()
+            .iter()
+            .any(|h| matches!(h, postgres::config::Host::Tcp(name) if name.contains('@')));
+        if at_in_host {
+            return Err(Error::invalid(format!(
+                "not a PostgreSQL connection URL: {shown}: an '@' in the user name or password must be written %40"
+            )));
+        }
+        if config.get_ssl_mode() == postgres::config::SslMode::Require {
+            return Err(Error::database(format!(
+                "cannot connect to PostgreSQL {}: this stockflow has no TLS support, and the URL asks for it (sslmode=require); use sslmode=prefer or disable, or a local TLS tunnel",
+                server_name(&config, &shown)
+            )));
+        }
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
         }
@@ -249,10 +279,17 @@ impl Db {
 
     /// Runs a batch: the stock table is locked against other writers first
     /// (readers go on), so a batch that locks its rows in file order cannot
-    /// deadlock with anyone; it runs once.
+    /// deadlock with anyone; it runs once. The mode is EXCLUSIVE, not SHARE
+    /// ROW EXCLUSIVE: a single writer's `SELECT ... FOR UPDATE` holds only ROW
+    /// SHARE on the table, which SHARE ROW EXCLUSIVE lets in, so the writer
+    /// would hold a row the batch needs while waiting for the batch's table
+    /// lock to write it (a deadlock). EXCLUSIVE waits for such writers to
+    /// finish and keeps new ones out until the batch commits.
     pub fn write_batch<T>(&mut self, f: impl FnOnce(Tx<'_>) -> Result<T>) -> Result<T> {
         self.write_once(|tx| {
-            tx.execute_batch("LOCK TABLE inventory IN SHARE ROW EXCLUSIVE MODE")?;
+            // The ledger's turn first, as every ledger writer takes it.
+            tx.ledger_turn()?;
+            tx.execute_batch("LOCK TABLE inventory IN EXCLUSIVE MODE")?;
             f(tx)
         })
     }
@@ -301,7 +338,7 @@ impl<'a> Tx<'a> {
     /// Runs one statement; returns the number of rows it changed.
     pub fn execute(&self, sql: &str, params: super::Params<'_>) -> Result<u64> {
         let stmt = self.statement(sql)?;
-        let binds = binds(params);
+        let binds = binds(params)?;
         Ok(self
             .inner
             .client
@@ -323,7 +360,7 @@ impl<'a> Tx<'a> {
         f: impl FnMut(&postgres::Row) -> Result<()>,
     ) -> Result<()> {
         let stmt = self.statement(sql)?;
-        let binds = binds(params);
+        let binds = binds(params)?;
         let rows = self.inner.client.borrow_mut().query(&stmt, &refs(&binds))?;
         rows.iter().try_for_each(f)
     }
@@ -338,13 +375,21 @@ impl<'a> Tx<'a> {
     ) -> Result<R> {
         use postgres::fallible_iterator::FallibleIterator;
         let stmt = self.statement(sql)?;
-        let binds = binds(params);
+        let binds = binds(params)?;
         let mut client = self.inner.client.borrow_mut();
         let rows = client.query_raw(&stmt, refs(&binds))?;
         let mut rows = rows
             .iterator()
             .map(|r| r.map_err(Error::from).and_then(|r| Ok(map(&r)?)));
         consume(&mut rows)
+    }
+
+    /// Waits for the ledger's write turn (see [`super::Tx::ledger_turn`]);
+    /// taking it again in the same transaction returns at once. Every
+    /// ledger writer takes it before its first stock row lock.
+    pub fn ledger_turn(&self) -> Result<()> {
+        self.execute("SELECT pg_advisory_xact_lock(?1)", &[&LEDGER_LOCK])
+            .map(drop)
     }
 
     /// The connection itself, for what only this engine does (`COPY`).
@@ -415,14 +460,32 @@ enum Bind<'a> {
     Refused(String),
 }
 
-fn binds<'a>(params: super::Params<'a>) -> Vec<Bind<'a>> {
+fn binds<'a>(params: super::Params<'a>) -> Result<Vec<Bind<'a>>> {
     params
         .iter()
         .map(|p| match p.to_sql() {
-            Ok(v) => Bind::Value(v),
-            Err(e) => Bind::Refused(e.to_string()),
+            Ok(v) => {
+                let bind = Bind::Value(v);
+                if let Ok(ValueRef::Text(bytes)) = bind.value() {
+                    storable_text("text", &String::from_utf8_lossy(bytes))?;
+                }
+                Ok(bind)
+            }
+            Err(e) => Ok(Bind::Refused(e.to_string())),
         })
         .collect()
+}
+
+/// Refuses text with a NUL character, which a PostgreSQL `TEXT` value cannot
+/// hold (the server would reject the whole statement as an encoding error):
+/// invalid input naming `what` and the value, as SQLite has no such limit.
+pub(crate) fn storable_text(what: &str, text: &str) -> Result<()> {
+    if text.contains('\0') {
+        return Err(Error::invalid(format!(
+            "{what} cannot contain a NUL character (PostgreSQL cannot store it): {text:?}"
+        )));
+    }
+    Ok(())
 }
 
 fn refs<'b>(binds: &'b [Bind<'_>]) -> Vec<&'b (dyn PgToSql + Sync)> {
