@@ -302,3 +302,52 @@ fn remove(target: &Path) {
         let _ = std::fs::remove_file(path);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The copy list is the schema: every table, every column, in order, of
+    /// the kind SQLite declares (the PostgreSQL schema is compared with
+    /// SQLite's by `tests/cli/postgres.rs`).
+    #[test]
+    fn the_table_list_is_the_whole_sqlite_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _) =
+            store::sqlite::Db::init(&dir.path().join("c.db"), store::DEFAULT_BUSY_TIMEOUT).unwrap();
+        let conn = db.conn();
+        let mut names: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let mut listed: Vec<String> = TABLES.iter().map(|t| t.0.to_owned()).collect();
+        names.sort();
+        listed.sort();
+        assert_eq!(listed, names);
+        for (table, has_id, columns) in TABLES {
+            let declared: Vec<(String, String)> = conn
+                .prepare("SELECT name, type FROM pragma_table_info(?1) ORDER BY cid")
+                .unwrap()
+                .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            let expected: Vec<(String, String)> = columns
+                .iter()
+                .map(|(c, kind)| {
+                    let ty = match kind {
+                        Int => "INTEGER",
+                        Text => "TEXT",
+                        Bytes => "BLOB",
+                    };
+                    ((*c).to_owned(), ty.to_owned())
+                })
+                .collect();
+            assert_eq!(expected, declared, "{table}");
+            assert_eq!(*has_id, columns[0].0 == "id", "{table}");
+        }
+    }
+}

@@ -528,3 +528,46 @@ fn serve_on_postgresql_stops_cleanly_on_sigterm() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn both_engines_have_the_same_tables_and_columns_in_the_same_order() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let file = Sf::new_on(Engine::Sqlite);
+    let server = Sf::new_on(Engine::Postgres);
+    let conn = rusqlite::Connection::open(&file.db).expect("open");
+    let sqlite: Vec<(String, String, String)> = conn
+        .prepare(
+            "SELECT m.name, p.name, p.type FROM sqlite_schema m JOIN pragma_table_info(m.name) p
+             WHERE m.type = 'table' ORDER BY m.name, p.cid",
+        )
+        .expect("prepare")
+        .query_map([], |r| {
+            let ty: String = r.get(2)?;
+            let pg = match ty.as_str() {
+                "INTEGER" => "bigint",
+                "TEXT" => "text",
+                "BLOB" => "bytea",
+                other => panic!("a SQLite type the PostgreSQL schema has no twin for: {other}"),
+            };
+            Ok((r.get(0)?, r.get(1)?, pg.to_owned()))
+        })
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let postgres: Vec<(String, String, String)> = server.with_pg(|pg| {
+        pg.query(
+            "SELECT table_name::text, column_name::text, data_type::text
+             FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name <> 'stockflow_schema'
+             ORDER BY table_name, ordinal_position",
+            &[],
+        )
+        .expect("columns")
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect()
+    });
+    assert_eq!(postgres, sqlite);
+}
