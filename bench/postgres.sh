@@ -15,12 +15,13 @@
 PG=${PG:-postgresql://stockflow:stockflow@localhost:5432/postgres}
 need psql || { echo "ENGINE=postgres needs psql (apt-get install postgresql-client)" >&2; exit 1; }
 PREFIX=sfbench_$$
-url() { # NAME -> $PG with its database replaced by NAME (query string kept)
+url() { # NAME [PARAM=VALUE] -> $PG with its database replaced by NAME (query string kept)
     local base=${PG%%\?*} query=
     [ "$base" != "$PG" ] && query="?${PG#*\?}"
-    echo "${base%/*}/$1$query"
+    [ -n "${2:-}" ] && query="${query:-?}${query:+&}$2"
+    echo "${base%/*}/$1${query/\?&/?}"
 }
-pg() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+pg() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 created=()
 createdb() { pg "$PG" -c "CREATE DATABASE $1" >/dev/null; created+=("$1"); }
 dropdb() { pg "$PG" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null; }
@@ -33,14 +34,14 @@ echo "== PostgreSQL: stock adjust --file: $ROWS movements ($RUNS runs)"
 RUN=
 for _ in $(seq "$RUNS"); do
     [ -n "$RUN" ] && dropdb "${PREFIX}_run"
-    createdb "${PREFIX}_run"; RUN=$(url "${PREFIX}_run")
+    createdb "${PREFIX}_run"; RUN=$(url "${PREFIX}_run"); RUN_PSQL=$(url "${PREFIX}_run" sslmode=disable)
     "$SF" --db "$BASE" copy --to "$RUN" >/dev/null
     read -r secs rss < <(elapsed "$SF" --db "$RUN" stock adjust --file "$DIR/movements.csv" --format json)
     echo "$secs" >> "$DIR/file.txt"; echo "$rss" >> "$DIR/rss.txt"
     have=$(pg "$RUN" -Atc "SELECT count(*) FROM movement")
     want=$(($(sqlite3 "$BASE" "SELECT count(*) FROM movement") + ROWS))
     [ "$have" = "$want" ] || { echo "the batch left $have movements, not $want" >&2; exit 1; }
-    createdb "${PREFIX}_bare"; BARE=$(url "${PREFIX}_bare")
+    createdb "${PREFIX}_bare"; BARE=$(url "${PREFIX}_bare" sslmode=disable)
     pg "$BARE" -c "CREATE TABLE m (sku TEXT, warehouse_id BIGINT, delta BIGINT, reason TEXT, at TEXT)"
     read -r secs _ < <(elapsed psql -X -q -v ON_ERROR_STOP=1 "$BARE" \
         -c "\\copy m FROM '$DIR/movements.csv' WITH (FORMAT csv, HEADER true)")
@@ -55,15 +56,18 @@ awk -v r="$ROWS" -v f="$FILE" -v i="$IMPORT" -v m="$RSS" 'BEGIN {
     printf "peak memory %6.1f MB (stockflow, largest of all runs)\n", m / 1024
     printf "targets: >= 100000/s, <= 2.0x \\copy\n" }'
 FULL=$RUN
+# psql gets the connection stockflow makes: no TLS (libpq's default is to try it).
+PSQL_FULL=$RUN_PSQL
 # What autovacuum does after a large load, done now so the runs below do not
 # race it: statistics for the planner, the visibility map for index-only scans.
-pg "$FULL" -c "VACUUM (ANALYZE) movement" -c "ANALYZE"
+pg "$FULL" -c "VACUUM (ANALYZE) $(pg "$FULL" -Atc "SELECT string_agg(quote_ident(tablename), ', ')
+                                                   FROM pg_tables WHERE schemaname = 'public'")"
 
 # --- 2. one stock adjust process -------------------------------------------------
 echo; echo "== PostgreSQL: one stock adjust, end to end"
 hyperfine -N --warmup 5 --runs 100 --export-json "$DIR/single.json" \
     -n stockflow "$SF --db $FULL stock adjust --sku SKU-000000 --warehouse 12 --delta 1 --reason receipt" \
-    -n psql "psql -X -q -v ON_ERROR_STOP=1 $FULL -c \"BEGIN; SELECT quantity FROM inventory WHERE product_id = 1 AND warehouse_id = 12 FOR UPDATE; UPDATE inventory SET quantity = quantity + 1 WHERE product_id = 1 AND warehouse_id = 12; INSERT INTO movement (product_id, warehouse_id, delta, reason, actor, occurred_at, recorded_at) VALUES (1, 12, 1, 'receipt', 'bench', extract(epoch FROM now())::bigint, extract(epoch FROM now())::bigint); COMMIT;\"" >/dev/null
+    -n psql "psql -X -q -v ON_ERROR_STOP=1 $PSQL_FULL -c \"BEGIN; SELECT quantity FROM inventory WHERE product_id = 1 AND warehouse_id = 12 FOR UPDATE; UPDATE inventory SET quantity = quantity + 1 WHERE product_id = 1 AND warehouse_id = 12; INSERT INTO movement (product_id, warehouse_id, delta, reason, actor, occurred_at, recorded_at) VALUES (1, 12, 1, 'receipt', 'bench', extract(epoch FROM now())::bigint, extract(epoch FROM now())::bigint); COMMIT;\"" >/dev/null
 python3 - "$DIR/single.json" <<'EOF'
 import json, sys
 r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
@@ -107,9 +111,9 @@ ALERTS="alerts low-stock --company 1 --as-of 2026-11-01"
 hyperfine -N --warmup 2 --runs 15 --export-json "$DIR/alerts.json" \
     -n json "$SF --db $FULL $ALERTS --format json" \
     -n csv "$SF --db $FULL $ALERTS --format csv" \
-    -n psql "psql -X -q --csv -f $DIR/alerts-pg.sql $FULL" >/dev/null
+    -n psql "psql -X -q --csv -f $DIR/alerts-pg.sql $PSQL_FULL" >/dev/null
 "$SF" --db "$FULL" $ALERTS --format csv > "$DIR/ours.csv"
-psql -X -q --csv -f "$DIR/alerts-pg.sql" "$FULL" > "$DIR/theirs.csv"
+psql -X -q --csv -f "$DIR/alerts-pg.sql" "$PSQL_FULL" > "$DIR/theirs.csv"
 read -r _ ARSS < <(elapsed "$SF" --db "$FULL" $ALERTS --format json)
 python3 - "$DIR" "$ARSS" <<'EOF'
 import csv, json, sys
