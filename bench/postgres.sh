@@ -24,7 +24,9 @@ url() { # NAME [PARAM=VALUE] -> $PG with its database replaced by NAME (query st
 pg() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 created=()
 createdb() { pg "$PG" -c "CREATE DATABASE $1" >/dev/null; created+=("$1"); }
-dropdb() { pg "$PG" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null; }
+# Not WITH (FORCE): that needs the right to end every session on the database,
+# an autovacuum worker's too; a plain drop ends autovacuum by itself.
+dropdb() { pg "$PG" -c "DROP DATABASE IF EXISTS $1" >/dev/null; }
 cleanup() { for d in "${created[@]}"; do dropdb "$d" || true; done; }
 trap cleanup EXIT
 
