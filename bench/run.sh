@@ -5,6 +5,10 @@
 #   bench/run.sh [DIR]        (default DIR: bench-data; needs ~4 GB free)
 #   SF=/other/stockflow bench/run.sh    (measure another build, e.g. without
 #                                        overflow-checks; see README.md)
+#   ENGINE=postgres [PG=URL] bench/run.sh [DIR]
+#                             (the same figures on a PostgreSQL server, against
+#                              psql on it: see bench/postgres.sh; default PG
+#                              postgresql://stockflow:stockflow@localhost:5432/postgres)
 #
 # 1. `stock adjust --file` with ~9,000,000 movements, from the file and from a
 #    pipe (`cat | --file -`), vs sqlite3 `.import` of the same CSV into a bare
@@ -18,6 +22,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DIR=${1:-bench-data}
 RUNS=${RUNS:-3}
+ENGINE=${ENGINE:-sqlite}
+case $ENGINE in sqlite | postgres) ;; *) echo "ENGINE must be sqlite or postgres: $ENGINE" >&2; exit 2 ;; esac
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need hyperfine || ! need sqlite3 || [ ! -x /usr/bin/time ]; then
@@ -45,6 +51,10 @@ for i in $(seq 20); do $SF warehouse create --company 1 --name "W$i" >/dev/null;
 for i in $(seq 40); do $SF supplier create --company 1 --name "S$i" --email "s$i@example.com" >/dev/null; done
 $SF import products "$DIR/products.csv" >/dev/null
 ROWS=$(($(wc -l < "$DIR/movements.csv") - 1))
+if [ "$ENGINE" = postgres ]; then
+    . bench/postgres.sh
+    exit
+fi
 
 # --- 1. batch ledger writes ------------------------------------------------------
 echo "== stock adjust --file: $ROWS movements ($RUNS runs each, from the file and from a pipe)"

@@ -4,7 +4,10 @@
 //! never-negative rule against stock it tracks in memory, appends the
 //! movement, and on [`Ledger::finish`] writes each touched inventory row once.
 //! Statements are prepared once and look-ups cached, so a batch costs one
-//! insert per movement plus one update per (product, warehouse) pair.
+//! insert per movement plus one update per (product, warehouse) pair. A
+//! batch on PostgreSQL, which holds the inventory table against other writers
+//! (see `Db::write_batch`), saves the round trips: it reads stock a product at
+//! a time and writes every touched row in one set-based statement.
 //!
 //! A large batch is buffered: its movements are written a chunk at a time,
 //! sorted, and may take the bulk path; that half lives in [`super::bulk`].
@@ -12,7 +15,7 @@
 use std::rc::Rc;
 
 use rusqlite::params;
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::bulk::{Loader, Sink};
 use super::lookup::{self, ProductRef};
@@ -21,6 +24,7 @@ use crate::Ctx;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, MAX_UNITS, ProductId, Reason, Sku, Timestamp, WarehouseId};
 use crate::store::Tx;
+use crate::store::postgres::bulk::{StockRow, write_stock};
 
 /// One movement to write.
 #[derive(Debug, Clone, Copy)]
@@ -50,6 +54,9 @@ pub(crate) struct Written {
 struct Pair {
     quantity: i64,
     dirty: bool,
+    /// The pair's company while its inventory row is still to be inserted
+    /// (a PostgreSQL batch inserts new rows at the end, in one statement).
+    unwritten: Option<CompanyId>,
 }
 
 /// The stock rules for one movement on a pair holding `have`: never below
@@ -86,6 +93,10 @@ pub(crate) struct Ledger<'c> {
     last_product: Option<(Rc<str>, Rc<ProductRef>)>,
     components: HashMap<ProductId, Vec<(ProductRef, i64)>>,
     loader: Option<Loader>,
+    /// A PostgreSQL batch, which holds the inventory table against other
+    /// writers: stock is read a product at a time (these products' rows are
+    /// all in `pairs`), new rows and new quantities are written at the end.
+    table_locked: Option<HashSet<ProductId>>,
 }
 
 impl std::fmt::Debug for Ledger<'_> {
@@ -112,11 +123,17 @@ impl<'c> Ledger<'c> {
             last_product: None,
             components: HashMap::default(),
             loader: None,
+            table_locked: None,
         })
     }
 
-    /// Switches to buffered writing for a batch (see [`super::bulk`]).
+    /// Switches to buffered writing for a batch (see [`super::bulk`]); only
+    /// inside [`Db::write_batch`](crate::store::Db::write_batch), which on
+    /// PostgreSQL locks the inventory table against other writers first.
     pub fn buffered(mut self) -> Result<Self> {
+        if let Tx::Postgres(_) = self.conn {
+            self.table_locked = Some(HashSet::default());
+        }
         let existing: i64 =
             self.conn
                 .query_row("SELECT coalesce(max(id), 0) FROM movement", &[], |r| {
@@ -170,6 +187,26 @@ impl<'c> Ledger<'c> {
         if let Some(p) = self.pairs.get(&(product, warehouse)) {
             return Ok(Some(*p));
         }
+        if let Some(loaded) = self.table_locked.as_mut() {
+            // No other writer holds or can take a row of the table until
+            // commit: plain reads, every warehouse of the product at once.
+            if loaded.insert(product) {
+                let rows = self.conn.query_map(
+                    "SELECT warehouse_id, quantity FROM inventory WHERE product_id = ?1",
+                    params![product],
+                    |r| Ok((r.get::<WarehouseId>(0)?, r.get::<i64>(1)?)),
+                )?;
+                for (w, quantity) in rows {
+                    let pair = Pair {
+                        quantity,
+                        dirty: false,
+                        unwritten: None,
+                    };
+                    self.pairs.insert((product, w), pair);
+                }
+            }
+            return Ok(self.pairs.get(&(product, warehouse)).copied());
+        }
         let quantity: Option<i64> = self.conn.query_opt(
             match self.conn {
                 Tx::Sqlite(_) => {
@@ -187,6 +224,7 @@ impl<'c> Ledger<'c> {
             let pair = Pair {
                 quantity,
                 dirty: false,
+                unwritten: None,
             };
             self.pairs.insert((product, warehouse), pair);
             pair
@@ -222,6 +260,15 @@ impl<'c> Ledger<'c> {
             return Ok(());
         }
         self.check_warehouse(warehouse, company)?;
+        if self.table_locked.is_some() {
+            let fresh = Pair {
+                quantity: 0,
+                dirty: false,
+                unwritten: Some(company),
+            };
+            self.pairs.insert((product, warehouse), fresh);
+            return Ok(());
+        }
         // Another writer may insert the same row meanwhile (PostgreSQL): then
         // this waits for it, inserts nothing, and reads (and locks) its row.
         let inserted = self.conn.execute(
@@ -235,6 +282,7 @@ impl<'c> Ledger<'c> {
         let fresh = Pair {
             quantity: 0,
             dirty: false,
+            unwritten: None,
         };
         self.pairs.insert((product, warehouse), fresh);
         Ok(())
@@ -327,6 +375,22 @@ impl<'c> Ledger<'c> {
                 now: self.now,
             };
             loader.flush(&sink, progress)?;
+        }
+        if let (Some(_), Tx::Postgres(tx)) = (&self.table_locked, self.conn) {
+            let mut rows: Vec<StockRow> = self
+                .pairs
+                .into_iter()
+                .filter(|(_, pair)| pair.dirty || pair.unwritten.is_some())
+                .map(|((product, warehouse), pair)| StockRow {
+                    product: product.0,
+                    warehouse: warehouse.0,
+                    company: pair.unwritten.map(|c| c.0),
+                    quantity: pair.quantity,
+                })
+                .collect();
+            rows.sort_unstable_by_key(|r| (r.product, r.warehouse));
+            write_stock(*tx, &rows)?;
+            return loader.map_or(Ok(false), |l| l.rebuild(self.conn, progress));
         }
         let mut dirty: Vec<_> = self
             .pairs

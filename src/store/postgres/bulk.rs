@@ -76,6 +76,53 @@ pub(crate) fn copy_movements<'a>(
     Ok(writer.finish()?)
 }
 
+/// One inventory row as a batch leaves it: `company` is set for a row still
+/// to be inserted, `None` for one whose quantity changes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StockRow {
+    pub product: i64,
+    pub warehouse: i64,
+    pub company: Option<i64>,
+    pub quantity: i64,
+}
+
+/// Writes a batch's inventory rows in three statements whatever their number:
+/// one binary `COPY` into a temporary table, one `UPDATE ... FROM` for the
+/// rows that exist, one `INSERT ... SELECT` for the new ones (their
+/// constraints and foreign keys checked by the server as for any insert),
+/// instead of a round trip per row. The caller holds the inventory table
+/// against other writers (a batch), so no row can appear meanwhile.
+pub(crate) fn write_stock(tx: Tx<'_>, rows: &[StockRow]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut client = tx.client();
+    client.batch_execute(
+        "CREATE TEMPORARY TABLE stockflow_batch_stock (
+             product_id BIGINT NOT NULL, warehouse_id BIGINT NOT NULL,
+             company_id BIGINT, quantity BIGINT NOT NULL) ON COMMIT DROP",
+    )?;
+    let sink = client.copy_in(
+        "COPY stockflow_batch_stock (product_id, warehouse_id, company_id, quantity)
+         FROM STDIN BINARY",
+    )?;
+    let mut writer = BinaryCopyInWriter::new(sink, &[Type::INT8; 4]);
+    for r in rows {
+        writer.write(&[&r.product, &r.warehouse, &r.company, &r.quantity])?;
+    }
+    writer.finish()?;
+    client.batch_execute(
+        "UPDATE inventory i SET quantity = s.quantity FROM stockflow_batch_stock s
+         WHERE s.company_id IS NULL
+           AND i.product_id = s.product_id AND i.warehouse_id = s.warehouse_id;
+         INSERT INTO inventory (product_id, warehouse_id, company_id, quantity)
+         SELECT product_id, warehouse_id, company_id, quantity FROM stockflow_batch_stock
+         WHERE company_id IS NOT NULL ORDER BY product_id, warehouse_id;
+         DROP TABLE stockflow_batch_stock",
+    )?;
+    Ok(())
+}
+
 /// Writes `rows` (values as the other engine gave them) into `table` in one
 /// binary `COPY`, inside the caller's transaction; returns the rows written.
 pub(crate) fn copy_rows(

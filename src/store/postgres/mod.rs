@@ -218,10 +218,14 @@ impl Db {
             ))
         })?;
         // The busy timeout is how long a statement waits for a row lock.
+        // JIT off: stockflow's statements walk indexes for milliseconds, and
+        // a cost estimate past `jit_above_cost` (the alerts query on a large
+        // ledger) would spend about a second compiling them first.
         let lock_ms = busy_timeout.as_millis().clamp(1, i32::MAX as u128);
         client
             .batch_execute(&format!(
-                "SET lock_timeout = {lock_ms}; SET client_min_messages = warning; SET TIME ZONE 'UTC';"
+                "SET lock_timeout = {lock_ms}; SET client_min_messages = warning; SET TIME ZONE 'UTC';
+                 SET jit = off;"
             ))
             .map_err(Error::from)?;
         Ok(Self {
