@@ -316,12 +316,12 @@ impl Timestamp {
         Self(t.timestamp())
     }
 
-    /// This time moved by whole days (negative goes back).
     /// Seconds since the Unix epoch, as stored.
     pub fn unix_seconds(self) -> i64 {
         self.0
     }
 
+    /// This time moved by whole days (negative goes back).
     pub fn plus_days(self, days: i64) -> Self {
         Self(self.0.saturating_add(days.saturating_mul(86_400)))
     }

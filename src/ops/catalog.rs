@@ -25,7 +25,7 @@ pub struct Company {
 
 /// Creates a company; a duplicate name is a conflict.
 pub fn create_company(db: &mut Db, ctx: &Ctx, name: &str) -> Result<Company> {
-    db.write(|tx| {
+    db.write_retrying(|tx| {
         let id: Option<CompanyId> = tx.query_opt(
             "INSERT INTO company (name, created_at) VALUES (?1, ?2)
                  ON CONFLICT DO NOTHING RETURNING id",
@@ -81,7 +81,7 @@ pub fn create_warehouse(
     name: &str,
     location: Option<&str>,
 ) -> Result<Warehouse> {
-    db.write(|tx| warehouse_in(tx, ctx, company, name, location))
+    db.write_retrying(|tx| warehouse_in(tx, ctx, company, name, location))
 }
 
 /// `create_warehouse` inside the caller's transaction.
@@ -177,7 +177,7 @@ pub struct NewSupplier {
 
 /// Creates a supplier; the company must exist, the name be new within it.
 pub fn create_supplier(db: &mut Db, ctx: &Ctx, new: &NewSupplier) -> Result<Supplier> {
-    db.write(|tx| supplier_in(tx, ctx, new))
+    db.write_retrying(|tx| supplier_in(tx, ctx, new))
 }
 
 /// `create_supplier` inside the caller's transaction.
@@ -274,7 +274,7 @@ pub struct Link {
 
 /// Links a product to a supplier, or updates the existing link.
 pub fn link_supplier(db: &mut Db, link: &Link) -> Result<SupplierLink> {
-    db.write(|tx| link_in(tx, link))
+    db.write_retrying(|tx| link_in(tx, link))
 }
 
 pub(crate) fn link_in(tx: &Tx<'_>, link: &Link) -> Result<SupplierLink> {

@@ -21,6 +21,7 @@ use serde::Serialize;
 
 use super::check;
 use crate::error::{Error, Result};
+use crate::store::tables::{TABLES, Table};
 use crate::store::{self, Db, Tx};
 
 /// What `copy` wrote.
@@ -40,167 +41,6 @@ pub struct TableCount {
     /// Rows copied into it.
     pub rows: i64,
 }
-
-/// How a column is stored: an integer, text, or bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
-    /// `INTEGER` / `BIGINT`.
-    Int,
-    /// `TEXT`.
-    Text,
-    /// `BLOB` / `BYTEA`.
-    Bytes,
-}
-
-use Kind::{Bytes, Int, Text};
-
-/// One table to copy: its name, whether it has an `id` sequence, and its
-/// columns in order.
-pub(crate) type Table = (&'static str, bool, &'static [(&'static str, Kind)]);
-
-/// Every table of the schema, parents before children.
-pub(crate) const TABLES: &[Table] = &[
-    (
-        "company",
-        true,
-        &[
-            ("id", Int),
-            ("name", Text),
-            ("default_threshold", Int),
-            ("created_at", Int),
-        ],
-    ),
-    (
-        "warehouse",
-        true,
-        &[
-            ("id", Int),
-            ("company_id", Int),
-            ("name", Text),
-            ("location", Text),
-            ("created_at", Int),
-        ],
-    ),
-    (
-        "supplier",
-        true,
-        &[
-            ("id", Int),
-            ("company_id", Int),
-            ("name", Text),
-            ("contact_email", Text),
-            ("phone", Text),
-            ("created_at", Int),
-        ],
-    ),
-    (
-        "product",
-        true,
-        &[
-            ("id", Int),
-            ("company_id", Int),
-            ("sku", Text),
-            ("sku_key", Text),
-            ("name", Text),
-            ("price_cents", Int),
-            ("type", Text),
-            ("threshold", Int),
-            ("is_bundle", Int),
-            ("archived", Int),
-            ("created_at", Int),
-        ],
-    ),
-    (
-        "product_supplier",
-        false,
-        &[
-            ("product_id", Int),
-            ("supplier_id", Int),
-            ("company_id", Int),
-            ("is_primary", Int),
-            ("lead_time_days", Int),
-            ("cost_cents", Int),
-        ],
-    ),
-    (
-        "bundle_component",
-        false,
-        &[
-            ("bundle_id", Int),
-            ("component_id", Int),
-            ("company_id", Int),
-            ("quantity", Int),
-        ],
-    ),
-    (
-        "type_threshold",
-        false,
-        &[("company_id", Int), ("type", Text), ("quantity", Int)],
-    ),
-    (
-        "inventory",
-        false,
-        &[
-            ("product_id", Int),
-            ("warehouse_id", Int),
-            ("company_id", Int),
-            ("quantity", Int),
-        ],
-    ),
-    (
-        "location_threshold",
-        false,
-        &[
-            ("product_id", Int),
-            ("warehouse_id", Int),
-            ("company_id", Int),
-            ("quantity", Int),
-        ],
-    ),
-    (
-        "movement",
-        true,
-        &[
-            ("id", Int),
-            ("product_id", Int),
-            ("warehouse_id", Int),
-            ("delta", Int),
-            ("reason", Text),
-            ("note", Text),
-            ("reference", Text),
-            ("actor", Text),
-            ("occurred_at", Int),
-            ("recorded_at", Int),
-            ("bundle_id", Int),
-        ],
-    ),
-    (
-        "api_token",
-        true,
-        &[
-            ("id", Int),
-            ("company_id", Int),
-            ("name", Text),
-            ("hash", Bytes),
-            ("created_at", Int),
-            ("expires_at", Int),
-            ("revoked_at", Int),
-        ],
-    ),
-    (
-        "idempotency_key",
-        false,
-        &[
-            ("company_id", Int),
-            ("key", Text),
-            ("request_hash", Bytes),
-            ("status", Int),
-            ("body", Text),
-            ("location", Text),
-            ("created_at", Int),
-        ],
-    ),
-];
 
 /// Copies the database named by `source` into the (new or empty) database
 /// named by `target`, a path or a URL.
@@ -222,9 +62,6 @@ fn copy_into(from: &mut Db, target: &Path, busy_timeout: Duration) -> Result<Cop
     let shown = to.shown();
     let tables = from.read(|src| {
         to.write_batch(|dst| {
-            if let Some(sqlite) = dst.sqlite() {
-                sqlite.pragma_update(None, "defer_foreign_keys", true)?;
-            }
             refuse_rows(dst, &shown)?;
             let mut counts = Vec::new();
             for table in TABLES {
@@ -306,6 +143,7 @@ fn remove(target: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::tables::Kind::{Bytes, Int, Text};
 
     /// The copy list is the schema: every table, every column, in order, of
     /// the kind SQLite declares (the PostgreSQL schema is compared with

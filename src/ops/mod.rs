@@ -16,7 +16,6 @@ mod levels;
 pub(crate) mod lookup;
 pub mod product;
 pub mod progress;
-pub mod sku_keys;
 pub mod stock;
 pub mod threshold;
 pub mod token;

@@ -82,7 +82,7 @@ pub struct NewProduct {
 
 /// Creates a product, with its opening stock, in one transaction.
 pub fn create(db: &mut Db, ctx: &Ctx, new: &NewProduct) -> Result<Product> {
-    db.write(|tx| create_in(tx, ctx, new))
+    db.write_retrying(|tx| create_in(tx, ctx, new))
 }
 
 /// `create` inside the caller's transaction.
@@ -241,7 +241,7 @@ pub struct Changes {
 
 /// Updates a product's fields.
 pub fn update(db: &mut Db, sku: &Sku, changes: &Changes) -> Result<Product> {
-    db.write(|tx| update_in(tx, sku, changes))
+    db.write_retrying(|tx| update_in(tx, sku, changes))
 }
 
 /// `update` inside the caller's transaction.
@@ -269,7 +269,7 @@ pub(crate) fn update_in(tx: &Tx<'_>, sku: &Sku, changes: &Changes) -> Result<Pro
 
 /// Archives a product: its history stays, it leaves lists and alerts.
 pub fn archive(db: &mut Db, sku: &Sku) -> Result<Product> {
-    db.write(|tx| {
+    db.write_retrying(|tx| {
         let id = lookup::product(tx, sku)?.id;
         tx.execute("UPDATE product SET archived = 1 WHERE id = ?1", params![id])?;
         get(tx, sku)

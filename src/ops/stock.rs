@@ -98,7 +98,7 @@ pub struct Adjustment<'a> {
 /// Applies one adjustment. A bundle's sale or return moves each component,
 /// so the result holds one movement per component.
 pub fn adjust(db: &mut Db, ctx: &Ctx, adj: &Adjustment<'_>) -> Result<Vec<Movement>> {
-    db.write(|tx| adjust_in(tx, ctx, std::slice::from_ref(adj)))
+    db.write_retrying(|tx| adjust_in(tx, ctx, std::slice::from_ref(adj)))
 }
 
 /// Applies adjustments in order inside the caller's transaction: all or
@@ -222,7 +222,7 @@ pub struct Transfer {
 /// Moves units between two warehouses of the product's company: a
 /// `transfer_out` and a `transfer_in`, in one transaction.
 pub fn transfer(db: &mut Db, ctx: &Ctx, t: &Transfer) -> Result<Vec<Movement>> {
-    db.write(|tx| transfer_in(tx, ctx, t))
+    db.write_retrying(|tx| transfer_in(tx, ctx, t))
 }
 
 /// `transfer` inside the caller's transaction.
@@ -296,7 +296,7 @@ pub struct Count {
 /// Records a cycle count: the difference from the current stock becomes a
 /// `count` movement; no difference writes nothing and returns `None`.
 pub fn count(db: &mut Db, ctx: &Ctx, c: &Count) -> Result<Option<Movement>> {
-    db.write(|tx| count_in(tx, ctx, c))
+    db.write_retrying(|tx| count_in(tx, ctx, c))
 }
 
 /// `count` inside the caller's transaction.
@@ -314,7 +314,7 @@ pub(crate) fn count_in(tx: &Tx<'_>, ctx: &Ctx, c: &Count) -> Result<Option<Movem
     if product.is_bundle {
         return Err(bundle_has_no_stock(&product, "count"));
     }
-    ledger.ensure_stocked(product.id, product.company_id, warehouse)?;
+    ledger.check_warehouse(warehouse, product.company_id)?;
     let have = ledger.quantity(product.id, warehouse)?;
     let delta = counted.0.checked_sub(have).ok_or_else(|| {
         Error::database(format!(

@@ -48,7 +48,7 @@ pub struct Threshold {
 
 /// Sets (or replaces) a threshold.
 pub fn set(db: &mut Db, scope: &Scope, quantity: Quantity) -> Result<Threshold> {
-    db.write(|tx| {
+    db.write_retrying(|tx| {
         let q = quantity.0;
         Ok(match scope {
             Scope::Default(company) => {

@@ -96,7 +96,7 @@ pub fn create(
     getrandom::fill(&mut bytes)
         .map_err(|e| Error::new(Kind::Internal, format!("no random numbers: {e}")))?;
     let secret = format!("{PREFIX}{}", hex(&bytes));
-    let token = db.write(|tx| {
+    let token = db.write_retrying(|tx| {
         lookup::company(tx, company)?;
         tx.query_row(
             &format!(
@@ -131,7 +131,7 @@ pub fn list(db: &mut Db, company: Option<CompanyId>) -> Result<Vec<Token>> {
 
 /// Revokes a token from now on; revoking it again keeps the first time.
 pub fn revoke(db: &mut Db, ctx: &Ctx, id: i64) -> Result<Token> {
-    db.write(|tx| {
+    db.write_retrying(|tx| {
         tx.query_opt(
             &format!(
                 "UPDATE api_token SET revoked_at = coalesce(revoked_at, ?2)

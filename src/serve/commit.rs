@@ -105,9 +105,7 @@ fn writer(mut db: Db, rx: &Receiver<Queued>, group_max: usize) {
 /// A job whose answer channel (`answers[i]`) is closed when its turn comes
 /// is not run (its result is an error nobody receives).
 fn run(db: &mut Db, jobs: Vec<Job>, answers: &[Answer]) -> Result<Vec<Result<Reply>>> {
-    let mut jobs = Some(jobs);
     db.write(|tx| {
-        let jobs = jobs.take().unwrap_or_default();
         let mut results = Vec::with_capacity(jobs.len());
         for (i, job) in jobs.into_iter().enumerate() {
             if answers.get(i).is_some_and(oneshot::Sender::is_closed) {

@@ -197,7 +197,7 @@ async fn write(
                 let reply = job(tx)?;
                 gone().map_or(Ok(reply), Err)
             };
-            let reply = state::blocking(state, move |s| s.with_db(|db| db.write_job(job))).await;
+            let reply = state::blocking(state, move |s| s.with_db(|db| db.write(job))).await;
             drop(waiting);
             reply
         }

@@ -17,6 +17,7 @@
 
 pub mod postgres;
 pub mod sqlite;
+pub mod tables;
 
 use std::time::Duration;
 
@@ -24,7 +25,7 @@ use rusqlite::types::{FromSql, ToSql};
 
 use crate::error::{Error, Result};
 
-pub use sqlite::{SCHEMA, SCHEMA_VERSION, UPGRADES, Upgrade};
+pub use sqlite::SCHEMA_VERSION;
 
 /// How long a command waits for another writer by default.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -84,29 +85,27 @@ impl Db {
         }
     }
 
-    /// Runs `f` in one write transaction: committed when `f` returns `Ok`,
-    /// rolled back (nothing written) otherwise. Concurrent writers queue
-    /// (SQLite: one writer at a time; PostgreSQL: row locks); a deadlock or
-    /// serialization failure on PostgreSQL runs `f` again, a few times.
-    pub fn write<T>(&mut self, mut f: impl FnMut(&Tx<'_>) -> Result<T>) -> Result<T> {
+    /// Runs `f` once in one write transaction: committed when `f` returns
+    /// `Ok`, rolled back (nothing written) otherwise. Concurrent writers
+    /// queue (SQLite: one writer at a time; PostgreSQL: the server's locks).
+    /// For a write that consumes its input (a CSV import, an API request);
+    /// a deadlock or serialization failure is busy at once.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         match self {
             Self::Sqlite(db) => db.write(|tx| f(&Tx::Sqlite(tx))),
-            Self::Postgres(db) => db.write(|tx| f(&Tx::Postgres(tx))),
+            Self::Postgres(db) => db.write_once(|tx| f(&Tx::Postgres(tx))),
         }
     }
 
-    /// Runs one API write in its own transaction (PostgreSQL's server, with
-    /// no group commit): a deadlock or serialization failure is busy at once,
-    /// since the request cannot run twice; its client may retry.
-    pub fn write_job<T>(&mut self, job: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        let mut job = Some(job);
-        self.write(|tx| match job.take() {
-            Some(job) => job(tx),
-            None => Err(Error::new(
-                crate::Kind::Busy,
-                "the database is busy with other writers; try again",
-            )),
-        })
+    /// Like [`Db::write`] for a closure that can run again from the start
+    /// (it reads nothing but the database and its arguments): a deadlock or
+    /// serialization failure on PostgreSQL runs it again, a bounded number
+    /// of times, before it is busy.
+    pub fn write_retrying<T>(&mut self, mut f: impl FnMut(&Tx<'_>) -> Result<T>) -> Result<T> {
+        match self {
+            Self::Sqlite(db) => db.write(|tx| f(&Tx::Sqlite(tx))),
+            Self::Postgres(db) => db.write_retrying(|tx| f(&Tx::Postgres(tx))),
+        }
     }
 
     /// Like [`Db::write`] for a batch that reads its input as it goes, so it

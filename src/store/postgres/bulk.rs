@@ -12,7 +12,7 @@ use rusqlite::types::Value;
 
 use super::Tx;
 use crate::error::Result;
-use crate::ops::copy::Kind;
+use crate::store::tables::Kind;
 
 type BoxError = Box<dyn std::error::Error + Sync + Send>;
 
@@ -50,7 +50,7 @@ pub(crate) fn copy_movements<'a>(
     tx: Tx<'_>,
     rows: impl Iterator<Item = Copied<'a>>,
 ) -> Result<u64> {
-    let mut client = tx.client();
+    let mut client = tx.client()?;
     let sink = client.copy_in(
         "COPY movement (product_id, warehouse_id, delta, reason, note, reference,
                         actor, occurred_at, recorded_at, bundle_id) FROM STDIN BINARY",
@@ -96,7 +96,7 @@ pub(crate) fn write_stock(tx: Tx<'_>, rows: &[StockRow]) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
-    let mut client = tx.client();
+    let mut client = tx.client()?;
     client.batch_execute(
         "CREATE TEMPORARY TABLE stockflow_batch_stock (
              product_id BIGINT NOT NULL, warehouse_id BIGINT NOT NULL,
@@ -140,7 +140,7 @@ pub(crate) fn copy_rows(
         })
         .collect();
     let list: Vec<String> = columns.iter().map(|(c, _)| format!("\"{c}\"")).collect();
-    let mut client = tx.client();
+    let mut client = tx.client()?;
     let sink = client.copy_in(&format!(
         "COPY \"{table}\" ({}) FROM STDIN BINARY",
         list.join(", ")
@@ -162,9 +162,11 @@ pub(crate) fn copy_rows(
 }
 
 /// Moves `table`'s id sequence past the largest id in it, so the next row
-/// created on the server does not collide with a copied one.
+/// created on the server does not collide with a copied one. The id trigger
+/// (`stockflow_next_id`) would do it before the next insert anyway; done here
+/// the sequences are right the moment the copy commits, for any other tool.
 pub(crate) fn advance_sequence(tx: Tx<'_>, table: &str) -> Result<()> {
-    tx.client().batch_execute(&format!(
+    tx.client()?.batch_execute(&format!(
         "SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'),
                        coalesce((SELECT max(id) FROM \"{table}\"), 0) + 1, false)"
     ))?;
@@ -179,9 +181,12 @@ impl ToSql for Cell<'_> {
     fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> std::result::Result<IsNull, BoxError> {
         match self.0 {
             Value::Null => Ok(IsNull::Yes),
-            Value::Integer(i) => i.to_sql(ty, out),
-            Value::Text(t) => t.as_str().to_sql(ty, out),
-            Value::Blob(b) => b.as_slice().to_sql(ty, out),
+            Value::Integer(i) if *ty == Type::INT8 => i.to_sql(ty, out),
+            Value::Text(t) if *ty == Type::TEXT => t.as_str().to_sql(ty, out),
+            Value::Blob(b) if *ty == Type::BYTEA => b.as_slice().to_sql(ty, out),
+            Value::Integer(_) | Value::Text(_) | Value::Blob(_) => {
+                Err(format!("a stored value does not fit its {ty} column").into())
+            }
             Value::Real(_) => Err("a real number has no column to go to".into()),
         }
     }

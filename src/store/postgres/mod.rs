@@ -1,12 +1,16 @@
 //! The PostgreSQL engine: a server database named by a `postgres://` or
 //! `postgresql://` URL (libpq form), through the synchronous `postgres` crate.
 //!
-//! Writes run at READ COMMITTED: a rule that reads then writes locks the rows
-//! it read (`FOR UPDATE`, in one fixed order), so concurrent writers queue on
-//! row locks instead of SQLite's one writer. `lock_timeout` is the busy
-//! timeout: a wait past it is `busy` (exit 6). A deadlock or serialization
-//! failure runs the transaction again, a bounded number of times, then is
-//! `busy` too.
+//! Writes run at READ COMMITTED. Locks, in the order a transaction takes
+//! them: the ledger's write turn (an advisory lock every writer of movements
+//! takes first and holds to commit, so movement ids are given out in commit
+//! order), then the rows a rule reads before it writes (`FOR UPDATE`, stock
+//! rows in one fixed order), then a per-table lock the id trigger takes on
+//! insert (so ids follow SQLite's rule). Writers that change no stock
+//! (catalog, thresholds, links) take only row and id locks. `lock_timeout` is
+//! the busy timeout: a wait past it is `busy` (exit 6). A deadlock or
+//! serialization failure runs a retrying transaction again, a bounded number
+//! of times, then is `busy` too.
 //!
 //! The schema is `schema.sql` (the same tables and rules as SQLite's current
 //! version, numbered the same) followed by [`UPGRADES`], recorded in the table
@@ -15,7 +19,7 @@
 
 pub(crate) mod bulk;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell, RefMut};
 use std::collections::HashMap;
 use std::error::Error as _;
 use std::time::Duration;
@@ -68,6 +72,12 @@ impl std::fmt::Debug for Db {
 struct Inner {
     client: RefCell<Client>,
     statements: RefCell<HashMap<String, Statement>>,
+    /// A statement of the open transaction failed: the server has aborted
+    /// it, so a `COMMIT` would roll back without a word.
+    failed: Cell<bool>,
+    /// A `ROLLBACK` failed: the session may still be inside a transaction,
+    /// so it must not be used again.
+    broken: Cell<bool>,
 }
 
 /// One transaction: a handle on the connection while `BEGIN` is open.
@@ -204,12 +214,6 @@ impl Db {
         if config.get_application_name().is_none() {
             config.application_name("stockflow");
         }
-        if config.get_ssl_mode() == postgres::config::SslMode::Require {
-            return Err(Error::database(format!(
-                "cannot connect to PostgreSQL {}: this build has no TLS (sslmode=require); use a local socket, a private network or a tunnel",
-                server_name(&config, &shown)
-            )));
-        }
         let mut client = config.connect(NoTls).map_err(|e| {
             Error::database(format!(
                 "cannot connect to PostgreSQL {}: {}",
@@ -232,6 +236,8 @@ impl Db {
             inner: Inner {
                 client: RefCell::new(client),
                 statements: RefCell::new(HashMap::new()),
+                failed: Cell::new(false),
+                broken: Cell::new(false),
             },
             shown,
         })
@@ -239,7 +245,7 @@ impl Db {
 
     /// Whether the session has ended (the server closed it, or the network).
     pub fn is_closed(&self) -> bool {
-        self.inner.client.borrow().is_closed()
+        self.inner.broken.get() || self.inner.client.borrow().is_closed()
     }
 
     /// The database as messages name it: its URL without the password.
@@ -268,7 +274,7 @@ impl Db {
 
     /// Runs `f` in one READ COMMITTED transaction, again after a deadlock or
     /// serialization failure (up to [`ATTEMPTS`] runs in all).
-    pub fn write<T>(&mut self, mut f: impl FnMut(Tx<'_>) -> Result<T>) -> Result<T> {
+    pub fn write_retrying<T>(&mut self, mut f: impl FnMut(Tx<'_>) -> Result<T>) -> Result<T> {
         let mut attempt = 1;
         loop {
             match self.write_once(&mut f) {
@@ -298,7 +304,8 @@ impl Db {
         })
     }
 
-    fn write_once<T>(&mut self, f: impl FnOnce(Tx<'_>) -> Result<T>) -> Result<T> {
+    /// Runs `f` once in one READ COMMITTED transaction.
+    pub fn write_once<T>(&mut self, f: impl FnOnce(Tx<'_>) -> Result<T>) -> Result<T> {
         self.transaction("BEGIN ISOLATION LEVEL READ COMMITTED", f)
     }
 
@@ -310,14 +317,25 @@ impl Db {
     fn transaction<T>(&mut self, begin: &str, f: impl FnOnce(Tx<'_>) -> Result<T>) -> Result<T> {
         let tx = Tx { inner: &self.inner };
         tx.execute_batch(begin)?;
-        match f(tx) {
+        self.inner.failed.set(false);
+        let result = f(tx).and_then(|value| {
+            if self.inner.failed.get() {
+                return Err(Error::new(
+                    Kind::Internal,
+                    "a statement failed inside the transaction, so nothing was written",
+                ));
+            }
+            Ok(value)
+        });
+        match result {
             Ok(value) => {
                 tx.execute_batch("COMMIT")?;
                 Ok(value)
             }
             Err(e) => {
-                // A broken connection has no transaction left to roll back.
-                let _ = tx.execute_batch("ROLLBACK");
+                if tx.execute_batch("ROLLBACK").is_err() {
+                    self.inner.broken.set(true);
+                }
                 Err(e)
             }
         }
@@ -331,7 +349,7 @@ impl<'a> Tx<'a> {
         if let Some(s) = self.inner.statements.borrow().get(sql) {
             return Ok(s.clone());
         }
-        let prepared = self.inner.client.borrow_mut().prepare(&placeholders(sql))?;
+        let prepared = self.noted(self.client()?.prepare(&placeholders(sql)))?;
         self.inner
             .statements
             .borrow_mut()
@@ -343,20 +361,16 @@ impl<'a> Tx<'a> {
     pub fn execute(&self, sql: &str, params: super::Params<'_>) -> Result<u64> {
         let stmt = self.statement(sql)?;
         let binds = binds(params)?;
-        Ok(self
-            .inner
-            .client
-            .borrow_mut()
-            .execute(&stmt, &refs(&binds))?)
+        self.noted(self.client()?.execute(&stmt, &refs(&binds)))
     }
 
     /// Runs statements without parameters.
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
-        Ok(self.inner.client.borrow_mut().batch_execute(sql)?)
+        self.noted(self.client()?.batch_execute(sql))
     }
 
-    /// Runs a query and hands each row to `f`. The rows are read first, so
-    /// `f` may run other statements on the same transaction.
+    /// Runs a query and hands each row to `f`. The rows are all read into
+    /// memory first, so `f` may run other statements on the same transaction.
     pub fn each(
         &self,
         sql: &str,
@@ -365,7 +379,7 @@ impl<'a> Tx<'a> {
     ) -> Result<()> {
         let stmt = self.statement(sql)?;
         let binds = binds(params)?;
-        let rows = self.inner.client.borrow_mut().query(&stmt, &refs(&binds))?;
+        let rows = self.noted(self.client()?.query(&stmt, &refs(&binds)))?;
         rows.iter().try_for_each(f)
     }
 
@@ -380,11 +394,13 @@ impl<'a> Tx<'a> {
         use postgres::fallible_iterator::FallibleIterator;
         let stmt = self.statement(sql)?;
         let binds = binds(params)?;
-        let mut client = self.inner.client.borrow_mut();
-        let rows = client.query_raw(&stmt, refs(&binds))?;
+        let mut client = self.client()?;
+        let rows = self.noted(client.query_raw(&stmt, refs(&binds)))?;
+        // Fused: asked again after its end, a finished row stream fails.
         let mut rows = rows
             .iterator()
-            .map(|r| r.map_err(Error::from).and_then(|r| Ok(map(&r)?)));
+            .fuse()
+            .map(|r| self.noted(r).and_then(|r| Ok(map(&r)?)));
         consume(&mut rows)
     }
 
@@ -396,9 +412,23 @@ impl<'a> Tx<'a> {
             .map(drop)
     }
 
-    /// The connection itself, for what only this engine does (`COPY`).
-    pub fn client(&self) -> std::cell::RefMut<'a, Client> {
-        self.inner.client.borrow_mut()
+    /// The connection itself, for what only this engine does (`COPY`);
+    /// refused while a stream of rows holds it.
+    pub(super) fn client(&self) -> Result<RefMut<'a, Client>> {
+        self.inner.client.try_borrow_mut().map_err(|_| {
+            Error::new(
+                Kind::Internal,
+                "a statement ran while a stream of rows held the connection",
+            )
+        })
+    }
+
+    /// A statement's outcome; a failure marks the transaction as failed.
+    pub(super) fn noted<T>(&self, result: Result<T, postgres::Error>) -> Result<T> {
+        result.map_err(|e| {
+            self.inner.failed.set(true);
+            Error::from(e)
+        })
     }
 
     fn query_opt<T>(
@@ -445,7 +475,7 @@ fn placeholders(sql: &str) -> String {
                     chars.next();
                 }
                 let n = digits.parse().unwrap_or(next);
-                next = n + 1;
+                next = n.saturating_add(1);
                 out.push('$');
                 out.push_str(&n.to_string());
             }
@@ -532,14 +562,16 @@ impl PgToSql for Bind<'_> {
                 Type::FLOAT8 => PgToSql::to_sql(&f, ty, out),
                 _ => Err(format!("cannot store a real in a {ty} column").into()),
             },
-            ValueRef::Text(bytes) => {
-                let text = std::str::from_utf8(bytes)?;
-                match *ty {
-                    Type::BYTEA => PgToSql::to_sql(&bytes, ty, out),
-                    _ => PgToSql::to_sql(&text, &Type::TEXT, out),
+            ValueRef::Text(bytes) => match *ty {
+                Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+                    PgToSql::to_sql(&std::str::from_utf8(bytes)?, &Type::TEXT, out)
                 }
-            }
-            ValueRef::Blob(bytes) => PgToSql::to_sql(&bytes, &Type::BYTEA, out),
+                _ => Err(format!("cannot store text in a {ty} column").into()),
+            },
+            ValueRef::Blob(bytes) => match *ty {
+                Type::BYTEA => PgToSql::to_sql(&bytes, ty, out),
+                _ => Err(format!("cannot store bytes in a {ty} column").into()),
+            },
         }
     }
 
@@ -652,7 +684,10 @@ impl From<postgres::Error> for Error {
             } else {
                 format!("PostgreSQL error: {}", cause(&err))
             };
-            let kind = if err.is_closed() || err.source().is_some() {
+            let io = err
+                .source()
+                .is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some());
+            let kind = if err.is_closed() || io {
                 Kind::Database
             } else {
                 Kind::Internal

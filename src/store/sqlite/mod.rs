@@ -14,6 +14,8 @@
 //! append-only list applied in one `IMMEDIATE` transaction, so a fresh and an
 //! upgraded database are built by the same steps.
 
+pub mod sku_keys;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -46,7 +48,7 @@ pub const UPGRADES: &[Upgrade] = &[
     ),
     // 3: SKU keys become NFKC case folds (`model::sku_key`); version 1 and 2
     // keyed them with `to_lowercase`, which differs beyond ASCII.
-    Upgrade::Rust(crate::ops::sku_keys::rekey),
+    Upgrade::Rust(sku_keys::rekey),
     // 4: API tokens (only a SHA-256 of each is stored) and the idempotency
     // keys of API writes, kept with the stored response (`stockflow serve`).
     Upgrade::Sql(
