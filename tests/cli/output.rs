@@ -1,7 +1,7 @@
 use std::io::Read;
 use std::process::{Command, Stdio};
 
-use crate::support::{BIN, Sf};
+use crate::support::{BIN, Sf, product_create};
 
 const HOSTILE: &[&str] = &[
     "Quote \"double\" and 'single'",
@@ -22,18 +22,7 @@ fn hostile_text_round_trips_through_json_and_csv() {
     sf.company("Acme");
     for (i, name) in HOSTILE.iter().enumerate() {
         let sku = format!("H-{i}");
-        let created = sf.json(&[
-            "product",
-            "create",
-            "--company",
-            "1",
-            "--sku",
-            &sku,
-            "--name",
-            name,
-            "--price",
-            "1",
-        ]);
+        let created = sf.json(&product_create("1", &sku, name, "1", &[]));
         assert_eq!(created["name"], *name);
         assert_eq!(sf.json(&["product", "show", &sku])["name"], *name);
     }

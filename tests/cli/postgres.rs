@@ -9,49 +9,10 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::copy::fill;
-use crate::support::{BIN, Engine, Sf, admin_url, skip_unless_postgres, without_password};
-
-/// `procs` shell loops started at once, each running `runs` times
-/// `stockflow ARGS` and printing each exit code on its own line; returns the
-/// exit codes and everything the commands said on stderr.
-fn loops(sf: &Sf, procs: usize, runs: usize, args: impl Fn(usize) -> String) -> (Vec<i32>, String) {
-    let children: Vec<Child> = (0..procs)
-        .map(|p| {
-            Command::new("sh")
-                .arg("-c")
-                .arg(format!(
-                    "for i in $(seq {runs}); do {BIN} {} >/dev/null; echo $?; done",
-                    args(p)
-                ))
-                .env_clear()
-                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-                .env("STOCKFLOW_DB", &sf.db)
-                .env("STOCKFLOW_ACTOR", "worker")
-                .env("STOCKFLOW_BUSY_TIMEOUT_MS", "60000")
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn sh")
-        })
-        .collect();
-    let (mut codes, mut stderr) = (Vec::new(), String::new());
-    for child in children {
-        let out = child.wait_with_output().expect("wait");
-        assert!(out.status.success(), "a shell loop failed: {out:?}");
-        let text = String::from_utf8_lossy(&out.stdout);
-        codes.extend(
-            text.lines()
-                .map(|l| l.parse::<i32>().expect("an exit code")),
-        );
-        stderr.push_str(&String::from_utf8_lossy(&out.stderr));
-    }
-    (codes, stderr)
-}
-
-/// How many of `codes` are `code`.
-fn count(codes: &[i32], code: i32) -> usize {
-    codes.iter().filter(|c| **c == code).count()
-}
+use crate::support::{
+    BIN, Engine, Sf, admin_url, count, product_create, shell_loops, skip_unless_postgres, wait_all,
+    without_password,
+};
 
 /// The sum of the ledger's deltas for a product in a warehouse, from `stock history`.
 fn history_sum(sf: &Sf, sku: &str, warehouse: i64) -> i64 {
@@ -73,7 +34,7 @@ fn sixteen_sellers_of_the_last_200_units_sell_exactly_200() {
     sf.company("Acme");
     sf.warehouse(1, "Main");
     sf.product(1, "WID", &["--warehouse", "1", "--quantity", "200"]);
-    let (codes, stderr) = loops(&sf, 16, 25, |_| {
+    let (codes, stderr) = shell_loops(&sf, 16, 25, |_| {
         "stock adjust --sku WID --warehouse 1 --delta -1 --reason sale".into()
     });
     assert_eq!(codes.len(), 400, "{stderr}");
@@ -96,7 +57,7 @@ fn opposite_transfers_from_eight_processes_never_deadlock() {
     sf.product(1, "WID", &["--warehouse", "1", "--quantity", "400"]);
     sf.adjust("WID", 2, 400, "receipt", "2026-01-01");
     // Four processes each way, 25 transfers of 3 each: at most 300 leave a side.
-    let (codes, stderr) = loops(&sf, 8, 25, |p| {
+    let (codes, stderr) = shell_loops(&sf, 8, 25, |p| {
         let (from, to) = if p % 2 == 0 { (1, 2) } else { (2, 1) };
         format!("stock transfer --sku WID --from {from} --to {to} --quantity 3")
     });
@@ -125,36 +86,16 @@ fn one_sku_created_twice_at_once_in_two_cases_has_one_winner() {
         let children: Vec<Child> = [format!("ab-{round}"), format!("AB-{round}")]
             .iter()
             .map(|sku| {
-                sf.cmd(&[
-                    "product",
-                    "create",
-                    "--company",
+                sf.spawn(&product_create(
                     "1",
-                    "--sku",
                     sku,
-                    "--name",
                     sku,
-                    "--price",
                     "1",
-                    "--warehouse",
-                    "1",
-                    "--quantity",
-                    "5",
-                ])
-                .env("STOCKFLOW_BUSY_TIMEOUT_MS", "60000")
-                .spawn()
+                    &["--warehouse", "1", "--quantity", "5"],
+                ))
             })
             .collect();
-        let codes: Vec<i32> = children
-            .into_iter()
-            .map(|c| {
-                c.wait_with_output()
-                    .expect("wait")
-                    .status
-                    .code()
-                    .unwrap_or(-1)
-            })
-            .collect();
+        let codes: Vec<i32> = wait_all(children).into_iter().map(|(c, _)| c).collect();
         assert_eq!(
             (count(&codes, 0), count(&codes, 5)),
             (1, 1),
@@ -327,7 +268,7 @@ fn batches_queue_behind_single_writers_of_the_same_rows_without_deadlock() {
         "sku,warehouse_id,delta,reason\nB,1,-1,sale\nA,1,-1,sale\nB,1,-1,sale\n",
     );
     // Single writers lock A then B; the batch takes B first (file order).
-    let (codes, stderr) = loops(&sf, 6, 8, |p| match p % 3 {
+    let (codes, stderr) = shell_loops(&sf, 6, 8, |p| match p % 3 {
         0 => format!("stock adjust --file {batch}"),
         1 => "stock adjust --sku A --warehouse 1 --delta -1 --reason sale".into(),
         _ => "stock adjust --sku B --warehouse 1 --delta -1 --reason sale".into(),
@@ -395,9 +336,7 @@ fn movement_ids_follow_commit_order_so_an_after_id_feed_misses_none() {
             "--delta",
             "1",
         ];
-        sf.cmd(&[&args[..], &["--reason", "receipt"]].concat())
-            .env("STOCKFLOW_BUSY_TIMEOUT_MS", "60000")
-            .spawn()
+        sf.spawn(&[&args[..], &["--reason", "receipt"]].concat())
     };
     let slow = adjust("1");
     std::thread::sleep(Duration::from_millis(700));

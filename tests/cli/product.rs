@@ -1,20 +1,7 @@
-use crate::support::Sf;
+use crate::support::{Sf, product_create};
 
 fn create(sf: &Sf, sku: &str, price: &str, extra: &[&str]) -> crate::support::Out {
-    let mut args = vec![
-        "product",
-        "create",
-        "--company",
-        "1",
-        "--sku",
-        sku,
-        "--name",
-        "Widget",
-        "--price",
-        price,
-    ];
-    args.extend(extra);
-    sf.run(&args)
+    sf.run(&product_create("1", sku, "Widget", price, extra))
 }
 
 fn acme() -> Sf {
@@ -97,19 +84,8 @@ fn duplicate_sku_in_another_case_or_company_is_a_conflict() {
     sf.company("Other");
     create(&sf, "WID-001", "1.00", &[]).ok();
     create(&sf, "wid-001", "1.00", &[]).fails(5, "sku already exists: wid-001");
-    sf.run(&[
-        "product",
-        "create",
-        "--company",
-        "2",
-        "--sku",
-        "Wid-001",
-        "--name",
-        "x",
-        "--price",
-        "1",
-    ])
-    .fails(5, "Wid-001");
+    sf.run(&product_create("2", "Wid-001", "x", "1", &[]))
+        .fails(5, "Wid-001");
     // Non-ASCII letters fold too.
     create(&sf, "ÄPFEL-1", "1.00", &[]).ok();
     create(&sf, "äpfel-1", "1.00", &[]).fails(5, "äpfel-1");
@@ -146,19 +122,8 @@ fn unknown_or_foreign_warehouse_creates_nothing() {
 #[test]
 fn unknown_company_is_not_found() {
     let sf = acme();
-    sf.run(&[
-        "product",
-        "create",
-        "--company",
-        "7",
-        "--sku",
-        "A",
-        "--name",
-        "A",
-        "--price",
-        "1",
-    ])
-    .fails(4, "company 7 does not exist");
+    sf.run(&product_create("7", "A", "A", "1", &[]))
+        .fails(4, "company 7 does not exist");
 }
 
 #[test]

@@ -311,6 +311,14 @@ impl Sf {
         }
     }
 
+    /// Starts a command without waiting (see [`Run::spawn`]), willing to
+    /// queue behind other writers for a minute.
+    pub fn spawn(&self, args: &[&str]) -> Child {
+        self.cmd(args)
+            .env("STOCKFLOW_BUSY_TIMEOUT_MS", PATIENT_MS)
+            .spawn()
+    }
+
     /// Runs a command with no input.
     pub fn run(&self, args: &[&str]) -> Out {
         self.cmd(args).output()
@@ -355,22 +363,11 @@ impl Sf {
         ]))
     }
 
-    /// Creates a product (price 1.00) plus `extra` flags and returns its id.
+    /// Creates a product (named by its sku, price 1.00) plus `extra` flags
+    /// and returns its id.
     pub fn product(&self, company: i64, sku: &str, extra: &[&str]) -> i64 {
         let c = company.to_string();
-        let mut args = vec![
-            "product",
-            "create",
-            "--company",
-            &c,
-            "--sku",
-            sku,
-            "--name",
-            sku,
-        ];
-        args.extend(["--price", "1.00"]);
-        args.extend(extra);
-        id(&self.json(&args))
+        id(&self.json(&product_create(&c, sku, sku, "1.00", extra)))
     }
 
     /// Records an adjustment (with `--at`) and expects success.
@@ -492,6 +489,96 @@ impl Sf {
         std::fs::write(&path, text).expect("write file");
         path.to_string_lossy().into_owned()
     }
+}
+
+/// How long a test's writers may queue behind each other (ms): long enough
+/// that none of them gives up as busy.
+const PATIENT_MS: &str = "60000";
+
+/// `procs` shell loops started at once, each running `runs` times
+/// `stockflow ARGS` (`args(p)` for loop `p`) and printing each exit code on a
+/// line of its own; returns every exit code and all the commands said on stderr.
+pub fn shell_loops(
+    sf: &Sf,
+    procs: usize,
+    runs: usize,
+    args: impl Fn(usize) -> String,
+) -> (Vec<i32>, String) {
+    let children: Vec<Child> = (0..procs)
+        .map(|p| {
+            Command::new("sh")
+                .arg("-c")
+                .arg(format!(
+                    "for i in $(seq {runs}); do {BIN} {} >/dev/null; echo $?; done",
+                    args(p)
+                ))
+                .env_clear()
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                .env("STOCKFLOW_DB", &sf.db)
+                .env("STOCKFLOW_ACTOR", "worker")
+                .env("STOCKFLOW_BUSY_TIMEOUT_MS", PATIENT_MS)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn sh")
+        })
+        .collect();
+    let (mut codes, mut stderr) = (Vec::new(), String::new());
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        assert!(out.status.success(), "a shell loop failed: {out:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        codes.extend(
+            text.lines()
+                .map(|l| l.parse::<i32>().expect("an exit code")),
+        );
+        stderr.push_str(&String::from_utf8_lossy(&out.stderr));
+    }
+    (codes, stderr)
+}
+
+/// Waits for each child; returns its exit code and stderr.
+pub fn wait_all(children: Vec<Child>) -> Vec<(i32, String)> {
+    children
+        .into_iter()
+        .map(|c| {
+            let out = c.wait_with_output().expect("wait");
+            (
+                out.status.code().unwrap_or(-1),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// How many of `codes` are `code`.
+pub fn count(codes: &[i32], code: i32) -> usize {
+    codes.iter().filter(|c| **c == code).count()
+}
+
+/// The arguments of `product create`: `sku`, called `name`, at `price`, in
+/// `company`, then `extra` flags.
+pub fn product_create<'a>(
+    company: &'a str,
+    sku: &'a str,
+    name: &'a str,
+    price: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "product",
+        "create",
+        "--company",
+        company,
+        "--sku",
+        sku,
+        "--name",
+        name,
+        "--price",
+        price,
+    ];
+    args.extend(extra);
+    args
 }
 
 /// The `id` of a JSON object.
