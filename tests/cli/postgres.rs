@@ -3,15 +3,15 @@
 //! file to a server and back, and a server that refuses or is not there.
 //! Each test runs when the suite runs on PostgreSQL (`scripts/test`).
 
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::copy::fill;
 use crate::support::{
-    BIN, Engine, Sf, admin_url, count, product_create, shell_loops, skip_unless_postgres, wait_all,
-    without_password,
+    Engine, Server, Sf, admin_url, count, product_create, shell_loops, skip_unless_postgres,
+    wait_all, without_password,
 };
 
 /// The sum of the ledger's deltas for a product in a warehouse, from `stock history`.
@@ -442,29 +442,10 @@ fn serve_on_postgresql_stops_cleanly_on_sigterm() {
         return;
     }
     let sf = Sf::new();
-    let mut child = Command::new(BIN)
-        .env_clear()
-        .env("STOCKFLOW_DB", &sf.db)
-        .env("STOCKFLOW_LISTEN", "127.0.0.1:0")
-        .arg("serve")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut first = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
-        &mut first,
-    )
-    .expect("line");
-    assert!(first.starts_with("listening on"), "{first}");
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    let out = child.wait_with_output().expect("wait");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let server = Server::start(&sf, &[]);
+    assert!(server.addr.starts_with("127.0.0.1:"), "{}", server.addr);
+    let (code, stderr) = server.stop();
+    assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 

@@ -9,7 +9,7 @@
 //! of a role that may CREATE DATABASE), dropped when the test ends.
 
 use std::ffi::OsStr;
-use std::io::Write;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
@@ -579,6 +579,67 @@ pub fn product_create<'a>(
     ];
     args.extend(extra);
     args
+}
+
+/// A `stockflow serve` process on a free loopback port.
+pub struct Server {
+    pub child: Child,
+    pub addr: String,
+    pub log: std::thread::JoinHandle<String>,
+}
+
+impl Server {
+    /// Starts the real binary on `sf`'s database with `--listen 127.0.0.1:0`.
+    pub fn start(sf: &Sf, env: &[(&str, &str)]) -> Self {
+        Self::start_with(sf, &["serve", "--listen", "127.0.0.1:0"], env)
+    }
+
+    /// Starts `stockflow ARGS` on `sf`'s database, with `env` added to an
+    /// empty environment, and waits for its `listening on` line.
+    pub fn start_with(sf: &Sf, args: &[&str], env: &[(&str, &str)]) -> Self {
+        let mut cmd = Command::new(BIN);
+        cmd.env_clear()
+            .env("STOCKFLOW_DB", &sf.db)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn serve");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut first)
+            .expect("read address");
+        let addr = first
+            .trim()
+            .strip_prefix("listening on http://")
+            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+            .to_owned();
+        let mut stderr = child.stderr.take().expect("stderr");
+        let log = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stderr.read_to_string(&mut text);
+            text
+        });
+        Self { child, addr, log }
+    }
+
+    /// Sends SIGTERM and waits; returns the exit code and the request log.
+    pub fn stop(self) -> (i32, String) {
+        self.stop_with("-TERM")
+    }
+
+    /// Sends `signal` (`-TERM`, `-INT`) and waits; returns the exit code and
+    /// everything it said on stderr.
+    pub fn stop_with(mut self, signal: &str) -> (i32, String) {
+        Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        let status = self.child.wait().expect("wait");
+        (status.code().unwrap_or(-1), self.log.join().expect("log"))
+    }
 }
 
 /// The `id` of a JSON object.
