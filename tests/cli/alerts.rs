@@ -16,9 +16,7 @@ fn create(sf: &Sf, company: &str, sku: &str, extra: &[&str]) {
 /// 1 Primary Co (lead 5 for CAB-1), 2 Backup Co. Company 2 (Other): warehouse 3.
 /// Thresholds: Acme default 8, Acme type "cable" 25.
 fn example() -> Sf {
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     sf.warehouse(1, "North");
     sf.company("Other");
     sf.warehouse(2, "Yard");

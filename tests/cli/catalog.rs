@@ -177,9 +177,7 @@ fn linking_again_updates_and_primary_is_unique() {
 
 #[test]
 fn thresholds_at_every_level_are_listed() {
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     sf.product(1, "WID", &["--threshold", "12", "--type", "widget"]);
     sf.json(&[
         "threshold",

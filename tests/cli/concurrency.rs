@@ -7,9 +7,7 @@ use crate::support::{BIN, Sf, count, product_create, shell_loops, skip_unless_sq
 
 #[test]
 fn concurrent_adjusts_queue_and_all_land() {
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     sf.product(1, "WID", &["--warehouse", "1", "--quantity", "1000"]);
     // 8 processes × 25 adjusts each (a shell loop per process), all at once.
     let (codes, stderr) = shell_loops(&sf, 8, 25, |_| {
@@ -28,12 +26,7 @@ fn concurrent_adjusts_queue_and_all_land() {
 
 #[test]
 fn opposite_transfers_do_not_deadlock_and_conserve_stock() {
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "A");
-    sf.warehouse(1, "B");
-    sf.product(1, "WID", &["--warehouse", "1", "--quantity", "500"]);
-    sf.adjust("WID", 2, 500, "receipt", "2026-01-01");
+    let sf = Sf::two_warehouses(500);
     let (codes, stderr) = shell_loops(&sf, 8, 25, |p| {
         let (from, to) = if p % 2 == 0 { (1, 2) } else { (2, 1) };
         format!("stock transfer --sku WID --from {from} --to {to} --quantity 3")
@@ -48,9 +41,7 @@ fn opposite_transfers_do_not_deadlock_and_conserve_stock() {
 
 #[test]
 fn racing_creates_of_one_sku_have_exactly_one_winner() {
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     let children: Vec<Child> = (0..8)
         .map(|i| {
             let sku = if i % 2 == 0 { "RACE-1" } else { "race-1" };
@@ -140,9 +131,7 @@ fn a_killed_bulk_batch_leaves_all_or_nothing_at_every_phase() {
         ("rebuilding indexes", 150),
         ("committing", 0),
     ] {
-        let sf = Sf::new();
-        sf.company("Acme");
-        sf.warehouse(1, "Main");
+        let sf = Sf::acme();
         sf.product(1, "WID", &["--warehouse", "1", "--quantity", "1"]);
         let path = sf.file("big.csv", &csv);
         let fresh = sf.schema();

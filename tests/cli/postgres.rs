@@ -30,9 +30,7 @@ fn sixteen_sellers_of_the_last_200_units_sell_exactly_200() {
     if skip_unless_postgres() {
         return;
     }
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     sf.product(1, "WID", &["--warehouse", "1", "--quantity", "200"]);
     let (codes, stderr) = shell_loops(&sf, 16, 25, |_| {
         "stock adjust --sku WID --warehouse 1 --delta -1 --reason sale".into()
@@ -50,12 +48,7 @@ fn opposite_transfers_from_eight_processes_never_deadlock() {
     if skip_unless_postgres() {
         return;
     }
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "A");
-    sf.warehouse(1, "B");
-    sf.product(1, "WID", &["--warehouse", "1", "--quantity", "400"]);
-    sf.adjust("WID", 2, 400, "receipt", "2026-01-01");
+    let sf = Sf::two_warehouses(400);
     // Four processes each way, 25 transfers of 3 each: at most 300 leave a side.
     let (codes, stderr) = shell_loops(&sf, 8, 25, |p| {
         let (from, to) = if p % 2 == 0 { (1, 2) } else { (2, 1) };
@@ -79,9 +72,7 @@ fn one_sku_created_twice_at_once_in_two_cases_has_one_winner() {
     if skip_unless_postgres() {
         return;
     }
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     for round in 0..20 {
         let children: Vec<Child> = [format!("ab-{round}"), format!("AB-{round}")]
             .iter()
@@ -129,9 +120,7 @@ fn a_killed_batch_leaves_every_movement_or_none() {
         "WID,1,1,receipt\n".repeat(rows as usize)
     );
     for delay_ms in [200, 1_000, 3_000, 0] {
-        let sf = Sf::new();
-        sf.company("Acme");
-        sf.warehouse(1, "Main");
+        let sf = Sf::acme();
         sf.product(1, "WID", &["--warehouse", "1", "--quantity", "1"]);
         let path = sf.file("big.csv", &csv);
         if delay_ms == 0 {
@@ -258,9 +247,7 @@ fn batches_queue_behind_single_writers_of_the_same_rows_without_deadlock() {
     if skip_unless_postgres() {
         return;
     }
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     sf.product(1, "A", &["--warehouse", "1", "--quantity", "1000"]);
     sf.product(1, "B", &["--warehouse", "1", "--quantity", "1000"]);
     let batch = sf.file(
@@ -287,9 +274,7 @@ fn a_nul_character_in_text_is_invalid_input_naming_line_column_and_value() {
     if skip_unless_postgres() {
         return;
     }
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     sf.product(1, "WID", &["--warehouse", "1", "--quantity", "10"]);
     let before = sf.snapshot();
     sf.cmd(&["stock", "adjust", "--file", "-"])
@@ -313,12 +298,7 @@ fn movement_ids_follow_commit_order_so_an_after_id_feed_misses_none() {
     if skip_unless_postgres() {
         return;
     }
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "A");
-    sf.warehouse(1, "B");
-    sf.product(1, "WID", &["--warehouse", "1", "--quantity", "5"]);
-    sf.adjust("WID", 2, 5, "receipt", "2026-01-01");
+    let sf = Sf::two_warehouses(5);
     // Another session holds warehouse A's row: a movement into A waits on
     // its foreign key check, after the movement has been given its id.
     let mut holder = sf.pg();

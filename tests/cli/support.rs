@@ -177,6 +177,27 @@ impl Sf {
         Self::new_on(engine())
     }
 
+    /// A new database with company 1, Acme, and its warehouse 1, Main.
+    pub fn acme() -> Self {
+        let sf = Self::new();
+        sf.company("Acme");
+        sf.warehouse(1, "Main");
+        sf
+    }
+
+    /// A new database with company 1, Acme, its warehouses 1, A, and 2, B,
+    /// and product WID holding `units` in each: the ground of the transfer races.
+    pub fn two_warehouses(units: i64) -> Self {
+        let sf = Self::new();
+        sf.company("Acme");
+        sf.warehouse(1, "A");
+        sf.warehouse(1, "B");
+        let n = units.to_string();
+        sf.product(1, "WID", &["--warehouse", "1", "--quantity", &n]);
+        sf.adjust("WID", 2, units, "receipt", "2026-01-01");
+        sf
+    }
+
     /// A database nothing has initialised, on the engine under test: a path
     /// where no file exists yet, or an empty PostgreSQL database.
     pub fn bare() -> Self {
