@@ -1,9 +1,8 @@
 //! Calls into the API: in-process through `tower::ServiceExt::oneshot`, or
 //! over TCP to a `stockflow serve` process with a tiny HTTP/1.1 client.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -12,7 +11,7 @@ use serde_json::Value;
 use stockflow::serve::{State, app, app_with_timeout};
 use tower::ServiceExt;
 
-use crate::support::{BIN, Sf, off_runtime};
+use crate::support::{Sf, off_runtime};
 
 /// A database with one company ("Acme", its warehouse "Main") and a token for it.
 pub struct Api {
@@ -240,55 +239,6 @@ impl Drop for Holder {
                 done.expect("the holder released the lock");
             }
         }
-    }
-}
-
-/// A `stockflow serve` process on a free loopback port.
-pub struct Server {
-    pub child: Child,
-    pub addr: String,
-    pub log: std::thread::JoinHandle<String>,
-}
-
-impl Server {
-    /// Starts the real binary on `sf`'s database with `--listen 127.0.0.1:0`.
-    pub fn start(sf: &Sf, env: &[(&str, &str)]) -> Self {
-        let mut cmd = Command::new(BIN);
-        cmd.env_clear()
-            .env("STOCKFLOW_DB", &sf.db)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().expect("spawn serve");
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut first)
-            .expect("read address");
-        let addr = first
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
-            .to_owned();
-        let mut stderr = child.stderr.take().expect("stderr");
-        let log = std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = stderr.read_to_string(&mut text);
-            text
-        });
-        Self { child, addr, log }
-    }
-
-    /// Sends SIGTERM and waits; returns the exit code and the request log.
-    pub fn stop(mut self) -> (i32, String) {
-        Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .expect("kill");
-        let status = self.child.wait().expect("wait");
-        (status.code().unwrap_or(-1), self.log.join().expect("log"))
     }
 }
 

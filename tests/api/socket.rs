@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
 
-use crate::harness::{Server, http, token, wait_for_lock_waiter};
-use crate::support::{Sf, skip_unless_postgres, skip_unless_sqlite};
+use crate::harness::{http, token, wait_for_lock_waiter};
+use crate::support::{Server, Sf, skip_unless_postgres, skip_unless_sqlite};
 
 /// A database with company 1, warehouse 1 and product `P` holding `qty` units.
 fn shop(qty: i64) -> (Sf, String) {
@@ -319,40 +319,16 @@ fn alerts_worked_example_is_the_same_through_both_doors() {
 #[test]
 fn serve_listens_where_stockflow_listen_says() {
     let (sf, _) = shop(1);
-    let mut child = std::process::Command::new(crate::support::BIN)
-        .env_clear()
-        .env("STOCKFLOW_DB", &sf.db)
-        .env("STOCKFLOW_LISTEN", "127.0.0.1:0")
-        .arg("serve")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut first = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
-        &mut first,
-    )
-    .expect("line");
-    let addr = first
-        .trim()
-        .strip_prefix("listening on http://")
-        .expect("address");
+    let server = Server::start_with(&sf, &["serve"], &[("STOCKFLOW_LISTEN", "127.0.0.1:0")]);
+    let addr = server.addr.as_str();
     assert!(
         addr.starts_with("127.0.0.1:") && !addr.ends_with(":0"),
         "{addr}"
     );
     let (status, _, body) = http(addr, "GET", "/api/health", &[], "").expect("answer");
     assert_eq!((status, body.as_str()), (200, r#"{"status":"ok"}"#));
-    std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert_eq!(
-        child.wait().expect("wait").code(),
-        Some(0),
-        "SIGINT stops it cleanly"
-    );
+    let (code, log) = server.stop_with("-INT");
+    assert_eq!(code, 0, "SIGINT stops it cleanly: {log}");
 }
 
 #[test]

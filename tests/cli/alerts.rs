@@ -4,34 +4,19 @@
 
 use serde_json::{Value, json};
 
-use crate::support::Sf;
+use crate::support::{Sf, product_create};
 
 const AS_OF: &str = "2026-03-31T00:00:00Z";
 
 fn create(sf: &Sf, company: &str, sku: &str, extra: &[&str]) {
-    let mut args = vec![
-        "product",
-        "create",
-        "--company",
-        company,
-        "--sku",
-        sku,
-        "--name",
-        sku,
-        "--price",
-        "1",
-    ];
-    args.extend(extra);
-    sf.run(&args).ok();
+    sf.run(&product_create(company, sku, sku, "1", extra)).ok();
 }
 
 /// Builds the example. Company 1 (Acme): warehouses 1 Main, 2 North; suppliers
 /// 1 Primary Co (lead 5 for CAB-1), 2 Backup Co. Company 2 (Other): warehouse 3.
 /// Thresholds: Acme default 8, Acme type "cable" 25.
 fn example() -> Sf {
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     sf.warehouse(1, "North");
     sf.company("Other");
     sf.warehouse(2, "Yard");

@@ -6,9 +6,7 @@ use std::process::Command;
 use crate::support::{BIN, Sf, skip_unless_sqlite};
 
 fn setup() -> Sf {
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     sf.product(1, "WID-1", &["--warehouse", "1", "--quantity", "10"]);
     sf
 }

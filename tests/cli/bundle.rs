@@ -2,9 +2,7 @@ use crate::support::Sf;
 
 /// Acme: warehouse 1; A (10 units), B (5 units), KIT = 2×A + 1×B.
 fn setup() -> Sf {
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     sf.product(1, "A", &["--warehouse", "1", "--quantity", "10"]);
     sf.product(1, "B", &["--warehouse", "1", "--quantity", "5"]);
     sf.product(1, "KIT", &[]);

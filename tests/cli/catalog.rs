@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::support::{Sf, id};
+use crate::support::{Sf, id, product_create};
 
 #[test]
 fn company_names_are_unique_case_insensitively() {
@@ -177,9 +177,7 @@ fn linking_again_updates_and_primary_is_unique() {
 
 #[test]
 fn thresholds_at_every_level_are_listed() {
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     sf.product(1, "WID", &["--threshold", "12", "--type", "widget"]);
     sf.json(&[
         "threshold",
@@ -291,36 +289,16 @@ fn a_refused_create_uses_no_id_so_ids_are_the_same_on_both_engines() {
     sf.run(&[&s[..], &["SUP"]].concat()).fails(5, "SUP");
     assert_eq!(id(&sf.json(&[&s[..], &["Other"]].concat())), 2);
     assert_eq!(sf.product(1, "A", &[]), 1);
-    sf.run(&[
-        "product",
-        "create",
-        "--company",
-        "1",
-        "--sku",
-        "a",
-        "--name",
-        "x",
-        "--price",
-        "1",
-    ])
-    .fails(5, "a");
+    sf.run(&product_create("1", "a", "x", "1", &[]))
+        .fails(5, "a");
     // Refused after the product row was written: its inventory row is another company's.
-    sf.run(&[
-        "product",
-        "create",
-        "--company",
+    sf.run(&product_create(
         "1",
-        "--sku",
         "B",
-        "--name",
         "x",
-        "--price",
         "1",
-        "--warehouse",
-        "2",
-        "--quantity",
-        "1",
-    ])
+        &["--warehouse", "2", "--quantity", "1"],
+    ))
     .code(4);
     assert_eq!(sf.product(1, "C", &[]), 2);
 }

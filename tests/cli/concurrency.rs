@@ -3,61 +3,22 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::support::{BIN, Sf, skip_unless_sqlite};
-
-fn spawn(sf: &Sf, args: &[&str]) -> Child {
-    Command::new(BIN)
-        .env_clear()
-        .env("STOCKFLOW_DB", &sf.db)
-        .env("STOCKFLOW_ACTOR", "worker")
-        .env("STOCKFLOW_BUSY_TIMEOUT_MS", "60000")
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn")
-}
-
-fn wait_all(children: Vec<Child>) -> Vec<(i32, String)> {
-    children
-        .into_iter()
-        .map(|c| {
-            let out = c.wait_with_output().expect("wait");
-            (
-                out.status.code().unwrap_or(-1),
-                String::from_utf8_lossy(&out.stderr).into_owned(),
-            )
-        })
-        .collect()
-}
+use crate::support::{BIN, Sf, count, product_create, shell_loops, skip_unless_sqlite, wait_all};
 
 #[test]
 fn concurrent_adjusts_queue_and_all_land() {
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     sf.product(1, "WID", &["--warehouse", "1", "--quantity", "1000"]);
     // 8 processes × 25 adjusts each (a shell loop per process), all at once.
-    let children: Vec<Child> = (0..8)
-        .map(|_| {
-            Command::new("sh")
-                .arg("-c")
-                .arg(format!(
-                    "for i in $(seq 25); do {BIN} stock adjust --sku WID --warehouse 1 --delta -1 --reason sale || exit $?; done"
-                ))
-                .env_clear()
-                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-                .env("STOCKFLOW_DB", &sf.db)
-                .env("STOCKFLOW_BUSY_TIMEOUT_MS", "60000")
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn sh")
-        })
-        .collect();
-    for (code, stderr) in wait_all(children) {
-        assert_eq!(code, 0, "a writer failed instead of queueing: {stderr}");
-    }
+    let (codes, stderr) = shell_loops(&sf, 8, 25, |_| {
+        "stock adjust --sku WID --warehouse 1 --delta -1 --reason sale".into()
+    });
+    assert_eq!(codes.len(), 200, "{stderr}");
+    assert_eq!(
+        count(&codes, 0),
+        200,
+        "a writer failed instead of queueing: {codes:?} {stderr}"
+    );
     assert_eq!(sf.stock("WID", 1), 1000 - 200);
     assert_eq!(sf.ledger_rows(), 201);
     sf.run(&["check"]).ok();
@@ -65,33 +26,13 @@ fn concurrent_adjusts_queue_and_all_land() {
 
 #[test]
 fn opposite_transfers_do_not_deadlock_and_conserve_stock() {
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "A");
-    sf.warehouse(1, "B");
-    sf.product(1, "WID", &["--warehouse", "1", "--quantity", "500"]);
-    sf.adjust("WID", 2, 500, "receipt", "2026-01-01");
-    let children: Vec<Child> = (0..8)
-        .map(|i| {
-            let (from, to) = if i % 2 == 0 { ("1", "2") } else { ("2", "1") };
-            Command::new("sh")
-                .arg("-c")
-                .arg(format!(
-                    "for i in $(seq 25); do {BIN} stock transfer --sku WID --from {from} --to {to} --quantity 3 || exit $?; done"
-                ))
-                .env_clear()
-                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-                .env("STOCKFLOW_DB", &sf.db)
-                .env("STOCKFLOW_BUSY_TIMEOUT_MS", "60000")
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn sh")
-        })
-        .collect();
-    for (code, stderr) in wait_all(children) {
-        assert_eq!(code, 0, "{stderr}");
-    }
+    let sf = Sf::two_warehouses(500);
+    let (codes, stderr) = shell_loops(&sf, 8, 25, |p| {
+        let (from, to) = if p % 2 == 0 { (1, 2) } else { (2, 1) };
+        format!("stock transfer --sku WID --from {from} --to {to} --quantity 3")
+    });
+    assert_eq!(codes.len(), 200, "{stderr}");
+    assert_eq!(count(&codes, 0), 200, "{codes:?} {stderr}");
     // Four processes each way, 25 × 3 units each: the net flow is zero.
     assert_eq!((sf.stock("WID", 1), sf.stock("WID", 2)), (500, 500));
     assert_eq!(sf.ledger_rows(), 2 + 8 * 25 * 2);
@@ -100,36 +41,22 @@ fn opposite_transfers_do_not_deadlock_and_conserve_stock() {
 
 #[test]
 fn racing_creates_of_one_sku_have_exactly_one_winner() {
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     let children: Vec<Child> = (0..8)
         .map(|i| {
             let sku = if i % 2 == 0 { "RACE-1" } else { "race-1" };
-            spawn(
-                &sf,
-                &[
-                    "product",
-                    "create",
-                    "--company",
-                    "1",
-                    "--sku",
-                    sku,
-                    "--name",
-                    "Race",
-                    "--price",
-                    "1",
-                    "--warehouse",
-                    "1",
-                    "--quantity",
-                    "5",
-                ],
-            )
+            sf.spawn(&product_create(
+                "1",
+                sku,
+                "Race",
+                "1",
+                &["--warehouse", "1", "--quantity", "5"],
+            ))
         })
         .collect();
     let codes: Vec<i32> = wait_all(children).into_iter().map(|(c, _)| c).collect();
-    assert_eq!(codes.iter().filter(|c| **c == 0).count(), 1, "{codes:?}");
-    assert_eq!(codes.iter().filter(|c| **c == 5).count(), 7, "{codes:?}");
+    assert_eq!(count(&codes, 0), 1, "{codes:?}");
+    assert_eq!(count(&codes, 5), 7, "{codes:?}");
     assert_eq!(sf.json(&["stock", "list"]).as_array().unwrap().len(), 1);
     assert_eq!(sf.ledger_rows(), 1);
 }
@@ -204,9 +131,7 @@ fn a_killed_bulk_batch_leaves_all_or_nothing_at_every_phase() {
         ("rebuilding indexes", 150),
         ("committing", 0),
     ] {
-        let sf = Sf::new();
-        sf.company("Acme");
-        sf.warehouse(1, "Main");
+        let sf = Sf::acme();
         sf.product(1, "WID", &["--warehouse", "1", "--quantity", "1"]);
         let path = sf.file("big.csv", &csv);
         let fresh = sf.schema();
@@ -240,7 +165,7 @@ fn a_killed_bulk_batch_leaves_all_or_nothing_at_every_phase() {
 fn concurrent_init_on_a_new_file_honours_the_busy_timeout() {
     for round in 0..15 {
         let sf = Sf::bare();
-        let children: Vec<Child> = (0..12).map(|_| spawn(&sf, &["init"])).collect();
+        let children: Vec<Child> = (0..12).map(|_| sf.spawn(&["init"])).collect();
         for (code, stderr) in wait_all(children) {
             assert_eq!(code, 0, "round {round}: an init failed: {stderr}");
         }

@@ -6,14 +6,12 @@
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
-use crate::support::{Out, Sf, skip_unless_sqlite};
+use crate::support::{Out, Sf, product_create, skip_unless_sqlite};
 
 /// Acme (1) with warehouses 1 and 2, Other (2) with warehouse 3, and WID-1
 /// holding 10 units in warehouse 1.
 fn setup() -> Sf {
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     sf.warehouse(1, "North");
     sf.company("Other");
     sf.warehouse(2, "Theirs");
@@ -383,18 +381,7 @@ fn empty_input_says_empty_input() {
 }
 
 fn create(sf: &Sf, sku: &str) -> Out {
-    sf.run(&[
-        "product",
-        "create",
-        "--company",
-        "1",
-        "--sku",
-        sku,
-        "--name",
-        "n",
-        "--price",
-        "1",
-    ])
+    sf.run(&product_create("1", sku, "n", "1", &[]))
 }
 
 #[test]
@@ -483,18 +470,7 @@ fn a_committed_write_whose_output_fails_says_so_and_exits_0() {
     );
     assert_eq!(sf.stock("WID-1", 1), 15);
     let out = sf
-        .cmd(&[
-            "product",
-            "create",
-            "--company",
-            "1",
-            "--sku",
-            "NEW",
-            "--name",
-            "n",
-            "--price",
-            "1",
-        ])
+        .cmd(&product_create("1", "NEW", "n", "1", &[]))
         .stdout(full())
         .output()
         .code(0);
@@ -546,20 +522,7 @@ fn negative_ids_are_invalid_input_in_one_line() {
 #[test]
 fn type_and_email_accept_leading_hyphens() {
     let sf = setup();
-    let p = sf.json(&[
-        "product",
-        "create",
-        "--company",
-        "1",
-        "--sku",
-        "T1",
-        "--name",
-        "t",
-        "--price",
-        "1",
-        "--type",
-        "-refurb",
-    ]);
+    let p = sf.json(&product_create("1", "T1", "t", "1", &["--type", "-refurb"]));
     assert_eq!(p["type"], "-refurb");
     let s = sf.json(&[
         "supplier",
@@ -657,34 +620,14 @@ fn hostile_ids_on_every_flag_are_invalid_input() {
         &["supplier", "create", "--company", "{}", "--name", "S9"],
         &["supplier", "list", "--company", "{}"],
         &["supplier", "link", "--sku", "WID-1", "--supplier", "{}"],
-        &[
-            "product",
-            "create",
-            "--company",
-            "{}",
-            "--sku",
+        &product_create("{}", "N9", "n", "1", &[]),
+        &product_create(
+            "1",
             "N9",
-            "--name",
             "n",
-            "--price",
             "1",
-        ],
-        &[
-            "product",
-            "create",
-            "--company",
-            "1",
-            "--sku",
-            "N9",
-            "--name",
-            "n",
-            "--price",
-            "1",
-            "--warehouse",
-            "{}",
-            "--quantity",
-            "1",
-        ],
+            &["--warehouse", "{}", "--quantity", "1"],
+        ),
         &["product", "list", "--company", "{}"],
         &[
             "threshold",
@@ -885,18 +828,7 @@ fn hostile_prices_are_invalid_input() {
         "+1", " 1", "1 ", "1,00", ".5", "5.", "0.1e1", "١", "１", "1.005", "-0", "NaN", "Infinity",
     ] {
         refused(
-            sf.run(&[
-                "product",
-                "create",
-                "--company",
-                "1",
-                "--sku",
-                "P9",
-                "--name",
-                "n",
-                "--price",
-                price,
-            ]),
+            sf.run(&product_create("1", "P9", "n", price, &[])),
             3,
             "price",
         );

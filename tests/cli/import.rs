@@ -1,9 +1,7 @@
 use crate::support::Sf;
 
 fn setup() -> Sf {
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     sf.supplier(1, "Supplier Corp", "orders@supplier.com");
     sf
 }

@@ -388,9 +388,7 @@ fn a_corrupted_page_is_exit_7_on_one_line() {
     if skip_unless_sqlite("scribbles over the SQLite file's pages") {
         return;
     }
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     sf.product(1, "WID", &["--warehouse", "1", "--quantity", "5"]);
     let mut bytes = std::fs::read(&sf.db).unwrap();
     // Scribble over the b-tree header and the start of every page after the

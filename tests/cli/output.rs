@@ -1,7 +1,7 @@
 use std::io::Read;
 use std::process::{Command, Stdio};
 
-use crate::support::{BIN, Sf};
+use crate::support::{BIN, Sf, product_create};
 
 const HOSTILE: &[&str] = &[
     "Quote \"double\" and 'single'",
@@ -22,18 +22,7 @@ fn hostile_text_round_trips_through_json_and_csv() {
     sf.company("Acme");
     for (i, name) in HOSTILE.iter().enumerate() {
         let sku = format!("H-{i}");
-        let created = sf.json(&[
-            "product",
-            "create",
-            "--company",
-            "1",
-            "--sku",
-            &sku,
-            "--name",
-            name,
-            "--price",
-            "1",
-        ]);
+        let created = sf.json(&product_create("1", &sku, name, "1", &[]));
         assert_eq!(created["name"], *name);
         assert_eq!(sf.json(&["product", "show", &sku])["name"], *name);
     }
@@ -68,9 +57,7 @@ fn hostile_text_round_trips_through_json_and_csv() {
 
 #[test]
 fn numeric_csv_cells_are_never_altered() {
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     sf.product(1, "WID", &["--warehouse", "1", "--quantity", "5"]);
     sf.adjust("WID", 1, -2, "sale", "2026-01-01");
     let (header, rows) = sf
@@ -106,9 +93,7 @@ fn tables_are_plain_when_piped() {
 
 #[test]
 fn a_closed_pipe_exits_quietly() {
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     let mut csv = String::from("sku,warehouse_id,delta,reason\n");
     for _ in 0..30_000 {
         csv.push_str("WID,1,1,receipt\n");

@@ -3,55 +3,16 @@
 //! file to a server and back, and a server that refuses or is not there.
 //! Each test runs when the suite runs on PostgreSQL (`scripts/test`).
 
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::copy::fill;
-use crate::support::{BIN, Engine, Sf, admin_url, skip_unless_postgres, without_password};
-
-/// `procs` shell loops started at once, each running `runs` times
-/// `stockflow ARGS` and printing each exit code on its own line; returns the
-/// exit codes and everything the commands said on stderr.
-fn loops(sf: &Sf, procs: usize, runs: usize, args: impl Fn(usize) -> String) -> (Vec<i32>, String) {
-    let children: Vec<Child> = (0..procs)
-        .map(|p| {
-            Command::new("sh")
-                .arg("-c")
-                .arg(format!(
-                    "for i in $(seq {runs}); do {BIN} {} >/dev/null; echo $?; done",
-                    args(p)
-                ))
-                .env_clear()
-                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-                .env("STOCKFLOW_DB", &sf.db)
-                .env("STOCKFLOW_ACTOR", "worker")
-                .env("STOCKFLOW_BUSY_TIMEOUT_MS", "60000")
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn sh")
-        })
-        .collect();
-    let (mut codes, mut stderr) = (Vec::new(), String::new());
-    for child in children {
-        let out = child.wait_with_output().expect("wait");
-        assert!(out.status.success(), "a shell loop failed: {out:?}");
-        let text = String::from_utf8_lossy(&out.stdout);
-        codes.extend(
-            text.lines()
-                .map(|l| l.parse::<i32>().expect("an exit code")),
-        );
-        stderr.push_str(&String::from_utf8_lossy(&out.stderr));
-    }
-    (codes, stderr)
-}
-
-/// How many of `codes` are `code`.
-fn count(codes: &[i32], code: i32) -> usize {
-    codes.iter().filter(|c| **c == code).count()
-}
+use crate::support::{
+    Engine, Server, Sf, admin_url, count, product_create, shell_loops, skip_unless_postgres,
+    wait_all, without_password,
+};
 
 /// The sum of the ledger's deltas for a product in a warehouse, from `stock history`.
 fn history_sum(sf: &Sf, sku: &str, warehouse: i64) -> i64 {
@@ -69,11 +30,9 @@ fn sixteen_sellers_of_the_last_200_units_sell_exactly_200() {
     if skip_unless_postgres() {
         return;
     }
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     sf.product(1, "WID", &["--warehouse", "1", "--quantity", "200"]);
-    let (codes, stderr) = loops(&sf, 16, 25, |_| {
+    let (codes, stderr) = shell_loops(&sf, 16, 25, |_| {
         "stock adjust --sku WID --warehouse 1 --delta -1 --reason sale".into()
     });
     assert_eq!(codes.len(), 400, "{stderr}");
@@ -89,14 +48,9 @@ fn opposite_transfers_from_eight_processes_never_deadlock() {
     if skip_unless_postgres() {
         return;
     }
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "A");
-    sf.warehouse(1, "B");
-    sf.product(1, "WID", &["--warehouse", "1", "--quantity", "400"]);
-    sf.adjust("WID", 2, 400, "receipt", "2026-01-01");
+    let sf = Sf::two_warehouses(400);
     // Four processes each way, 25 transfers of 3 each: at most 300 leave a side.
-    let (codes, stderr) = loops(&sf, 8, 25, |p| {
+    let (codes, stderr) = shell_loops(&sf, 8, 25, |p| {
         let (from, to) = if p % 2 == 0 { (1, 2) } else { (2, 1) };
         format!("stock transfer --sku WID --from {from} --to {to} --quantity 3")
     });
@@ -118,43 +72,21 @@ fn one_sku_created_twice_at_once_in_two_cases_has_one_winner() {
     if skip_unless_postgres() {
         return;
     }
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     for round in 0..20 {
         let children: Vec<Child> = [format!("ab-{round}"), format!("AB-{round}")]
             .iter()
             .map(|sku| {
-                sf.cmd(&[
-                    "product",
-                    "create",
-                    "--company",
+                sf.spawn(&product_create(
                     "1",
-                    "--sku",
                     sku,
-                    "--name",
                     sku,
-                    "--price",
                     "1",
-                    "--warehouse",
-                    "1",
-                    "--quantity",
-                    "5",
-                ])
-                .env("STOCKFLOW_BUSY_TIMEOUT_MS", "60000")
-                .spawn()
+                    &["--warehouse", "1", "--quantity", "5"],
+                ))
             })
             .collect();
-        let codes: Vec<i32> = children
-            .into_iter()
-            .map(|c| {
-                c.wait_with_output()
-                    .expect("wait")
-                    .status
-                    .code()
-                    .unwrap_or(-1)
-            })
-            .collect();
+        let codes: Vec<i32> = wait_all(children).into_iter().map(|(c, _)| c).collect();
         assert_eq!(
             (count(&codes, 0), count(&codes, 5)),
             (1, 1),
@@ -188,9 +120,7 @@ fn a_killed_batch_leaves_every_movement_or_none() {
         "WID,1,1,receipt\n".repeat(rows as usize)
     );
     for delay_ms in [200, 1_000, 3_000, 0] {
-        let sf = Sf::new();
-        sf.company("Acme");
-        sf.warehouse(1, "Main");
+        let sf = Sf::acme();
         sf.product(1, "WID", &["--warehouse", "1", "--quantity", "1"]);
         let path = sf.file("big.csv", &csv);
         if delay_ms == 0 {
@@ -317,9 +247,7 @@ fn batches_queue_behind_single_writers_of_the_same_rows_without_deadlock() {
     if skip_unless_postgres() {
         return;
     }
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     sf.product(1, "A", &["--warehouse", "1", "--quantity", "1000"]);
     sf.product(1, "B", &["--warehouse", "1", "--quantity", "1000"]);
     let batch = sf.file(
@@ -327,7 +255,7 @@ fn batches_queue_behind_single_writers_of_the_same_rows_without_deadlock() {
         "sku,warehouse_id,delta,reason\nB,1,-1,sale\nA,1,-1,sale\nB,1,-1,sale\n",
     );
     // Single writers lock A then B; the batch takes B first (file order).
-    let (codes, stderr) = loops(&sf, 6, 8, |p| match p % 3 {
+    let (codes, stderr) = shell_loops(&sf, 6, 8, |p| match p % 3 {
         0 => format!("stock adjust --file {batch}"),
         1 => "stock adjust --sku A --warehouse 1 --delta -1 --reason sale".into(),
         _ => "stock adjust --sku B --warehouse 1 --delta -1 --reason sale".into(),
@@ -346,9 +274,7 @@ fn a_nul_character_in_text_is_invalid_input_naming_line_column_and_value() {
     if skip_unless_postgres() {
         return;
     }
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     sf.product(1, "WID", &["--warehouse", "1", "--quantity", "10"]);
     let before = sf.snapshot();
     sf.cmd(&["stock", "adjust", "--file", "-"])
@@ -372,12 +298,7 @@ fn movement_ids_follow_commit_order_so_an_after_id_feed_misses_none() {
     if skip_unless_postgres() {
         return;
     }
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "A");
-    sf.warehouse(1, "B");
-    sf.product(1, "WID", &["--warehouse", "1", "--quantity", "5"]);
-    sf.adjust("WID", 2, 5, "receipt", "2026-01-01");
+    let sf = Sf::two_warehouses(5);
     // Another session holds warehouse A's row: a movement into A waits on
     // its foreign key check, after the movement has been given its id.
     let mut holder = sf.pg();
@@ -395,9 +316,7 @@ fn movement_ids_follow_commit_order_so_an_after_id_feed_misses_none() {
             "--delta",
             "1",
         ];
-        sf.cmd(&[&args[..], &["--reason", "receipt"]].concat())
-            .env("STOCKFLOW_BUSY_TIMEOUT_MS", "60000")
-            .spawn()
+        sf.spawn(&[&args[..], &["--reason", "receipt"]].concat())
     };
     let slow = adjust("1");
     std::thread::sleep(Duration::from_millis(700));
@@ -503,29 +422,10 @@ fn serve_on_postgresql_stops_cleanly_on_sigterm() {
         return;
     }
     let sf = Sf::new();
-    let mut child = Command::new(BIN)
-        .env_clear()
-        .env("STOCKFLOW_DB", &sf.db)
-        .env("STOCKFLOW_LISTEN", "127.0.0.1:0")
-        .arg("serve")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut first = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
-        &mut first,
-    )
-    .expect("line");
-    assert!(first.starts_with("listening on"), "{first}");
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    let out = child.wait_with_output().expect("wait");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let server = Server::start(&sf, &[]);
+    assert!(server.addr.starts_with("127.0.0.1:"), "{}", server.addr);
+    let (code, stderr) = server.stop();
+    assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 

@@ -1,32 +1,12 @@
-use crate::support::Sf;
+use crate::support::{Sf, product_create};
 
 fn create(sf: &Sf, sku: &str, price: &str, extra: &[&str]) -> crate::support::Out {
-    let mut args = vec![
-        "product",
-        "create",
-        "--company",
-        "1",
-        "--sku",
-        sku,
-        "--name",
-        "Widget",
-        "--price",
-        price,
-    ];
-    args.extend(extra);
-    sf.run(&args)
-}
-
-fn acme() -> Sf {
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
-    sf
+    sf.run(&product_create("1", sku, "Widget", price, extra))
 }
 
 #[test]
 fn each_invalid_price_is_refused_unrounded_and_leaves_nothing() {
-    let sf = acme();
+    let sf = Sf::acme();
     let before = sf.snapshot();
     for (price, why) in [
         ("-1", "price must not be negative: -1"),
@@ -52,7 +32,7 @@ fn each_invalid_price_is_refused_unrounded_and_leaves_nothing() {
 
 #[test]
 fn prices_are_exact_in_json_and_csv() {
-    let sf = acme();
+    let sf = Sf::acme();
     for (i, (given, shown)) in [
         ("0.10", "0.10"),
         ("0.3", "0.30"),
@@ -82,7 +62,7 @@ fn prices_are_exact_in_json_and_csv() {
 
 #[test]
 fn each_invalid_sku_is_refused() {
-    let sf = acme();
+    let sf = Sf::acme();
     let long = "x".repeat(65);
     for sku in ["", "A B", "A\tB", "A\u{1}B", "A\nB", long.as_str()] {
         create(&sf, sku, "1.00", &[]).fails(3, "sku");
@@ -93,23 +73,12 @@ fn each_invalid_sku_is_refused() {
 
 #[test]
 fn duplicate_sku_in_another_case_or_company_is_a_conflict() {
-    let sf = acme();
+    let sf = Sf::acme();
     sf.company("Other");
     create(&sf, "WID-001", "1.00", &[]).ok();
     create(&sf, "wid-001", "1.00", &[]).fails(5, "sku already exists: wid-001");
-    sf.run(&[
-        "product",
-        "create",
-        "--company",
-        "2",
-        "--sku",
-        "Wid-001",
-        "--name",
-        "x",
-        "--price",
-        "1",
-    ])
-    .fails(5, "Wid-001");
+    sf.run(&product_create("2", "Wid-001", "x", "1", &[]))
+        .fails(5, "Wid-001");
     // Non-ASCII letters fold too.
     create(&sf, "ÄPFEL-1", "1.00", &[]).ok();
     create(&sf, "äpfel-1", "1.00", &[]).fails(5, "äpfel-1");
@@ -117,7 +86,7 @@ fn duplicate_sku_in_another_case_or_company_is_a_conflict() {
 
 #[test]
 fn unknown_or_foreign_warehouse_creates_nothing() {
-    let sf = acme();
+    let sf = Sf::acme();
     sf.company("Other");
     let foreign = sf.warehouse(2, "Theirs");
     let before = sf.snapshot();
@@ -145,25 +114,14 @@ fn unknown_or_foreign_warehouse_creates_nothing() {
 
 #[test]
 fn unknown_company_is_not_found() {
-    let sf = acme();
-    sf.run(&[
-        "product",
-        "create",
-        "--company",
-        "7",
-        "--sku",
-        "A",
-        "--name",
-        "A",
-        "--price",
-        "1",
-    ])
-    .fails(4, "company 7 does not exist");
+    let sf = Sf::acme();
+    sf.run(&product_create("7", "A", "A", "1", &[]))
+        .fails(4, "company 7 does not exist");
 }
 
 #[test]
 fn opening_stock_writes_inventory_and_one_initial_movement() {
-    let sf = acme();
+    let sf = Sf::acme();
     create(
         &sf,
         "WID-1",
@@ -188,7 +146,7 @@ fn opening_stock_writes_inventory_and_one_initial_movement() {
 
 #[test]
 fn quantities_must_be_whole_and_non_negative_and_come_in_pairs() {
-    let sf = acme();
+    let sf = Sf::acme();
     let before = sf.snapshot();
     create(&sf, "W", "1", &["--warehouse", "1", "--quantity", "-3"])
         .fails(3, "quantity must not be negative: -3");
@@ -204,7 +162,7 @@ fn quantities_must_be_whole_and_non_negative_and_come_in_pairs() {
 
 #[test]
 fn update_and_archive() {
-    let sf = acme();
+    let sf = Sf::acme();
     create(&sf, "WID-1", "1.00", &["--threshold", "7"]).ok();
     let p = sf.json(&[
         "product", "update", "WID-1", "--price", "2.5", "--name", "Better", "--type", "tool",
@@ -240,7 +198,7 @@ fn update_and_archive() {
 
 #[test]
 fn show_lists_stock_and_suppliers_primary_first() {
-    let sf = acme();
+    let sf = Sf::acme();
     sf.warehouse(1, "North");
     let s1 = sf.supplier(1, "First", "a@first.example");
     let s2 = sf.supplier(1, "Second", "b@second.example");

@@ -5,9 +5,7 @@ use crate::support::{Sf, skip_unless_sqlite};
 /// Acme with warehouses 1 (Main) and 2 (North), Other with warehouse 3,
 /// and WID-1 holding 10 units in warehouse 1.
 fn setup() -> Sf {
-    let sf = Sf::new();
-    sf.company("Acme");
-    sf.warehouse(1, "Main");
+    let sf = Sf::acme();
     sf.warehouse(1, "North");
     sf.company("Other");
     sf.warehouse(2, "Theirs");

@@ -9,7 +9,7 @@
 //! of a role that may CREATE DATABASE), dropped when the test ends.
 
 use std::ffi::OsStr;
-use std::io::Write;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
@@ -177,6 +177,27 @@ impl Sf {
         Self::new_on(engine())
     }
 
+    /// A new database with company 1, Acme, and its warehouse 1, Main.
+    pub fn acme() -> Self {
+        let sf = Self::new();
+        sf.company("Acme");
+        sf.warehouse(1, "Main");
+        sf
+    }
+
+    /// A new database with company 1, Acme, its warehouses 1, A, and 2, B,
+    /// and product WID holding `units` in each: the ground of the transfer races.
+    pub fn two_warehouses(units: i64) -> Self {
+        let sf = Self::new();
+        sf.company("Acme");
+        sf.warehouse(1, "A");
+        sf.warehouse(1, "B");
+        let n = units.to_string();
+        sf.product(1, "WID", &["--warehouse", "1", "--quantity", &n]);
+        sf.adjust("WID", 2, units, "receipt", "2026-01-01");
+        sf
+    }
+
     /// A database nothing has initialised, on the engine under test: a path
     /// where no file exists yet, or an empty PostgreSQL database.
     pub fn bare() -> Self {
@@ -311,6 +332,14 @@ impl Sf {
         }
     }
 
+    /// Starts a command without waiting (see [`Run::spawn`]), willing to
+    /// queue behind other writers for a minute.
+    pub fn spawn(&self, args: &[&str]) -> Child {
+        self.cmd(args)
+            .env("STOCKFLOW_BUSY_TIMEOUT_MS", PATIENT_MS)
+            .spawn()
+    }
+
     /// Runs a command with no input.
     pub fn run(&self, args: &[&str]) -> Out {
         self.cmd(args).output()
@@ -355,22 +384,11 @@ impl Sf {
         ]))
     }
 
-    /// Creates a product (price 1.00) plus `extra` flags and returns its id.
+    /// Creates a product (named by its sku, price 1.00) plus `extra` flags
+    /// and returns its id.
     pub fn product(&self, company: i64, sku: &str, extra: &[&str]) -> i64 {
         let c = company.to_string();
-        let mut args = vec![
-            "product",
-            "create",
-            "--company",
-            &c,
-            "--sku",
-            sku,
-            "--name",
-            sku,
-        ];
-        args.extend(["--price", "1.00"]);
-        args.extend(extra);
-        id(&self.json(&args))
+        id(&self.json(&product_create(&c, sku, sku, "1.00", extra)))
     }
 
     /// Records an adjustment (with `--at`) and expects success.
@@ -491,6 +509,157 @@ impl Sf {
         let path = self.dir.path().join(name);
         std::fs::write(&path, text).expect("write file");
         path.to_string_lossy().into_owned()
+    }
+}
+
+/// How long a test's writers may queue behind each other (ms): long enough
+/// that none of them gives up as busy.
+const PATIENT_MS: &str = "60000";
+
+/// `procs` shell loops started at once, each running `runs` times
+/// `stockflow ARGS` (`args(p)` for loop `p`) and printing each exit code on a
+/// line of its own; returns every exit code and all the commands said on stderr.
+pub fn shell_loops(
+    sf: &Sf,
+    procs: usize,
+    runs: usize,
+    args: impl Fn(usize) -> String,
+) -> (Vec<i32>, String) {
+    let children: Vec<Child> = (0..procs)
+        .map(|p| {
+            Command::new("sh")
+                .arg("-c")
+                .arg(format!(
+                    "for i in $(seq {runs}); do {BIN} {} >/dev/null; echo $?; done",
+                    args(p)
+                ))
+                .env_clear()
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                .env("STOCKFLOW_DB", &sf.db)
+                .env("STOCKFLOW_ACTOR", "worker")
+                .env("STOCKFLOW_BUSY_TIMEOUT_MS", PATIENT_MS)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn sh")
+        })
+        .collect();
+    let (mut codes, mut stderr) = (Vec::new(), String::new());
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        assert!(out.status.success(), "a shell loop failed: {out:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        codes.extend(
+            text.lines()
+                .map(|l| l.parse::<i32>().expect("an exit code")),
+        );
+        stderr.push_str(&String::from_utf8_lossy(&out.stderr));
+    }
+    (codes, stderr)
+}
+
+/// Waits for each child; returns its exit code and stderr.
+pub fn wait_all(children: Vec<Child>) -> Vec<(i32, String)> {
+    children
+        .into_iter()
+        .map(|c| {
+            let out = c.wait_with_output().expect("wait");
+            (
+                out.status.code().unwrap_or(-1),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// How many of `codes` are `code`.
+pub fn count(codes: &[i32], code: i32) -> usize {
+    codes.iter().filter(|c| **c == code).count()
+}
+
+/// The arguments of `product create`: `sku`, called `name`, at `price`, in
+/// `company`, then `extra` flags.
+pub fn product_create<'a>(
+    company: &'a str,
+    sku: &'a str,
+    name: &'a str,
+    price: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "product",
+        "create",
+        "--company",
+        company,
+        "--sku",
+        sku,
+        "--name",
+        name,
+        "--price",
+        price,
+    ];
+    args.extend(extra);
+    args
+}
+
+/// A `stockflow serve` process on a free loopback port.
+pub struct Server {
+    pub child: Child,
+    pub addr: String,
+    pub log: std::thread::JoinHandle<String>,
+}
+
+impl Server {
+    /// Starts the real binary on `sf`'s database with `--listen 127.0.0.1:0`.
+    pub fn start(sf: &Sf, env: &[(&str, &str)]) -> Self {
+        Self::start_with(sf, &["serve", "--listen", "127.0.0.1:0"], env)
+    }
+
+    /// Starts `stockflow ARGS` on `sf`'s database, with `env` added to an
+    /// empty environment, and waits for its `listening on` line.
+    pub fn start_with(sf: &Sf, args: &[&str], env: &[(&str, &str)]) -> Self {
+        let mut cmd = Command::new(BIN);
+        cmd.env_clear()
+            .env("STOCKFLOW_DB", &sf.db)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn serve");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut first)
+            .expect("read address");
+        let addr = first
+            .trim()
+            .strip_prefix("listening on http://")
+            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+            .to_owned();
+        let mut stderr = child.stderr.take().expect("stderr");
+        let log = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stderr.read_to_string(&mut text);
+            text
+        });
+        Self { child, addr, log }
+    }
+
+    /// Sends SIGTERM and waits; returns the exit code and the request log.
+    pub fn stop(self) -> (i32, String) {
+        self.stop_with("-TERM")
+    }
+
+    /// Sends `signal` (`-TERM`, `-INT`) and waits; returns the exit code and
+    /// everything it said on stderr.
+    pub fn stop_with(mut self, signal: &str) -> (i32, String) {
+        Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        let status = self.child.wait().expect("wait");
+        (status.code().unwrap_or(-1), self.log.join().expect("log"))
     }
 }
 

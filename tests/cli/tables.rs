@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::support::{BIN, Sf};
+use crate::support::{BIN, Sf, product_create};
 
 /// README's worked example, with the kinds of names real catalogues have: a
 /// long product name, a long supplier name, a Japanese name, one item sold out.
@@ -43,24 +43,13 @@ pub fn worked_example() -> Sf {
         "sales@lindqvist-industrial.example",
     );
     let product = |sku: &str, name: &str, price: &str, kind: &str, wh: &str, qty: &str| {
-        run(&[
-            "product",
-            "create",
-            "--company",
+        run(&product_create(
             "1",
-            "--sku",
             sku,
-            "--name",
             name,
-            "--price",
             price,
-            "--type",
-            kind,
-            "--warehouse",
-            wh,
-            "--quantity",
-            qty,
-        ]);
+            &["--type", kind, "--warehouse", wh, "--quantity", qty],
+        ));
     };
     product("WID-001", "Widget A", "19.90", "widget", "1", "40");
     product(
@@ -397,22 +386,13 @@ fn the_history_note_comes_after_the_bottom_border_on_a_terminal_only() {
 fn stored_control_characters_are_escaped_in_every_table_cell() {
     let sf = worked_example();
     let evil = "Evil\u{1b}]0;pwned\u{7}\u{1b}[2J";
-    sf.run(&[
-        "product",
-        "create",
-        "--company",
+    sf.run(&product_create(
         "1",
-        "--sku",
         "EVIL-1",
-        "--name",
         evil,
-        "--price",
         "1",
-        "--warehouse",
-        "1",
-        "--quantity",
-        "3",
-    ])
+        &["--warehouse", "1", "--quantity", "3"],
+    ))
     .ok();
     sf.cmd(&[
         "stock",
@@ -536,24 +516,13 @@ fn piped_tables_of_typical_data_fit_80_columns_and_cut_nothing() {
     sf.company("Acme");
     sf.warehouse(1, "Main Warehouse");
     let supplier = sf.supplier(1, "Supplier Corp", "orders@supplier.com");
-    sf.run(&[
-        "product",
-        "create",
-        "--company",
+    sf.run(&product_create(
         "1",
-        "--sku",
         "WID-001",
-        "--name",
         "Widget A",
-        "--price",
         "19.90",
-        "--threshold",
-        "20",
-        "--warehouse",
-        "1",
-        "--quantity",
-        "30",
-    ])
+        &["--threshold", "20", "--warehouse", "1", "--quantity", "30"],
+    ))
     .ok();
     sf.run(&[
         "supplier",
