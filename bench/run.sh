@@ -140,20 +140,5 @@ hyperfine -N --warmup 2 --runs 15 --export-json "$DIR/alerts.json" \
 "$SF" --db "$FULL" $ALERTS --format csv > "$DIR/ours.csv"
 sqlite3 -init "$DIR/alerts.sql" "$PLAIN" .quit > "$DIR/theirs.csv" 2>/dev/null
 read -r _ ARSS < <(elapsed "$SF" --db "$FULL" $ALERTS --format json)
-python3 - "$DIR" "$ARSS" <<'EOF'
-import csv, json, sys
-d, rss = sys.argv[1], int(sys.argv[2])
-r = {x["command"]: x["median"] for x in json.load(open(f"{d}/alerts.json"))["results"]}
-cols = ["sku", "warehouse_id", "current_stock", "threshold", "days_until_stockout", "supplier_id"]
-ours = [[row[c] for c in cols] for row in csv.DictReader(open(f"{d}/ours.csv"))]
-theirs = [[row[c] for c in cols] for row in csv.DictReader(open(f"{d}/theirs.csv"))]
-same = "same alerts" if ours == theirs else "DIFFERENT ALERTS"
-print(f"alerts      {len(ours)} ({same} as the SQL statement)")
-for name in ("json", "csv"):
-    print(f"stockflow {name:4} {r[name]*1000:6.1f} ms (median)  {r[name]/r['sqlite3']:5.2f} x the statement")
-print(f"sqlite3      {r['sqlite3']*1000:6.1f} ms (median)")
-print(f"peak memory {rss/1024:6.1f} MB  (targets: <= 1.5x, < 500 ms, < 100 MB)")
-if ours != theirs:
-    sys.exit(1)
-EOF
+bench/alerts_compare.py "$DIR" "$ARSS" sqlite3 "<= 1.5x, < 500 ms, < 100 MB"
 echo; echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
