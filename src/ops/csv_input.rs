@@ -14,11 +14,15 @@ use std::io::Read;
 
 use csv::ByteRecord;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 
-/// Prefixes an error with the line and column it was found at.
+/// Prefixes an error about a value with the line and column it was found at.
 pub(crate) fn at(line: u64, column: &str) -> impl FnOnce(Error) -> Error + '_ {
-    move |e| e.context(format_args!("line {line}, column {column}"))
+    move |e| match e.kind() {
+        // About the database, not the row's value: no line to blame.
+        Kind::Busy | Kind::Database => e,
+        _ => e.context(format_args!("line {line}, column {column}")),
+    }
 }
 
 /// A CSV input with a header row, read record by record.
@@ -323,6 +327,16 @@ impl<R: Read> Read for Scan<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_errors_about_a_value_name_its_line() {
+        let bad = at(3, "delta")(Error::conflict("not enough stock"));
+        assert_eq!(bad.message(), "line 3, column delta: not enough stock");
+        let busy = at(3, "delta")(Error::new(Kind::Busy, "locked"));
+        assert_eq!((busy.kind(), busy.message()), (Kind::Busy, "locked"));
+        let gone = at(3, "delta")(Error::database("the server went away"));
+        assert_eq!(gone.message(), "the server went away");
+    }
 
     fn lines(text: &str) -> Result<Vec<u64>> {
         let mut input = CsvInput::new(text.as_bytes());
