@@ -1,8 +1,6 @@
 //! `check`: verifies what the schema alone cannot prove, and what damage or a
 //! hand edit could have broken.
 
-use rusqlite::Connection;
-use rusqlite::types::ValueRef;
 use serde::Serialize;
 
 use crate::error::Result;
@@ -32,51 +30,12 @@ pub fn run(db: &mut Db) -> Result<Report> {
 /// transaction (`copy` checks its target before it commits).
 pub(crate) fn problems(conn: &Tx<'_>) -> Result<Vec<String>> {
     let mut problems = Vec::new();
-    let engine_checks = match conn {
-        Tx::Sqlite(_) => SQLITE_CHECKS,
-        Tx::Postgres(_) => POSTGRES_CHECKS,
-    };
-    for (sql, what) in engine_checks.iter().chain(CHECKS) {
+    for (sql, what) in conn.engine_checks().iter().chain(CHECKS) {
         collect(conn, sql, what, &mut problems)?;
     }
-    if let Some(sqlite) = conn.sqlite() {
-        text_is_utf8(sqlite, &mut problems)?;
-    }
+    conn.engine_problems(&mut problems)?;
     Ok(problems)
 }
-
-/// The engine's own checks on SQLite: pages and indexes, and foreign keys
-/// (which a batch may have skipped).
-const SQLITE_CHECKS: &[(&str, &str)] = &[
-    (
-        "SELECT integrity_check FROM pragma_integrity_check WHERE integrity_check <> 'ok'",
-        "integrity",
-    ),
-    (
-        "SELECT \"table\" || ' row ' || coalesce(rowid, '?') || ' references missing ' || parent
-         FROM pragma_foreign_key_check",
-        "foreign key",
-    ),
-];
-
-/// The engine's own checks on PostgreSQL, which enforces every constraint
-/// as it writes and keeps text valid UTF-8: no constraint left unvalidated,
-/// no index left invalid (by a failed concurrent build).
-const POSTGRES_CHECKS: &[(&str, &str)] = &[
-    (
-        "SELECT 'constraint ' || conname || ' on ' || conrelid::regclass || ' is not validated'
-         FROM pg_constraint
-         WHERE NOT convalidated AND connamespace = current_schema()::regnamespace",
-        "constraint",
-    ),
-    (
-        "SELECT 'index ' || indexrelid::regclass || ' is not valid'
-         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-         WHERE NOT (i.indisvalid AND i.indisready)
-           AND c.relnamespace = current_schema()::regnamespace",
-        "index",
-    ),
-];
 
 /// Each query yields one text row per problem, on either engine.
 const CHECKS: &[(&str, &str)] = &[
@@ -129,47 +88,6 @@ fn collect(conn: &Tx<'_>, sql: &str, what: &str, problems: &mut Vec<String>) -> 
             ));
         }
         Err(e) => return Err(e),
-    }
-    Ok(())
-}
-
-/// Every stored text is read as UTF-8 by the commands, so check reads every
-/// text column too: one damaged byte in a note is found here, not by
-/// `stock history` later.
-fn text_is_utf8(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
-    let tables: Vec<(String, Vec<String>)> = {
-        let mut stmt = conn.prepare(
-            "SELECT t.name, group_concat(c.name, char(31)) FROM sqlite_schema t
-             JOIN pragma_table_info(t.name) c
-             WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite%' AND c.type = 'TEXT'
-             GROUP BY t.name ORDER BY t.name",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            let columns: String = r.get(1)?;
-            Ok((
-                r.get(0)?,
-                columns.split('\u{1f}').map(str::to_owned).collect(),
-            ))
-        })?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    for (table, columns) in tables {
-        let list: Vec<String> = columns.iter().map(|c| format!("\"{c}\"")).collect();
-        let mut stmt = conn.prepare(&format!("SELECT {} FROM \"{table}\"", list.join(", ")))?;
-        let mut bad = vec![0u64; columns.len()];
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            for (i, count) in bad.iter_mut().enumerate() {
-                if let ValueRef::Text(bytes) = row.get_ref(i)? {
-                    *count += u64::from(std::str::from_utf8(bytes).is_err());
-                }
-            }
-        }
-        for (column, count) in columns.iter().zip(bad).filter(|(_, n)| *n > 0) {
-            problems.push(format!(
-                "text: {count} value(s) of {table}.{column} are not valid UTF-8"
-            ));
-        }
     }
     Ok(())
 }

@@ -15,7 +15,6 @@
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::params_from_iter;
 use rusqlite::types::Value;
 use serde::Serialize;
 
@@ -71,11 +70,7 @@ fn copy_into(from: &mut Db, target: &Path, busy_timeout: Duration) -> Result<Cop
                     rows: i64::try_from(rows).unwrap_or(i64::MAX),
                 });
             }
-            if let Tx::Postgres(pg) = dst {
-                for (name, _, _) in TABLES.iter().filter(|t| t.1) {
-                    store::postgres::bulk::advance_sequence(*pg, name)?;
-                }
-            }
+            dst.finish_load()?;
             let problems = check::problems(dst)?;
             if let Some(first) = problems.first() {
                 return Err(Error::database(format!(
@@ -115,20 +110,7 @@ fn copy_table(src: &Tx<'_>, dst: &Tx<'_>, table: &Table) -> Result<u64> {
     let select = format!("SELECT {list} FROM \"{name}\" ORDER BY 1, 2");
     let width = columns.len();
     let read = |r: &store::Row<'_>| (0..width).map(|i| r.get::<Value>(i)).collect();
-    src.stream(&select, &[], read, |rows| match dst {
-        Tx::Sqlite(conn) => {
-            let marks = vec!["?"; width].join(", ");
-            let mut insert =
-                conn.prepare(&format!("INSERT INTO \"{name}\" ({list}) VALUES ({marks})"))?;
-            let mut written = 0u64;
-            for row in rows {
-                insert.execute(params_from_iter(row?))?;
-                written += 1;
-            }
-            Ok(written)
-        }
-        Tx::Postgres(pg) => store::postgres::bulk::copy_rows(*pg, name, columns, rows),
-    })
+    src.stream(&select, &[], read, |rows| dst.load(table, rows))
 }
 
 /// Removes a target this copy created, with its WAL and shared-memory files.

@@ -207,16 +207,8 @@ impl<'c> Ledger<'c> {
             }
             return Ok(self.pairs.get(&(product, warehouse)).copied());
         }
-        let quantity: Option<i64> = self.conn.query_opt(
-            match self.conn {
-                Tx::Sqlite(_) => {
-                    "SELECT quantity FROM inventory WHERE product_id = ?1 AND warehouse_id = ?2"
-                }
-                Tx::Postgres(_) => {
-                    "SELECT quantity FROM inventory WHERE product_id = ?1 AND warehouse_id = ?2
-                     FOR UPDATE"
-                }
-            },
+        let quantity: Option<i64> = self.conn.query_opt_locked(
+            "SELECT quantity FROM inventory WHERE product_id = ?1 AND warehouse_id = ?2",
             params![product, warehouse],
             |r| r.get(0),
         )?;

@@ -232,6 +232,21 @@ impl Tx<'_> {
         Ok(out)
     }
 
+    /// Like [`Tx::query_opt`] for a read that decides a write: on PostgreSQL
+    /// the row is locked (`FOR UPDATE`) until commit; SQLite's one writer
+    /// already holds the whole database.
+    pub fn query_opt_locked<T>(
+        &self,
+        sql: &str,
+        params: Params<'_>,
+        f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>> {
+        match self {
+            Self::Sqlite(_) => self.query_opt(sql, params, f),
+            Self::Postgres(_) => self.query_opt(&format!("{sql} FOR UPDATE"), params, f),
+        }
+    }
+
     /// Every row of a query, mapped.
     pub fn query_map<T>(
         &self,
@@ -286,6 +301,64 @@ impl Tx<'_> {
                 consume(&mut rows)
             }
             Self::Postgres(t) => t.stream(sql, params, |r| map(&Row::Postgres(r)), consume),
+        }
+    }
+
+    /// The engine's own integrity checks for `check`: queries yielding one
+    /// text row per problem, with what each checks.
+    pub fn engine_checks(&self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Self::Sqlite(_) => sqlite::check::CHECKS,
+            Self::Postgres(_) => postgres::check::CHECKS,
+        }
+    }
+
+    /// The engine's checks that are not one query: on SQLite, that every
+    /// stored text is valid UTF-8 (PostgreSQL refuses any other).
+    pub fn engine_problems(&self, problems: &mut Vec<String>) -> Result<()> {
+        match self {
+            Self::Sqlite(c) => sqlite::check::text_is_utf8(c, problems),
+            Self::Postgres(_) => Ok(()),
+        }
+    }
+
+    /// Writes `rows` (values as either engine gave them, in the table's
+    /// column order) into `table`, ids and all; returns how many. SQLite
+    /// inserts them with one prepared statement, PostgreSQL with binary `COPY`.
+    pub fn load(
+        &self,
+        table: &tables::Table,
+        rows: &mut dyn Iterator<Item = Result<Vec<rusqlite::types::Value>>>,
+    ) -> Result<u64> {
+        let (name, _, columns) = *table;
+        match self {
+            Self::Sqlite(conn) => {
+                let list: Vec<String> = columns.iter().map(|(c, _)| format!("\"{c}\"")).collect();
+                let marks = vec!["?"; columns.len()].join(", ");
+                let mut insert = conn.prepare(&format!(
+                    "INSERT INTO \"{name}\" ({}) VALUES ({marks})",
+                    list.join(", ")
+                ))?;
+                let mut written = 0u64;
+                for row in rows {
+                    insert.execute(rusqlite::params_from_iter(row?))?;
+                    written += 1;
+                }
+                Ok(written)
+            }
+            Self::Postgres(t) => postgres::bulk::copy_rows(*t, name, columns, rows),
+        }
+    }
+
+    /// After [`Tx::load`] of every table: PostgreSQL's id sequences are
+    /// moved past the loaded ids (SQLite's next id is always the largest + 1).
+    pub fn finish_load(&self) -> Result<()> {
+        match self {
+            Self::Sqlite(_) => Ok(()),
+            Self::Postgres(t) => tables::TABLES
+                .iter()
+                .filter(|(_, has_id, _)| *has_id)
+                .try_for_each(|(name, _, _)| postgres::bulk::advance_sequence(*t, name)),
         }
     }
 

@@ -18,6 +18,7 @@
 //! advisory lock, so two `init`s at once cannot both create it.
 
 pub(crate) mod bulk;
+pub(crate) mod check;
 
 use std::cell::{Cell, RefCell, RefMut};
 use std::collections::HashMap;

@@ -14,6 +14,7 @@
 //! append-only list applied in one `IMMEDIATE` transaction, so a fresh and an
 //! upgraded database are built by the same steps.
 
+pub(crate) mod check;
 pub mod sku_keys;
 
 use std::path::{Path, PathBuf};
