@@ -54,10 +54,11 @@ pub fn run(args: ServeArgs, app: &App) -> Result<Exit> {
             .await
             .map_err(|e| Error::new(Kind::Internal, format!("cannot listen on {addr}: {e}")))?;
         let bound = listener.local_addr()?;
+        let stop = serve::shutdown()?;
         let mut out = app.out();
         out.line(&format!("listening on http://{bound}"))?;
         out.finish()?;
-        serve::run(listener, state).await?;
+        serve::run(listener, state, stop).await?;
         tracing::info!("stopped: every request in flight was answered");
         Ok(Exit::Success)
     })

@@ -137,7 +137,7 @@ WITH low AS MATERIALIZED (
            coalesce(lt.quantity, p.threshold, tt.quantity, c.default_threshold, ?5) AS threshold
     FROM product p
     JOIN company c ON c.id = p.company_id
-    LEFT JOIN type_threshold tt ON tt.company_id = p.company_id AND tt.type = p.type
+    LEFT JOIN type_threshold tt ON tt.company_id = p.company_id AND lower(tt.type) = lower(p.type)
     JOIN inventory i ON i.product_id = p.id
     LEFT JOIN location_threshold lt
            ON lt.product_id = i.product_id AND lt.warehouse_id = i.warehouse_id

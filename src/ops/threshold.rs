@@ -61,11 +61,23 @@ pub fn set(db: &mut Db, scope: &Scope, quantity: Quantity) -> Result<Threshold> 
             }
             Scope::Type(company, ty) => {
                 lookup::company(tx, *company)?;
-                tx.execute(
-                    "INSERT INTO type_threshold (company_id, type, quantity) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (company_id, type) DO UPDATE SET quantity = excluded.quantity",
+                // Types match without case (ASCII, as SQLite's NOCASE): the
+                // one stored keeps its spelling. Setters of one type queue.
+                tx.lock_key(&format!(
+                    "type threshold {company} {}",
+                    ty.to_ascii_lowercase()
+                ))?;
+                let updated = tx.execute(
+                    "UPDATE type_threshold SET quantity = ?3
+                     WHERE company_id = ?1 AND lower(type) = lower(?2)",
                     params![company, ty, q],
                 )?;
+                if updated == 0 {
+                    tx.execute(
+                        "INSERT INTO type_threshold (company_id, type, quantity) VALUES (?1, ?2, ?3)",
+                        params![company, ty, q],
+                    )?;
+                }
                 row("type", *company, Some(ty.clone()), None, None, q)
             }
             Scope::Location(sku, warehouse) => {

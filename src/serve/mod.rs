@@ -122,33 +122,40 @@ async fn wrong_method(method: Method, uri: Uri) -> ApiError {
     ApiError::method_not_allowed(method.as_str(), uri.path())
 }
 
-/// Serves `app` on `listener` until SIGINT or SIGTERM; requests in flight
-/// are finished before it returns.
-pub async fn run(listener: tokio::net::TcpListener, state: Arc<State>) -> std::io::Result<()> {
+/// Serves `app` on `listener` until `stop` resolves ([`shutdown`]);
+/// requests in flight are finished before it returns.
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    state: Arc<State>,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown())
+        .with_graceful_shutdown(stop)
         .await
 }
 
-/// Resolves on the first SIGINT or SIGTERM.
-pub async fn shutdown() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let Ok(mut term) = signal(SignalKind::terminate()) else {
-            let _ = interrupt.await;
-            return;
-        };
+/// Catches SIGINT and SIGTERM from now on (call it before saying the server
+/// listens: a signal that came before its handler would kill the process
+/// without a graceful stop); the future resolves on the first of them.
+#[cfg(unix)]
+pub fn shutdown() -> std::io::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut term = signal(SignalKind::terminate())?;
+    Ok(async move {
         tokio::select! {
-            _ = interrupt => {}
+            _ = interrupt.recv() => {}
             _ = term.recv() => {}
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = interrupt.await;
-    }
+    })
+}
+
+/// Catches Ctrl-C; the future resolves on it.
+#[cfg(not(unix))]
+pub fn shutdown() -> std::io::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 /// A POST's idempotency key, with the hash of its route and body.

@@ -331,6 +331,18 @@ fn serve_listens_where_stockflow_listen_says() {
     assert_eq!(code, 0, "SIGINT stops it cleanly: {log}");
 }
 
+/// A signal right after `listening on` already stops the server cleanly:
+/// its handlers are in place before it says it listens.
+#[test]
+fn a_signal_right_after_listening_is_a_clean_stop() {
+    let (sf, _) = shop(1);
+    for signal in ["-TERM", "-INT"].repeat(10) {
+        let server = Server::start_with(&sf, &["serve"], &[("STOCKFLOW_LISTEN", "127.0.0.1:0")]);
+        let (code, log) = server.stop_with(signal);
+        assert_eq!(code, 0, "{signal} right after listening: {log}");
+    }
+}
+
 #[test]
 fn array_adjustments_in_opposite_orders_queue_and_never_deadlock() {
     let (sf, t) = shop(10_000);

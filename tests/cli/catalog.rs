@@ -15,6 +15,55 @@ fn company_names_are_unique_case_insensitively() {
     assert_eq!(sf.json(&["company", "list"]).as_array().unwrap().len(), 1);
 }
 
+/// Names and product types fold ASCII case only, on both engines alike (as
+/// SQLite's NOCASE): `Été` and `été` are two names, `Main` and `MAIN` one.
+#[test]
+fn names_and_types_fold_ascii_case_only_on_every_engine() {
+    let sf = Sf::new();
+    let c = sf.company("Été");
+    sf.company("été");
+    sf.run(&["company", "create", "--name", "éTÉ"]).ok();
+    sf.run(&["company", "create", "--name", "ÉTé"])
+        .fails(5, "ÉTé");
+    sf.warehouse(c, "Hall Ä");
+    sf.warehouse(c, "Hall ä");
+    sf.run(&["warehouse", "create", "--company", "1", "--name", "HALL Ä"])
+        .fails(5, "HALL Ä");
+    sf.supplier(c, "Öl", "a@example.com");
+    sf.supplier(c, "öl", "b@example.com");
+    sf.run(&["supplier", "create", "--company", "1", "--name", "ÖL"])
+        .fails(5, "ÖL");
+    // A type threshold set in another ASCII case replaces the first one;
+    // one in another non-ASCII case is a type of its own.
+    for (ty, q) in [("Kabel", "7"), ("KABEL", "9"), ("Kabél", "4")] {
+        sf.run(&[
+            "threshold",
+            "set",
+            "--company",
+            "1",
+            "--type",
+            ty,
+            "--quantity",
+            q,
+        ])
+        .ok();
+    }
+    let types: Vec<(String, i64)> = sf
+        .json(&["threshold", "list", "--company", "1"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["scope"] == "type")
+        .map(|t| {
+            (
+                t["type"].as_str().unwrap().to_owned(),
+                t["quantity"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(types, [("Kabel".to_owned(), 9), ("Kabél".to_owned(), 4)]);
+}
+
 #[test]
 fn warehouses_belong_to_an_existing_company_with_unique_names() {
     let sf = Sf::new();

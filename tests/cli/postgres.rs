@@ -362,7 +362,7 @@ fn init_beside_objects_named_like_stockflows_is_not_a_stockflow_database() {
     }
     for clash in [
         "CREATE VIEW company AS SELECT 1 AS id",
-        "CREATE COLLATION stockflow_nocase (provider = icu, locale = 'und')",
+        "CREATE SEQUENCE company_name",
         "CREATE FUNCTION movement_append_only() RETURNS int LANGUAGE sql AS 'SELECT 1'",
     ] {
         let sf = Sf::bare();
