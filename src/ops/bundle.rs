@@ -42,12 +42,10 @@ pub fn set(db: &mut Db, bundle: &Sku, components: &[(Sku, Quantity)]) -> Result<
     db.write_retrying(|tx| {
         // The ledger's turn first, as every ledger writer takes it: no
         // movement can stock the product meanwhile (a new inventory row
-        // included), so the check below holds until commit.
+        // included), and bundle changes queue, so neither the stock check
+        // nor the cycle check below can be undone by a writer beside it.
         tx.ledger_turn()?;
         let b = lookup::product(tx, bundle)?;
-        // Changes to one company's bundles queue, so two of them cannot each
-        // pass the cycle check with the other's half of a cycle.
-        tx.lock("SELECT 1 FROM company WHERE id = ?1", params![b.company_id])?;
         let stocked: i64 = tx.query_row(
             "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM inventory WHERE product_id = ?1",
             params![b.id],

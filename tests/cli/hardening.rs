@@ -11,12 +11,7 @@ use crate::support::{Out, Sf, product_create, skip_unless_sqlite};
 /// Acme (1) with warehouses 1 and 2, Other (2) with warehouse 3, and WID-1
 /// holding 10 units in warehouse 1.
 fn setup() -> Sf {
-    let sf = Sf::acme();
-    sf.warehouse(1, "North");
-    sf.company("Other");
-    sf.warehouse(2, "Theirs");
-    sf.product(1, "WID-1", &["--warehouse", "1", "--quantity", "10"]);
-    sf
+    Sf::two_tenants()
 }
 
 /// Expects exit `code`, nothing on stdout, and exactly one stderr line

@@ -5,12 +5,7 @@ use crate::support::{Sf, skip_unless_sqlite};
 /// Acme with warehouses 1 (Main) and 2 (North), Other with warehouse 3,
 /// and WID-1 holding 10 units in warehouse 1.
 fn setup() -> Sf {
-    let sf = Sf::acme();
-    sf.warehouse(1, "North");
-    sf.company("Other");
-    sf.warehouse(2, "Theirs");
-    sf.product(1, "WID-1", &["--warehouse", "1", "--quantity", "10"]);
-    sf
+    Sf::two_tenants()
 }
 
 fn adjust(sf: &Sf, args: &[&str]) -> crate::support::Out {

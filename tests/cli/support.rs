@@ -177,6 +177,17 @@ impl Sf {
         Self::new_on(engine())
     }
 
+    /// Acme (warehouses 1 Main and 2 North) beside another company (its
+    /// warehouse 3), and WID-1 with 10 units in Main.
+    pub fn two_tenants() -> Self {
+        let sf = Self::acme();
+        sf.warehouse(1, "North");
+        sf.company("Other");
+        sf.warehouse(2, "Theirs");
+        sf.product(1, "WID-1", &["--warehouse", "1", "--quantity", "10"]);
+        sf
+    }
+
     /// A new database with company 1, Acme, and its warehouse 1, Main.
     pub fn acme() -> Self {
         let sf = Self::new();
