@@ -16,7 +16,7 @@ mod token;
 pub use parse::{FormatArg, command, parse, requested_format};
 pub use report::{clap_error, report};
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::ffi::OsStr;
 use std::io::{BufRead, BufWriter, IsTerminal, StdoutLock, Write};
 use std::path::{Path, PathBuf};
@@ -167,9 +167,9 @@ pub struct App {
     pub ctx: Ctx,
     /// How long to wait for another writer.
     pub busy_timeout: Duration,
-    /// What a write committed (`movement 42`), once it has: an output error
-    /// after that point cannot undo the change, so it is reported as such.
-    pub committed: RefCell<Option<String>>,
+    /// Whether writing stdout failed: for a write command, that failure
+    /// came after its commit (see [`run`]).
+    pub output_failed: Cell<bool>,
 }
 
 impl App {
@@ -178,47 +178,58 @@ impl App {
         Db::open(&self.db, self.busy_timeout)
     }
 
-    /// Records that a write committed `what`, before its result is printed.
-    pub fn committed(&self, what: impl Into<String>) {
-        *self.committed.borrow_mut() = Some(what.into());
-    }
-
-    /// The renderer on buffered stdout.
-    pub fn out(&self) -> Out<BufWriter<StdoutLock<'static>>> {
-        Out::new(
-            BufWriter::new(std::io::stdout().lock()),
-            self.format,
-            self.color,
-        )
-        .width(self.width)
-    }
-
-    /// A note for people after the output: on stderr, and only when both
-    /// stdout and stderr are a terminal and the output is a table (never in a
-    /// pipe, where it would arrive before the table, nor in a script's log).
-    pub fn note(&self, text: &str) {
-        let people = self.stderr_tty && std::io::stdout().is_terminal();
-        if people && self.format == Format::Table {
-            eprintln!("{text}");
+    /// The renderer on buffered stdout; on a terminal, its notes (what the
+    /// terminal's width and row cap left out) go to stderr after the results.
+    pub fn out(&self) -> Out<Stdout<'_>> {
+        let stdout = Stdout {
+            w: BufWriter::new(std::io::stdout().lock()),
+            failed: &self.output_failed,
+        };
+        let out = Out::new(stdout, self.format, self.color).width(self.width);
+        if self.width.is_some() {
+            out.notes(Box::new(std::io::stderr()))
+        } else {
+            out
         }
+    }
+}
+
+/// Buffered stdout that remembers a failure to write it, so that [`run`]
+/// can tell a result that could not be printed from a command that failed.
+#[derive(Debug)]
+pub struct Stdout<'a> {
+    w: BufWriter<StdoutLock<'static>>,
+    failed: &'a Cell<bool>,
+}
+
+impl Write for Stdout<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.w.write(buf).inspect_err(|_| self.failed.set(true))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.w.flush().inspect_err(|_| self.failed.set(true))
     }
 }
 
 /// Runs one command; returns how it ended (success, or alerts found).
 ///
-/// When a write has committed and only printing its result failed (a full
-/// disk, `> /dev/full`), the change stands: the command succeeds (exit 0)
-/// with one line on stderr naming what was committed, so a script that
-/// retries failures does not apply it twice (README: design decisions).
+/// Every write prints its result only after it committed, so when a write
+/// command's stdout fails (a full disk, `> /dev/full`) the change stands:
+/// the command succeeds (exit 0) with one line on stderr saying the change
+/// was committed and which command shows it, so a script that retries
+/// failures does not apply it twice (README: design decisions). A closed
+/// pipe says nothing, as for a read; a read whose stdout fails fails.
 pub fn run(command: Command, app: &App) -> Result<Exit> {
-    let result = dispatch(command, app);
-    match (result, app.committed.borrow_mut().take()) {
-        (Err(e), Some(what)) => {
+    let shown_by = written(&command);
+    match (dispatch(command, app), shown_by) {
+        (Err(e), Some(shown_by)) if app.output_failed.get() => {
             if e.kind() != stockflow::Kind::BrokenPipe {
                 eprintln!(
                     "warning: {}",
                     stockflow::error::one_line(&format!(
-                        "the change was committed ({what}), but its output could not be written: {}",
+                        "the change was committed, but its output could not be written ({}); \
+                         see it with `{shown_by}`",
                         e.message()
                     ))
                 );
@@ -229,12 +240,59 @@ pub fn run(command: Command, app: &App) -> Result<Exit> {
     }
 }
 
+/// For a command that writes, the command that shows what it wrote; `None`
+/// for a read. Exhaustive, so a new command must say which it is.
+fn written(command: &Command) -> Option<&'static str> {
+    use catalog::{CompanyCmd, SupplierCmd, WarehouseCmd};
+    use product::{BundleCmd, ImportCmd, ProductCmd, ThresholdCmd};
+    use stock::StockCmd;
+    use token::TokenCmd;
+    match command {
+        Command::Init => Some("stockflow check"),
+        Command::Company(CompanyCmd::Create { .. }) => Some("stockflow company list"),
+        Command::Warehouse(WarehouseCmd::Create { .. }) => Some("stockflow warehouse list"),
+        Command::Supplier(SupplierCmd::Create { .. }) => Some("stockflow supplier list"),
+        Command::Supplier(SupplierCmd::Link(_)) => Some("stockflow product show SKU"),
+        Command::Product(ProductCmd::Create(_) | ProductCmd::Update(_)) => {
+            Some("stockflow product show SKU")
+        }
+        Command::Product(ProductCmd::Archive { .. }) => {
+            Some("stockflow product list --include-archived")
+        }
+        Command::Bundle(BundleCmd::Set { .. }) => Some("stockflow product show BUNDLE_SKU"),
+        Command::Threshold(ThresholdCmd::Set { .. }) => {
+            Some("stockflow threshold list --company ID")
+        }
+        Command::Stock(
+            StockCmd::Adjust(_) | StockCmd::Transfer { .. } | StockCmd::Count { .. },
+        ) => Some("stockflow stock history"),
+        Command::Import(ImportCmd::Products { .. }) => Some("stockflow product list"),
+        Command::Copy { .. } => Some("stockflow --db TARGET check"),
+        Command::Token(TokenCmd::Create { .. }) => Some(
+            "stockflow token list`; its secret is not stored anywhere: revoke it with \
+             `stockflow token revoke ID` and create another",
+        ),
+        Command::Token(TokenCmd::Revoke { .. }) => Some("stockflow token list"),
+        Command::Company(CompanyCmd::List)
+        | Command::Warehouse(WarehouseCmd::List { .. })
+        | Command::Supplier(SupplierCmd::List { .. })
+        | Command::Product(ProductCmd::List { .. } | ProductCmd::Show { .. })
+        | Command::Threshold(ThresholdCmd::List { .. })
+        | Command::Stock(StockCmd::List { .. } | StockCmd::History { .. })
+        | Command::Alerts(_)
+        | Command::Check
+        | Command::Token(TokenCmd::List { .. })
+        | Command::Completions { .. } => None,
+        #[cfg(feature = "serve")]
+        Command::Serve(_) => None,
+    }
+}
+
 fn dispatch(command: Command, app: &App) -> Result<Exit> {
     match command {
         Command::Init => {
             let (db, report) = Db::init(&app.db, app.busy_timeout)?;
             let shown = db.shown();
-            app.committed(format!("database {shown}"));
             let mut out = app.out();
             out.show(&Initialised {
                 shown: &shown,
@@ -257,7 +315,6 @@ fn dispatch(command: Command, app: &App) -> Result<Exit> {
         Command::Token(cmd) => token::run(cmd, app),
         Command::Copy { to } => {
             let copied = stockflow::ops::copy::run(&app.db, &to, app.busy_timeout)?;
-            app.committed(format!("database {}", copied.target));
             let mut out = app.out();
             out.show(&copied)?;
             out.finish()?;

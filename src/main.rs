@@ -121,7 +121,7 @@ fn app(cli: &cli::Cli) -> stockflow::Result<cli::App> {
             actor,
         },
         busy_timeout,
-        committed: std::cell::RefCell::new(None),
+        output_failed: std::cell::Cell::new(false),
     })
 }
 

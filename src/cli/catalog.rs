@@ -27,7 +27,6 @@ pub fn company(cmd: CompanyCmd, app: &App) -> Result<Exit> {
         CompanyCmd::Create { name } => {
             let name = model::name("company name", &name)?;
             let company = catalog::create_company(&mut db, &app.ctx, &name)?;
-            app.committed(format!("company {}", company.id));
             out.object(&company)?
         }
         CompanyCmd::List => out.list(catalog::list_companies(&mut db)?.into_iter().map(Ok))?,
@@ -71,7 +70,6 @@ pub fn warehouse(cmd: WarehouseCmd, app: &App) -> Result<Exit> {
             let name = model::name("warehouse name", &name)?;
             let w =
                 catalog::create_warehouse(&mut db, &app.ctx, company, &name, location.as_deref())?;
-            app.committed(format!("warehouse {}", w.id));
             out.object(&w)?
         }
         WarehouseCmd::List { company } => {
@@ -153,7 +151,6 @@ pub fn supplier(cmd: SupplierCmd, app: &App) -> Result<Exit> {
                 phone,
             };
             let supplier = catalog::create_supplier(&mut db, &app.ctx, &new)?;
-            app.committed(format!("supplier {}", supplier.id));
             out.object(&supplier)?
         }
         SupplierCmd::List { company } => {
@@ -175,10 +172,6 @@ pub fn supplier(cmd: SupplierCmd, app: &App) -> Result<Exit> {
                 cost: opt(a.cost.as_deref(), |v| Money::parse("cost", v))?,
             };
             let linked = catalog::link_supplier(&mut db, &link)?;
-            app.committed(format!(
-                "link of {} to supplier {}",
-                link.sku, link.supplier
-            ));
             out.object(&linked)?
         }
     }

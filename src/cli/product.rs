@@ -126,7 +126,6 @@ pub fn product(cmd: ProductCmd, app: &App) -> Result<Exit> {
                 stock,
             };
             let created = product::create(&mut db, &app.ctx, &new)?;
-            app.committed(format!("product {}, id {}", created.sku, created.id));
             out.object(&created)?
         }
         ProductCmd::List {
@@ -156,18 +155,10 @@ pub fn product(cmd: ProductCmd, app: &App) -> Result<Exit> {
                 },
             };
             let updated = product::update(&mut db, &Sku::parse(&a.sku)?, &changes)?;
-            app.committed(format!(
-                "update of product {}, id {}",
-                updated.sku, updated.id
-            ));
             out.object(&updated)?
         }
         ProductCmd::Archive { sku } => {
             let archived = product::archive(&mut db, &Sku::parse(&sku)?)?;
-            app.committed(format!(
-                "archive of product {}, id {}",
-                archived.sku, archived.id
-            ));
             out.object(&archived)?
         }
     }
@@ -211,7 +202,6 @@ pub fn bundle(cmd: BundleCmd, app: &App) -> Result<Exit> {
         .collect::<Result<Vec<_>>>()?;
     let mut db = app.open()?;
     let set = bundle::set(&mut db, &bundle_sku, &parts)?;
-    app.committed(format!("bundle {}", set.sku));
     let mut out = app.out();
     out.show(&set)?;
     out.finish()?;
@@ -286,7 +276,6 @@ pub fn threshold(cmd: ThresholdCmd, app: &App) -> Result<Exit> {
             };
             let quantity = threshold_value(&quantity)?;
             let set = threshold::set(&mut db, &scope, quantity)?;
-            app.committed("threshold");
             out.object(&set)?
         }
         ThresholdCmd::List { company } => {
@@ -321,7 +310,6 @@ pub fn import(cmd: ImportCmd, app: &App) -> Result<Exit> {
             import::products(&mut db, &app.ctx, input, progress)
         })
     })?;
-    app.committed(format!("{} product(s) imported", applied.applied));
     let mut out = app.out();
     out.object(&applied)?;
     out.finish()?;

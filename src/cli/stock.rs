@@ -140,7 +140,6 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<Exit> {
                         stock::adjust_file(&mut db, &app.ctx, input, progress)
                     })
                 })?;
-                app.committed(format!("{} movement(s) applied", applied.applied));
                 out.object(&applied)?;
             } else {
                 let (sku, warehouse, delta, reason) = (
@@ -160,7 +159,6 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<Exit> {
                     at: opt(a.at.as_deref(), Timestamp::parse)?,
                 };
                 let moves = stock::adjust(&mut db, &app.ctx, &adj)?;
-                app.committed(movements(&moves));
                 // A bundle's sale or return is always a list, one movement per
                 // component, however many components it has.
                 match moves.as_slice() {
@@ -186,7 +184,6 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<Exit> {
                 at: opt(at.as_deref(), Timestamp::parse)?,
             };
             let moves = stock::transfer(&mut db, &app.ctx, &t)?;
-            app.committed(movements(&moves));
             out.list(moves.into_iter().map(Ok))?
         }
         StockCmd::Count {
@@ -204,9 +201,6 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<Exit> {
                 at: opt(at.as_deref(), Timestamp::parse)?,
             };
             let counted = stock::count(&mut db, &app.ctx, &c)?;
-            if let Some(m) = &counted {
-                app.committed(movements(std::slice::from_ref(m)));
-            }
             out.show(&Counted {
                 movement: counted,
                 unchanged: format!(
@@ -244,9 +238,9 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<Exit> {
                 })?,
                 ..HistoryFilter::default()
             };
-            // A table holds its rows in memory: without --limit it shows at
-            // most what the renderer holds and says so; the other formats
-            // stream everything.
+            // A table on a terminal shows at most what the renderer holds and
+            // says so after the table; into a pipe, and in every other
+            // format, every movement.
             let cap = out.holds_at_most().filter(|_| filter.limit.is_none());
             let filter = HistoryFilter {
                 limit: filter.limit.or(cap.and_then(|c| i64::try_from(c + 1).ok())),
@@ -259,25 +253,13 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<Exit> {
                     Ok(rows.next().is_some())
                 }
             })?;
-            // The note follows the table: stdout is flushed first.
-            out.finish()?;
             if let (Some(cap), true) = (cap, more) {
-                app.note(&format!(
-                    "(the newest {cap} movements; use --limit N, or --format csv or jsonl for all)"
+                out.note(format!(
+                    "note: showing the newest {cap} movements; --limit N, or --format csv or jsonl, for all"
                 ));
             }
-            return Ok(Exit::Success);
         }
     }
     out.finish()?;
     Ok(Exit::Success)
-}
-
-/// Names written movements for a message: `movement 42`, `movements 42, 43`.
-fn movements(moves: &[stock::Movement]) -> String {
-    let ids: Vec<String> = moves.iter().map(|m| m.id.to_string()).collect();
-    match ids.as_slice() {
-        [one] => format!("movement {one}"),
-        _ => format!("movements {}", ids.join(", ")),
-    }
 }

@@ -25,12 +25,16 @@ pub enum Align {
 pub struct Column {
     /// The header, in words.
     pub header: &'static str,
+    /// A shorter header for a narrow terminal (`Days` for `Days left`).
+    pub short: &'static str,
     /// Where its cells line up.
     pub align: Align,
     /// The narrowest it may become, its text cut with `…`; 0: never cut.
     pub min: usize,
     /// 0: always shown; otherwise dropped on a narrow terminal, higher first.
     pub drop: u8,
+    /// Worth less than a whole name: dropped before any cell is cut.
+    pub minor: bool,
 }
 
 impl Column {
@@ -38,9 +42,11 @@ impl Column {
     pub const fn text(header: &'static str) -> Self {
         Self {
             header,
+            short: header,
             align: Align::Left,
             min: 0,
             drop: 0,
+            minor: false,
         }
     }
 
@@ -62,102 +68,204 @@ impl Column {
         Self { drop: rank, ..self }
     }
 
-    fn floor(&self, natural: usize) -> usize {
+    /// This column is dropped (higher `rank` first) before any name is cut.
+    pub const fn minor(self, rank: u8) -> Self {
+        Self {
+            drop: rank,
+            minor: true,
+            ..self
+        }
+    }
+
+    /// On a narrow terminal the header reads `short`.
+    pub const fn short(self, short: &'static str) -> Self {
+        Self { short, ..self }
+    }
+
+    /// The header as a table of this shape shows it.
+    pub fn title(&self, short: bool) -> &'static str {
+        if short { self.short } else { self.header }
+    }
+
+    fn floor(&self, natural: usize, short: bool) -> usize {
         if self.min == 0 {
             natural
         } else {
-            natural.min(self.min.max(self.header.width()))
+            natural.min(self.min.max(self.title(short).width()))
         }
     }
 }
 
-/// Display columns a table takes beyond its cells: a border each side and one
-/// space of padding each side of every cell (comfy-table's UTF8_BORDERS_ONLY).
-pub fn overhead(columns: usize) -> usize {
-    2 + 2 * columns
+/// Display columns a table of `columns` takes beyond its cells. Framed
+/// (comfy-table's UTF8_BORDERS_ONLY): a border each side and one space of
+/// padding each side of every cell. Unframed: two spaces between cells.
+pub fn overhead(columns: usize, framed: bool) -> usize {
+    if framed {
+        2 + 2 * columns
+    } else {
+        2 * columns.saturating_sub(1)
+    }
 }
 
-/// The chosen shape: the indexes of the columns shown and each one's width.
+/// The chosen shape: the columns shown, each one's width, and the frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shape {
     /// Indexes into the table's columns, in order.
     pub shown: Vec<usize>,
     /// The width of each shown column.
     pub widths: Vec<usize>,
+    /// Drawn in a box (else a rule under the header only).
+    pub framed: bool,
+    /// Headers in their short form.
+    pub short: bool,
+    /// Columns with something in them that were left out to fit.
+    pub dropped: Vec<usize>,
+    /// How many cells were cut with `…` to fit.
+    pub cut: usize,
 }
 
-/// The width a table into a pipe or a file keeps to by leaving out optional
-/// columns (never by cutting a cell): the spec's 80 columns.
-pub const PIPE_WIDTH: usize = 80;
+impl Shape {
+    /// The width the table takes.
+    pub fn total(&self) -> usize {
+        overhead(self.shown.len(), self.framed) + self.widths.iter().sum::<usize>()
+    }
+}
 
 /// Fits `rows` (already escaped) under `columns` into `width` display
-/// columns, or at natural width when `width` is `None` (not a terminal).
+/// columns, or at natural width when `width` is `None` (not a terminal:
+/// then every column is shown whole, boxed, as it is).
+///
+/// On a terminal the table gives way in this order until it fits: its box,
+/// its long headers, its minor columns (`Sold/day` before a name is cut);
+/// then text columns shrink, least important first, down to their minimum,
+/// and optional columns are dropped when even the minimums do not fit.
 pub fn fit(columns: &[Column], rows: &[Vec<String>], width: Option<usize>) -> Shape {
-    let natural: Vec<usize> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            rows.iter()
-                .filter_map(|r| r.get(i))
-                .map(|s| s.width())
-                .chain([c.header.width()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    let natural = |short: bool| -> Vec<usize> {
+        columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                rows.iter()
+                    .filter_map(|r| r.get(i))
+                    .map(|s| s.width())
+                    .chain([c.title(short).width()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect()
+    };
+    let Some(width) = width else {
+        let widths = natural(false);
+        return Shape {
+            shown: (0..columns.len()).collect(),
+            widths,
+            framed: true,
+            short: false,
+            dropped: Vec::new(),
+            cut: 0,
+        };
+    };
     // An optional column with nothing in it is not worth its header.
     let blank =
         |i: usize| !rows.is_empty() && rows.iter().all(|r| r.get(i).is_none_or(String::is_empty));
-    let mut shown: Vec<usize> = (0..columns.len())
+    let all: Vec<usize> = (0..columns.len())
         .filter(|&i| columns[i].drop == 0 || !blank(i))
         .collect();
-    let drop_until = |shown: &mut Vec<usize>, fits: &dyn Fn(&[usize]) -> bool| {
-        while !fits(shown) {
-            let droppable = shown
-                .iter()
-                .enumerate()
-                .filter(|(_, i)| columns[**i].drop > 0)
-                .max_by_key(|(pos, i)| (columns[**i].drop, *pos));
-            match droppable {
-                Some((pos, _)) => {
-                    shown.remove(pos);
-                }
-                None => break,
-            }
-        }
-    };
-    let Some(width) = width else {
-        // Into a pipe nothing is cut, but the optional columns give way, in
-        // the terminal's order, until the table fits `PIPE_WIDTH`.
-        let whole = |shown: &[usize]| {
-            overhead(shown.len()) + shown.iter().map(|&i| natural[i]).sum::<usize>() <= PIPE_WIDTH
+    let whole = |shown: &[usize], framed: bool, short: bool| {
+        let natural = natural(short);
+        let widths: Vec<usize> = shown.iter().map(|&i| natural[i]).collect();
+        let shape = Shape {
+            shown: shown.to_vec(),
+            widths,
+            framed,
+            short,
+            dropped: all.iter().copied().filter(|i| !shown.contains(i)).collect(),
+            cut: 0,
         };
-        drop_until(&mut shown, &whole);
-        let widths = shown.iter().map(|&i| natural[i]).collect();
-        return Shape { shown, widths };
+        (shape.total() <= width).then_some(shape)
     };
+    for (framed, short) in [(true, false), (false, false), (false, true)] {
+        if let Some(shape) = whole(&all, framed, short) {
+            return shape;
+        }
+    }
+    let mut shown = all.clone();
+    while let Some(pos) = least(columns, &shown, true) {
+        shown.remove(pos);
+        if let Some(shape) = whole(&shown, false, true) {
+            return shape;
+        }
+    }
+    let natural = natural(true);
     let need = |shown: &[usize]| {
-        overhead(shown.len())
+        overhead(shown.len(), false)
             + shown
                 .iter()
-                .map(|&i| columns[i].floor(natural[i]))
+                .map(|&i| columns[i].floor(natural[i], true))
                 .sum::<usize>()
     };
-    drop_until(&mut shown, &|shown: &[usize]| need(shown) <= width);
+    while need(&shown) > width {
+        match least(columns, &shown, false) {
+            Some(pos) => {
+                shown.remove(pos);
+            }
+            None => break,
+        }
+    }
     let mut widths: Vec<usize> = shown.iter().map(|&i| natural[i]).collect();
-    let mut excess = (overhead(shown.len()) + widths.iter().sum::<usize>()).saturating_sub(width);
+    let mut excess =
+        (overhead(shown.len(), false) + widths.iter().sum::<usize>()).saturating_sub(width);
     // Take one display column at a time from the least important column that
     // may still give (the first to be dropped), the widest among equals, so
-    // the product's name keeps its room longest.
-    while excess > 0 {
-        let widest = (0..shown.len())
-            .filter(|&k| widths[k] > columns[shown[k]].floor(natural[shown[k]]))
-            .max_by_key(|&k| (columns[shown[k]].drop, widths[k], k));
-        let Some(k) = widest else { break };
-        widths[k] -= 1;
-        excess -= 1;
+    // the product's name keeps its room longest: first down to each column's
+    // minimum, then, when nothing optional is left to drop, to its header.
+    let header = |k: usize| columns[shown[k]].title(true).width();
+    for hard in [false, true] {
+        while excess > 0 {
+            let widest = (0..shown.len())
+                .filter(|&k| {
+                    let c = &columns[shown[k]];
+                    let floor = if hard && c.min > 0 {
+                        header(k)
+                    } else {
+                        c.floor(natural[shown[k]], true)
+                    };
+                    widths[k] > floor
+                })
+                .max_by_key(|&k| (columns[shown[k]].drop, widths[k], k));
+            let Some(k) = widest else { break };
+            widths[k] -= 1;
+            excess -= 1;
+        }
     }
-    Shape { shown, widths }
+    let cut = rows
+        .iter()
+        .flat_map(|r| {
+            shown
+                .iter()
+                .zip(&widths)
+                .filter(|(i, w)| r.get(**i).is_some_and(|s| s.width() > **w))
+        })
+        .count();
+    Shape {
+        dropped: all.iter().copied().filter(|i| !shown.contains(i)).collect(),
+        shown,
+        widths,
+        framed: false,
+        short: true,
+        cut,
+    }
+}
+
+/// The position in `shown` of the column to drop next: the highest rank,
+/// the rightmost among equals; only minor columns when `minor`.
+fn least(columns: &[Column], shown: &[usize], minor: bool) -> Option<usize> {
+    shown
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| columns[**i].drop > 0 && (!minor || columns[**i].minor))
+        .max_by_key(|(pos, i)| (columns[**i].drop, *pos))
+        .map(|(pos, _)| pos)
 }
 
 /// `text` cut to at most `width` display columns, ending in `…` when cut.
@@ -228,88 +336,116 @@ mod tests {
 
     const ALERT: [Column; 9] = [
         Column::text("SKU"),
-        Column::text("Product").shrink(10),
-        Column::text("Warehouse").shrink(9).optional(1),
-        Column::num("Stock"),
+        Column::text("Product").shrink(14),
+        Column::text("Warehouse").shrink(14).optional(1),
+        Column::num("Stock").short("Qty"),
         Column::num("Min"),
-        Column::num("Days left"),
-        Column::num("Lead").optional(3),
-        Column::text("Supplier").shrink(8).optional(2),
-        Column::num("Reorder"),
+        Column::num("Days left").short("Days"),
+        Column::num("Lead").minor(3),
+        Column::text("Supplier").shrink(14).optional(2),
+        Column::num("Reorder").short("Order"),
     ];
 
-    fn row(product: &str) -> Vec<String> {
+    fn row(product: &str, supplier: &str) -> Vec<String> {
         [
             "ADH-1144",
             product,
-            "Hamburg North",
+            "Main Warehouse",
             "0",
             "25",
             "out",
             "14",
-            "Lindqvist Industrial Supply",
+            supplier,
             "120",
         ]
         .map(str::to_owned)
         .to_vec()
     }
 
-    fn total(shape: &Shape) -> usize {
-        overhead(shape.shown.len()) + shape.widths.iter().sum::<usize>()
+    fn long() -> Vec<String> {
+        row(
+            "Adhesive tape, double-sided, 50 m roll",
+            "Lindqvist Industrial Supply",
+        )
     }
 
     #[test]
-    fn at_200_columns_every_column_is_shown_whole() {
-        let rows = [row("Adhesive tape, double-sided, 50 m roll")];
-        let shape = fit(&ALERT, &rows, Some(200));
+    fn at_200_columns_every_column_is_shown_whole_in_its_box() {
+        let shape = fit(&ALERT, &[long()], Some(200));
         assert_eq!(shape.shown, (0..9).collect::<Vec<_>>());
+        assert!(shape.framed && !shape.short, "{shape:?}");
         assert_eq!(
             shape.widths[1],
             "Adhesive tape, double-sided, 50 m roll".len()
         );
         assert_eq!(shape.widths[7], "Lindqvist Industrial Supply".len());
+        assert_eq!((shape.dropped.len(), shape.cut), (0, 0));
     }
 
     #[test]
-    fn at_80_columns_text_columns_give_and_numbers_stay_whole() {
-        let rows = [row("Adhesive tape, double-sided, 50 m roll")];
+    fn at_80_columns_names_of_14_stay_whole_and_the_box_and_minor_columns_give_way() {
+        let rows = [
+            row("Widget A", "Supplier Corp"),
+            row("Widget B, blue", "Supplier Co-op"),
+        ];
         let shape = fit(&ALERT, &rows, Some(80));
-        assert!(total(&shape) <= 80, "{shape:?}");
-        // Lead goes first; every number column and the SKU stay whole.
+        assert!(shape.total() <= 80, "{shape:?}");
+        assert!(!shape.framed && shape.short, "{shape:?}");
+        // Lead goes; every name is whole: 8 + 14 + 14 + 3 + 3 + 4 + 14 + 5
+        // and two spaces between eight columns.
+        assert_eq!(shape.shown, vec![0, 1, 2, 3, 4, 5, 7, 8]);
+        assert_eq!(shape.widths, vec![8, 14, 14, 3, 3, 4, 14, 5], "{shape:?}");
+        assert_eq!((shape.dropped, shape.cut), (vec![6], 0));
+    }
+
+    #[test]
+    fn at_80_columns_long_names_are_cut_to_14_and_numbers_stay_whole() {
+        let shape = fit(&ALERT, &[long()], Some(80));
+        assert!(shape.total() <= 80, "{shape:?}");
         assert_eq!(shape.shown, vec![0, 1, 2, 3, 4, 5, 7, 8]);
         assert_eq!(shape.widths[0], 8);
-        assert_eq!(shape.widths[5], "Days left".len());
-        // The less important columns give first, down to their minimum;
-        // the product's name takes the rest: 80 - 18 - 8 - 5 - 3 - 9 - 7 - 9 - 8.
-        assert_eq!(shape.widths, vec![8, 13, 9, 5, 3, 9, 8, 7], "{shape:?}");
+        assert_eq!(shape.widths[5], "Days".len());
+        // The supplier gives first, down to 14; the product keeps the rest:
+        // 80 - 14 (gaps) - 8 - 14 - 3 - 3 - 4 - 14 - 5 = 15.
+        assert_eq!(shape.widths, vec![8, 15, 14, 3, 3, 4, 14, 5], "{shape:?}");
+        assert_eq!(shape.cut, 2);
     }
 
     #[test]
     fn at_60_columns_optional_columns_are_dropped_least_important_first() {
-        let rows = [row("Adhesive tape, double-sided, 50 m roll")];
-        let shape = fit(&ALERT, &rows, Some(60));
-        assert!(total(&shape) <= 60, "{shape:?}");
+        let shape = fit(&ALERT, &[long()], Some(60));
+        assert!(shape.total() <= 60, "{shape:?}");
         assert_eq!(shape.shown, vec![0, 1, 3, 4, 5, 8], "{shape:?}");
+        assert_eq!(shape.dropped, vec![2, 6, 7]);
     }
 
     #[test]
-    fn without_a_terminal_nothing_is_cut() {
-        let rows = [row("Adhesive tape, double-sided, 50 m roll")];
-        let shape = fit(&ALERT, &rows, None);
-        // Optional columns give way towards 80; the cells left are whole.
-        assert_eq!(shape.shown, vec![0, 1, 3, 4, 5, 8], "{shape:?}");
+    fn when_nothing_optional_is_left_names_are_cut_below_14() {
+        let shape = fit(&ALERT, &[long()], Some(40));
+        assert!(shape.total() <= 40, "{shape:?}");
+        assert!(shape.widths[1] < 14, "{shape:?}");
+    }
+
+    #[test]
+    fn without_a_terminal_nothing_is_cut_or_left_out() {
+        let shape = fit(&ALERT, &[long()], None);
+        assert_eq!(shape.shown, (0..9).collect::<Vec<_>>());
+        assert!(shape.framed && !shape.short);
         assert_eq!(shape.widths[1], 38);
-        let shape = fit(&ALERT, &[row("Tape")], None);
-        assert!(total(&shape) <= PIPE_WIDTH, "{shape:?}");
-        assert_eq!(shape.widths[1], "Product".len());
+        assert_eq!(shape.widths[7], 27);
+        let mut rows = vec![long()];
+        rows[0][6] = String::new();
+        assert!(fit(&ALERT, &rows, None).shown.contains(&6));
     }
 
     #[test]
-    fn an_optional_column_with_nothing_in_it_is_left_out() {
-        let mut rows = vec![row("Tape")];
+    fn an_optional_column_with_nothing_in_it_is_left_out_on_a_terminal() {
+        let mut rows = vec![row("Tape", "Supplier Corp")];
         rows[0][6] = String::new();
-        assert!(!fit(&ALERT, &rows, None).shown.contains(&6));
-        assert!(fit(&ALERT, &[], None).shown.contains(&6));
+        let shape = fit(&ALERT, &rows, Some(200));
+        assert!(!shape.shown.contains(&6));
+        assert!(shape.dropped.is_empty(), "nothing was lost: {shape:?}");
+        assert!(fit(&ALERT, &[], Some(200)).shown.contains(&6));
     }
 
     #[test]
@@ -332,6 +468,12 @@ mod tests {
             None,
         );
         assert_eq!(shape.widths, vec![16]);
+        let shape = fit(
+            &[Column::text("Warehouse").shrink(9)],
+            &[vec!["東京倉庫センター".into()]],
+            Some(9),
+        );
+        assert_eq!(shape.widths, vec![9]);
     }
 
     #[test]

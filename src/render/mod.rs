@@ -12,7 +12,8 @@
 use std::io::Write;
 
 use comfy_table::{
-    Attribute, Cell as TableCell, CellAlignment, Color, ContentArrangement, Table, presets,
+    Attribute, Cell as TableCell, CellAlignment, Color, ContentArrangement, LineStyle, Table,
+    TableStyle, presets,
 };
 use serde::Serialize;
 
@@ -23,6 +24,7 @@ mod documents;
 pub use documents::{Counted, Initialised};
 pub mod layout;
 mod records;
+mod whole;
 
 pub use layout::{Align, Column};
 
@@ -85,8 +87,14 @@ impl Cell {
     }
 }
 
-/// The most rows a table of an unbounded list shows (`stock history`).
+/// The most rows a table of an unbounded list shows on a terminal (`stock
+/// history`); into a pipe or a file a table shows every row.
 pub const TABLE_ROWS: usize = 200;
+
+/// A table without its box, on a terminal too narrow for it: a rule under the
+/// header, cells two spaces apart.
+const UNFRAMED: TableStyle =
+    TableStyle::new().header_separator(LineStyle::none().fill('─').junction('─'));
 
 /// How a table row should stand out when colour is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,13 +136,27 @@ pub trait Document {
     fn table<W: Write>(&self, out: &mut Out<W>) -> Result<()>;
 }
 
-/// The only writer of results; buffers and flushes once.
-#[derive(Debug)]
+/// The only writer of results; buffers and flushes once. What a terminal's
+/// conveniences left out (rows past the cap, columns, cut cells) is said
+/// after the results, on the note writer (stderr).
 pub struct Out<W: Write> {
     w: W,
     format: Format,
     color: bool,
     width: Option<usize>,
+    notes: Vec<String>,
+    note_to: Option<Box<dyn Write>>,
+}
+
+impl<W: Write> std::fmt::Debug for Out<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Out")
+            .field("format", &self.format)
+            .field("color", &self.color)
+            .field("width", &self.width)
+            .field("notes", &self.notes)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<W: Write> Out<W> {
@@ -146,13 +168,26 @@ impl<W: Write> Out<W> {
             format,
             color,
             width: None,
+            notes: Vec::new(),
+            note_to: None,
         }
     }
 
-    /// Fit tables into `width` display columns (the terminal's), or not at all.
+    /// Fit tables into `width` display columns (the terminal's) and cap
+    /// their rows; or, with `None`, show every row and column whole.
     #[must_use]
     pub fn width(self, width: Option<usize>) -> Self {
         Self { width, ..self }
+    }
+
+    /// Where notes go (stderr), after the results: what fitting a terminal
+    /// left out. Without it, notes are dropped.
+    #[must_use]
+    pub fn notes(self, to: Box<dyn Write>) -> Self {
+        Self {
+            note_to: Some(to),
+            ..self
+        }
     }
 
     /// The format being written.
@@ -160,11 +195,17 @@ impl<W: Write> Out<W> {
         self.format
     }
 
-    /// How many rows a list may bring, when the format holds them all in
-    /// memory before printing (a table must measure every row): the caller
-    /// shows the newest that many and says so. `None`: everything streams.
+    /// How many rows a list may bring: a table on a terminal shows at most
+    /// [`TABLE_ROWS`] and the caller says so with [`Out::note`]. `None`:
+    /// every row (every other format, and any table into a pipe or a file).
     pub fn holds_at_most(&self) -> Option<usize> {
-        (self.format == Format::Table).then_some(TABLE_ROWS)
+        (self.format == Format::Table && self.width.is_some()).then_some(TABLE_ROWS)
+    }
+
+    /// A note for the person at the terminal, said after the results (on
+    /// stderr); dropped when no note writer was given (not a terminal).
+    pub fn note(&mut self, text: String) {
+        self.notes.push(text);
     }
 
     /// A whole result, each format as the document says.
@@ -214,6 +255,16 @@ impl<W: Write> Out<W> {
             }
             Format::Jsonl => rows.try_for_each(|row| self.json_line(&row?)),
             Format::Csv => self.csv_rows(rows),
+            Format::Table if self.width.is_none() => {
+                // Into a pipe: every row, held compactly, not as records.
+                let mut whole = whole::Whole::new(R::table(), true);
+                for row in rows {
+                    let row = row?;
+                    whole.push(&row.row(), row.tone());
+                }
+                whole.write(&mut self.w, R::table(), true, self.color)?;
+                Ok(())
+            }
             Format::Table => {
                 let rows = rows.collect::<Result<Vec<R>>>()?;
                 self.table(&rows)
@@ -269,15 +320,27 @@ impl<W: Write> Out<W> {
         header: bool,
         rows: &[(Vec<String>, Tone)],
     ) -> Result<()> {
+        if self.width.is_none() {
+            let mut whole = whole::Whole::new(columns, header);
+            for (row, tone) in rows {
+                whole.push(row, *tone);
+            }
+            whole.write(&mut self.w, columns, header, self.color)?;
+            return Ok(());
+        }
         let cells: Vec<Vec<String>> = rows
             .iter()
             .map(|(r, _)| r.iter().map(|c| layout::escape(c).into_owned()).collect())
             .collect();
         let shape = layout::fit(columns, &cells, self.width);
+        self.announce(columns, &shape);
         let mut table = Table::new();
-        table
-            .load_style(presets::UTF8_BORDERS_ONLY)
-            .set_content_arrangement(ContentArrangement::Disabled);
+        if shape.framed {
+            table.load_style(presets::UTF8_BORDERS_ONLY);
+        } else {
+            table.load_style(UNFRAMED);
+        }
+        table.set_content_arrangement(ContentArrangement::Disabled);
         if self.color {
             table.enforce_styling();
         } else {
@@ -285,7 +348,7 @@ impl<W: Write> Out<W> {
         }
         if header {
             table.set_header(shape.shown.iter().map(|&i| {
-                let cell = TableCell::new(columns[i].header);
+                let cell = TableCell::new(columns[i].title(shape.short));
                 if self.color {
                     cell.add_attribute(Attribute::Bold)
                 } else {
@@ -303,21 +366,47 @@ impl<W: Write> Out<W> {
                 }
             }));
         }
-        // Borders-only draws a blank between columns: with one space of
-        // padding on the left only (and both sides of the last), cells sit
-        // two spaces apart, as `layout::overhead` counts.
+        // Both styles draw a blank between columns. Framed, one space of
+        // padding on the left only (and both sides of the last) sets cells
+        // two spaces apart inside the box; unframed, the first column has
+        // none and the last no right padding: as `layout::overhead` counts.
         let last = shape.shown.len().saturating_sub(1);
         for (k, &i) in shape.shown.iter().enumerate() {
             let Some(column) = table.column_mut(k) else {
                 continue;
             };
-            column.set_padding((1, u16::from(k == last)));
+            if shape.framed {
+                column.set_padding((1, u16::from(k == last)));
+            } else {
+                column.set_padding((u16::from(k > 0), 0));
+            }
             if columns[i].align == Align::Right {
                 column.set_cell_alignment(CellAlignment::Right);
             }
         }
         writeln!(self.w, "{table}")?;
         Ok(())
+    }
+
+    /// Remembers, for the note after the output, what fitting the terminal
+    /// left out of this table: whole columns, and cells cut with `…`.
+    fn announce(&mut self, columns: &[Column], shape: &layout::Shape) {
+        let (Some(width), false) = (self.width, shape.dropped.is_empty() && shape.cut == 0) else {
+            return;
+        };
+        let mut what = Vec::new();
+        if !shape.dropped.is_empty() {
+            let names: Vec<&str> = shape.dropped.iter().map(|&i| columns[i].header).collect();
+            what.push(format!("left out {}", names.join(", ")));
+        }
+        if shape.cut > 0 {
+            let cells = if shape.cut == 1 { "cell" } else { "cells" };
+            what.push(format!("cut {} {cells}", shape.cut));
+        }
+        self.notes.push(format!(
+            "note: fitted to {width} columns: {}; --format csv for all",
+            what.join(", ")
+        ));
     }
 
     fn json_pretty<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
@@ -355,9 +444,19 @@ impl<W: Write> Out<W> {
         Ok(())
     }
 
-    /// Flushes everything written so far.
+    /// Flushes everything written so far, then writes the notes.
     pub fn finish(mut self) -> Result<()> {
         self.w.flush()?;
+        if let Some(to) = self.note_to.as_mut() {
+            for note in &self.notes {
+                let note = layout::escape(note);
+                let note = self
+                    .width
+                    .map_or_else(|| note.to_string(), |w| layout::wrap(&note, w));
+                // A note that cannot be written loses nothing of the result.
+                let _ = writeln!(to, "{note}");
+            }
+        }
         Ok(())
     }
 }
@@ -506,8 +605,53 @@ mod tests {
         };
         let text = render_with(Format::Table, false, Some(20), vec![long]);
         assert!(text.lines().all(|l| l.chars().count() <= 20), "{text}");
-        // 20 = 2 borders + 4 padding + 6 ("Change") + 8 for the name.
-        assert!(text.contains("│ Adhesiv…      12 │"), "{text}");
+        // Too narrow for the box: 20 = 12 for the name + 2 + 6 ("Change").
+        assert!(text.contains("\nAdhesive ta…      12\n"), "{text}");
+        let boxed = render_with(
+            Format::Table,
+            false,
+            Some(40),
+            vec![Row {
+                name: "Adhesive tape, double-sided".into(),
+                delta: 12,
+            }],
+        );
+        assert!(
+            boxed.contains("│ Adhesive tape, double-sided      12 │"),
+            "{boxed}"
+        );
+    }
+
+    #[test]
+    fn a_piped_table_is_drawn_as_comfy_table_draws_a_wide_terminal_one() {
+        let rows = || {
+            vec![
+                Row {
+                    name: "東京倉庫センター北".into(),
+                    delta: 1,
+                },
+                Row {
+                    name: "Cafe\u{301} au lait, double \u{1b}[2J".into(),
+                    delta: -20,
+                },
+            ]
+        };
+        let piped = render_with(Format::Table, false, None, rows());
+        assert_eq!(piped, render_with(Format::Table, false, Some(500), rows()));
+        let mut buf = Vec::new();
+        let mut out = Out::new(&mut buf, Format::Table, false);
+        out.object(&rows().remove(1)).unwrap();
+        out.finish().unwrap();
+        let mut wide = Vec::new();
+        let mut out = Out::new(&mut wide, Format::Table, false).width(Some(500));
+        out.object(&rows().remove(1)).unwrap();
+        out.finish().unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            String::from_utf8(wide).unwrap()
+        );
+        let empty = render(Format::Table, vec![]);
+        assert_eq!(empty, render_with(Format::Table, false, Some(500), vec![]));
     }
 
     #[test]

@@ -457,9 +457,9 @@ fn a_committed_write_whose_output_fails_says_so_and_exits_0() {
         .code(0);
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.explain());
     assert!(
-        out.stderr.starts_with(
-            "warning: the change was committed (movement 2), but its output could not be written"
-        ),
+        out.stderr
+            .starts_with("warning: the change was committed, but its output could not be written")
+            && out.stderr.contains("see it with `stockflow stock history`"),
         "{}",
         out.explain()
     );
@@ -470,8 +470,8 @@ fn a_committed_write_whose_output_fails_says_so_and_exits_0() {
         .output()
         .code(0);
     assert!(
-        out.stderr
-            .starts_with("warning: the change was committed (product NEW, id 2)"),
+        out.stderr.starts_with("warning: the change was committed")
+            && out.stderr.contains("`stockflow product show SKU`"),
         "{}",
         out.explain()
     );

@@ -17,6 +17,7 @@ mod import;
 mod init;
 mod ledger_props;
 mod output;
+mod pipes;
 mod postgres;
 mod product;
 mod recipes;
