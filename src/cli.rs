@@ -30,7 +30,7 @@ use stockflow::render::{Format, Initialised, Out};
 use stockflow::store::Db;
 use stockflow::{Ctx, Error, Exit};
 
-/// Inventory administration for small B2B businesses, on one SQLite file.
+/// Inventory administration for small B2B businesses, on a SQLite file or a PostgreSQL database.
 #[derive(Debug, Parser)]
 #[command(name = "stockflow", version, about, max_term_width = 100)]
 #[command(after_help = "Examples:
@@ -41,10 +41,10 @@ use stockflow::{Ctx, Error, Exit};
 Exit codes: 0 ok, 1 internal, 2 usage, 3 invalid input, 4 not found,
 5 conflict, 6 busy (retry), 7 database, 10 alerts found (--exit-code).")]
 pub struct Cli {
-    /// The database file [env: STOCKFLOW_DB] [default: stockflow.db]
+    /// The database: a SQLite file, or a PostgreSQL URL (postgresql://...) [env: STOCKFLOW_DB] [default: stockflow.db]
     // STOCKFLOW_DB is read by `main`, not by clap: clap lists an argument
     // taken from the environment in its usage line as if the user had to give it.
-    #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    #[arg(long, global = true, value_name = "PATH|URL", value_hint = ValueHint::FilePath)]
     pub db: Option<PathBuf>,
     /// Output format
     #[arg(
@@ -94,6 +94,9 @@ impl From<ColorWhen> for When {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create the database, or upgrade it to this version's schema (safe to repeat)
+    #[command(
+        after_help = "Examples:\n  stockflow init\n  stockflow --db postgresql://stockflow@db.example/stock init"
+    )]
     Init,
     /// Companies (tenants)
     #[command(subcommand)]
@@ -123,18 +126,21 @@ pub enum Command {
     #[command(subcommand)]
     Import(product::ImportCmd),
     /// Verify the database: integrity, foreign keys, stock == sum of ledger
+    #[command(after_help = "Example:\n  stockflow check && echo clean")]
     Check,
-    /// Copy the whole database (every company, id and movement) into a new file
+    /// Copy the whole database (every company, id and movement) into a new SQLite file or an empty database
     #[command(
-        after_help = "The target must not exist yet. The copy is one transaction on the target,
-checked before it commits: all or nothing.
+        after_help = "The target is a SQLite file that does not exist yet (or an empty stockflow
+database), or the URL of an empty PostgreSQL database. The copy is one
+transaction on the target, checked before it commits: all or nothing.
 
-Example:
-  stockflow --db stock.db copy --to backup-2026-11-24.db"
+Examples:
+  stockflow --db stock.db copy --to backup-2026-11-24.db
+  stockflow --db stock.db copy --to postgresql://stockflow@db.example/stock"
     )]
     Copy {
-        /// The target database file (new, or an empty stockflow database)
-        #[arg(long, value_name = "PATH")]
+        /// The target: a new SQLite file, or an empty database (a file or a PostgreSQL URL)
+        #[arg(long, value_name = "PATH|URL", value_hint = ValueHint::FilePath)]
         to: PathBuf,
     },
     /// Serve the HTTP API on this database (plain HTTP, tokens from `token create`)
@@ -144,6 +150,9 @@ Example:
     #[command(subcommand)]
     Token(token::TokenCmd),
     /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  stockflow completions bash > /etc/bash_completion.d/stockflow\n  stockflow completions zsh > ~/.zfunc/_stockflow"
+    )]
     Completions {
         /// bash, zsh, fish, elvish or powershell
         shell: clap_complete::Shell,

@@ -3,9 +3,10 @@
 //! Companies (tenants) own warehouses, suppliers and products; every change of
 //! stock is a row in an append-only movement ledger, and low-stock alerts say
 //! what to reorder, from whom, and how many days are left. Everything lives in
-//! one SQLite file ([`db::Db`]); each operation in [`ops`] runs in a single
-//! transaction and returns data, which [`render::Out`] prints. The library
-//! never reads the clock or the environment: callers pass a [`Ctx`].
+//! one database ([`store::Db`]): a SQLite file, or a PostgreSQL server named
+//! by its URL; each operation in [`ops`] runs in a single transaction and
+//! returns data, which [`render::Out`] prints. The library never reads the
+//! clock or the environment: callers pass a [`Ctx`].
 
 pub mod error;
 pub mod model;

@@ -150,7 +150,7 @@ fn busy_timeout(ms: &str) -> stockflow::Result<Duration> {
     match ms.parse::<u32>() {
         Ok(n) if digits && i32::try_from(n).is_ok() => Ok(Duration::from_millis(n.into())),
         _ => Err(stockflow::Error::invalid(format!(
-            "STOCKFLOW_BUSY_TIMEOUT_MS must be whole milliseconds, 0 to {}: {ms}",
+            "invalid STOCKFLOW_BUSY_TIMEOUT_MS {ms:?}: expected whole milliseconds, 0 to {}",
             i32::MAX
         ))),
     }

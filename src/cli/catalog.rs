@@ -11,12 +11,14 @@ use super::{App, opt};
 #[derive(Debug, Subcommand)]
 pub enum CompanyCmd {
     /// Create a company
+    #[command(after_help = "Example:\n  stockflow company create --name 'Acme Trading'")]
     Create {
         /// Its name (unique)
         #[arg(long, allow_hyphen_values = true)]
         name: String,
     },
     /// List companies
+    #[command(after_help = "Example:\n  stockflow company list --format csv")]
     List,
 }
 
@@ -38,6 +40,9 @@ pub fn company(cmd: CompanyCmd, app: &App) -> Result<Exit> {
 #[derive(Debug, Subcommand)]
 pub enum WarehouseCmd {
     /// Create a warehouse
+    #[command(
+        after_help = "Example:\n  stockflow warehouse create --company 1 --name North --location 'Hamburg, Dock 4'"
+    )]
     Create {
         /// The owning company's id
         #[arg(long, value_name = "ID")]
@@ -50,6 +55,7 @@ pub enum WarehouseCmd {
         location: Option<String>,
     },
     /// List warehouses
+    #[command(after_help = "Example:\n  stockflow warehouse list --company 1")]
     List {
         /// Only this company's
         #[arg(long, value_name = "ID")]
@@ -88,6 +94,9 @@ pub fn warehouse(cmd: WarehouseCmd, app: &App) -> Result<Exit> {
 #[derive(Debug, Subcommand)]
 pub enum SupplierCmd {
     /// Create a supplier
+    #[command(
+        after_help = "Example:\n  stockflow supplier create --company 1 --name 'Nordic AB' --email sales@nordic.example --phone '+46 8 123 45'"
+    )]
     Create {
         /// The owning company's id
         #[arg(long, value_name = "ID")]
@@ -103,6 +112,7 @@ pub enum SupplierCmd {
         phone: Option<String>,
     },
     /// List suppliers
+    #[command(after_help = "Example:\n  stockflow supplier list --company 1 --format json")]
     List {
         /// Only this company's
         #[arg(long, value_name = "ID")]

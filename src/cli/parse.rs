@@ -59,11 +59,39 @@ fn with_text_parser(cmd: clap::Command, text: &ValueParser) -> clap::Command {
     .mut_subcommands(|sub| with_text_parser(sub, text))
 }
 
-/// Parses the command line (any bytes) into [`Cli`].
+/// Parses the command line (any bytes) into [`Cli`]. A flag on the command
+/// line beats its environment variable, wherever it stands (clap would
+/// still check `STOCKFLOW_FORMAT` for a subcommand when `--format` came
+/// before it, and refuse a bad value there).
 pub fn parse(args: &[OsString]) -> std::result::Result<Cli, clap::Error> {
-    let mut cmd = command();
+    let given = given_flags(args);
+    let mut cmd = without_env(command(), &given);
     let matches = cmd.try_get_matches_from_mut(args).map_err(escaped)?;
     Cli::from_arg_matches(&matches).map_err(|e| escaped(e.with_cmd(&cmd)))
+}
+
+/// The long flags (`format` for `--format json` or `--format=json`) on the
+/// command line, before any `--`.
+pub fn given_flags(args: &[OsString]) -> Vec<String> {
+    args.iter()
+        .skip(1)
+        .filter_map(|a| a.to_str())
+        .take_while(|w| *w != "--")
+        .filter_map(|w| w.strip_prefix("--"))
+        .map(|w| w.split('=').next().unwrap_or(w).to_owned())
+        .collect()
+}
+
+fn without_env(cmd: clap::Command, given: &[String]) -> clap::Command {
+    cmd.mut_args(|arg| {
+        let on_the_line = arg.get_long().is_some_and(|l| given.iter().any(|g| g == l));
+        if on_the_line && arg.get_env().is_some() {
+            arg.env(Option::<&'static str>::None)
+        } else {
+            arg
+        }
+    })
+    .mut_subcommands(|sub| without_env(sub, given))
 }
 
 /// The error with every value it quotes from the command line escaped, so

@@ -17,6 +17,7 @@ pub enum ProductCmd {
     )]
     Create(CreateArgs),
     /// List products (archived ones only with --include-archived)
+    #[command(after_help = "Example:\n  stockflow product list --company 1 --include-archived")]
     List {
         /// Only this company's
         #[arg(long, value_name = "ID")]
@@ -26,14 +27,19 @@ pub enum ProductCmd {
         include_archived: bool,
     },
     /// Show a product with its stock, suppliers and (for a bundle) components
+    #[command(after_help = "Example:\n  stockflow product show wid-001 --format json")]
     Show {
         /// The product's SKU
         #[arg(allow_hyphen_values = true)]
         sku: String,
     },
     /// Change a product's name, price, type or threshold
+    #[command(
+        after_help = "Examples:\n  stockflow product update WID-001 --price 21.00 --threshold 15\n  stockflow product update WID-001 --no-threshold"
+    )]
     Update(UpdateArgs),
     /// Archive a product: history kept, hidden from lists, no alerts
+    #[command(after_help = "Example:\n  stockflow product archive OLD-1")]
     Archive {
         /// The product's SKU
         #[arg(allow_hyphen_values = true)]
@@ -241,6 +247,7 @@ pub enum ThresholdCmd {
         quantity: String,
     },
     /// List a company's thresholds
+    #[command(after_help = "Example:\n  stockflow threshold list --company 1")]
     List {
         /// The company
         #[arg(long, value_name = "ID")]

@@ -32,7 +32,7 @@ pub fn clap_error(err: &clap::Error, args: &[OsString]) -> Exit {
             Exit::Success
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation | ErrorKind::InvalidUtf8 => {
-            report(&Error::invalid(value_message(err)), format)
+            report(&Error::invalid(value_message(err, args)), format)
         }
         _ => {
             let _ = err.print();
@@ -47,10 +47,24 @@ pub fn clap_error(err: &clap::Error, args: &[OsString]) -> Exit {
 }
 
 /// `invalid value 'xml' for '--format <F>' (expected one of: table, json)`,
-/// from the error's context rather than its rendered text.
-fn value_message(err: &clap::Error) -> String {
+/// from the error's context rather than its rendered text; for a value that
+/// came from the environment, `invalid STOCKFLOW_FORMAT "xml": expected one
+/// of: table, json`, naming the variable the user has to fix.
+fn value_message(err: &clap::Error, args: &[OsString]) -> String {
     let value = context_string(err, ContextKind::InvalidValue).unwrap_or_default();
     let arg = context_string(err, ContextKind::InvalidArg).unwrap_or_default();
+    if let Some(var) = from_env(&arg, args) {
+        let why = match err.get(ContextKind::ValidValue) {
+            Some(ContextValue::Strings(valid)) if !valid.is_empty() => {
+                format!("expected one of: {}", valid.join(", "))
+            }
+            _ => std::error::Error::source(err)
+                .map(ToString::to_string)
+                .or_else(|| context_string(err, ContextKind::Custom))
+                .unwrap_or_else(|| "not a valid value".to_owned()),
+        };
+        return format!("invalid {var} {value:?}: {why}");
+    }
     let mut message = if value.is_empty() {
         format!("a value is required for '{arg}'")
     } else {
@@ -69,6 +83,25 @@ fn value_message(err: &clap::Error) -> String {
         message.push_str(&format!(": {why}"));
     }
     message
+}
+
+/// The environment variable that gave flag `arg` (`--format <FORMAT>`) its
+/// value, when the flag is not on the command line but has a variable.
+fn from_env(arg: &str, args: &[OsString]) -> Option<String> {
+    let long = arg.strip_prefix("--")?.split([' ', '=']).next()?;
+    if super::parse::given_flags(args).iter().any(|g| g == long) {
+        return None;
+    }
+    env_of(&super::command(), long)
+}
+
+/// The variable of the first flag `--long` in `cmd` or its subcommands that has one.
+fn env_of(cmd: &clap::Command, long: &str) -> Option<String> {
+    cmd.get_arguments()
+        .filter(|a| a.get_long() == Some(long))
+        .find_map(|a| a.get_env())
+        .map(|v| v.to_string_lossy().into_owned())
+        .or_else(|| cmd.get_subcommands().find_map(|s| env_of(s, long)))
 }
 
 /// clap's first line of a usage error, from the error's context.

@@ -18,6 +18,9 @@ pub enum StockCmd {
   stockflow stock adjust --file movements.csv   (columns: sku, warehouse_id, delta, reason[, note, reference, at])")]
     Adjust(AdjustArgs),
     /// Move units between two warehouses of the same company
+    #[command(
+        after_help = "Example:\n  stockflow stock transfer --sku WID-001 --from 1 --to 2 --quantity 10 --note 'rebalance'"
+    )]
     Transfer {
         /// The product
         #[arg(long, allow_hyphen_values = true)]
@@ -39,6 +42,9 @@ pub enum StockCmd {
         at: Option<String>,
     },
     /// Record a cycle count: the difference becomes a `count` movement
+    #[command(
+        after_help = "Example:\n  stockflow stock count --sku WID-001 --warehouse 1 --quantity 37"
+    )]
     Count {
         /// The product
         #[arg(long, allow_hyphen_values = true)]
@@ -57,6 +63,9 @@ pub enum StockCmd {
         at: Option<String>,
     },
     /// Current stock per product and warehouse
+    #[command(
+        after_help = "Examples:\n  stockflow stock list --warehouse 2\n  stockflow stock list --sku WID-001 --format csv"
+    )]
     List {
         /// Only this company's
         #[arg(long, value_name = "ID")]
@@ -69,6 +78,9 @@ pub enum StockCmd {
         sku: Option<String>,
     },
     /// The movement ledger, newest first
+    #[command(
+        after_help = "Examples:\n  stockflow stock history --sku WID-001 --since 2026-01-01 --limit 20\n  stockflow stock history --format csv > ledger.csv"
+    )]
     History {
         /// Only this product (for a bundle: movements made through it)
         #[arg(long, allow_hyphen_values = true)]

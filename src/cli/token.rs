@@ -27,12 +27,14 @@ pub enum TokenCmd {
         expires: Option<String>,
     },
     /// List tokens (never their secrets)
+    #[command(after_help = "Example:\n  stockflow token list --company 1")]
     List {
         /// Only this company's
         #[arg(long, value_name = "ID")]
         company: Option<String>,
     },
     /// Revoke a token: its next request is refused
+    #[command(after_help = "Example:\n  stockflow token revoke 3")]
     Revoke {
         /// The token's id
         id: String,

@@ -137,9 +137,11 @@ impl Columns {
             let name = std::str::from_utf8(raw)
                 .map_err(|_| Error::invalid(format!("line {line}: a column name is not UTF-8")))?
                 .trim();
-            if !required.contains(&name) && !optional.contains(&name) {
+            let known = |n: &str| required.contains(&n) || optional.contains(&n);
+            if !known(name) {
                 return Err(Error::invalid(format!(
-                    "line {line}: unknown column {name:?} (expected {}, optionally {})",
+                    "line {line}: unknown column {name:?}{} (expected {}, optionally {})",
+                    hint(name, &known),
                     required.join(", "),
                     optional.join(", ")
                 )));
@@ -170,6 +172,20 @@ impl Columns {
     pub fn required(&self, name: &str) -> usize {
         self.index(name).unwrap_or(usize::MAX)
     }
+}
+
+/// Why a column name may not be known: the whole header read as one column
+/// (a spreadsheet that separates with `;` or tabs), or capitals.
+fn hint(name: &str, known: &dyn Fn(&str) -> bool) -> String {
+    if let Some(sep) = [';', '\t'].into_iter().find(|c| name.contains(*c)) {
+        let sep = if sep == ';' { "semicolons" } else { "tabs" };
+        return format!(": separate columns with commas, not {sep}");
+    }
+    let lower = name.to_lowercase();
+    if known(&lower) {
+        return format!(": column names are lower case ({name:?} → {lower:?})");
+    }
+    String::new()
 }
 
 /// One record and the line it starts on.
@@ -378,7 +394,22 @@ mod tests {
         for (text, part) in [
             ("a,b,a\n1,2,3\n", "line 1: column a appears twice"),
             ("b\n1\n", "line 1: missing column a"),
-            ("a,c\n1,2\n", "line 1: unknown column \"c\""),
+            (
+                "a,c\n1,2\n",
+                "line 1: unknown column \"c\" (expected a, optionally b)",
+            ),
+            (
+                "a;b\n1;2\n",
+                "line 1: unknown column \"a;b\": separate columns with commas, not semicolons",
+            ),
+            (
+                "a\tb\n1\t2\n",
+                "line 1: unknown column \"a\\tb\": separate columns with commas, not tabs",
+            ),
+            (
+                "A,b\n1,2\n",
+                "line 1: unknown column \"A\": column names are lower case (\"A\" → \"a\")",
+            ),
             ("", "empty input"),
         ] {
             let err = lines(text).unwrap_err();

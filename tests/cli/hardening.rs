@@ -1006,7 +1006,9 @@ fn the_busy_timeout_from_the_environment_is_range_checked() {
         refused(
             out,
             3,
-            &format!("STOCKFLOW_BUSY_TIMEOUT_MS must be whole milliseconds, 0 to 2147483647: {ms}"),
+            &format!(
+                "invalid STOCKFLOW_BUSY_TIMEOUT_MS {ms:?}: expected whole milliseconds, 0 to 2147483647"
+            ),
         );
     }
     sf.cmd(&["company", "list"])
