@@ -566,12 +566,16 @@ impl Record for Created {
             "created_at",
             "expires_at",
             "token",
+            "revoked_at",
         ]
     }
+    /// The token's cells with the secret before `revoked_at`, which came
+    /// later (CSV columns are only ever added at the end).
     fn cells(&self) -> Vec<Cell> {
         let mut cells = self.token.cells();
-        cells.pop();
+        let revoked = cells.pop().unwrap_or(Cell::Null);
         cells.push(Cell::Text(self.secret.expose().to_owned()));
+        cells.push(revoked);
         cells
     }
     fn table() -> &'static [Column] {
@@ -675,6 +679,29 @@ mod tests {
             headers_at(60),
             ["SKU", "Product", "Stock", "Min", "Days left", "Reorder"]
         );
+    }
+
+    #[test]
+    fn an_alert_has_one_cell_per_column_and_its_csv_columns_are_its_json_keys() {
+        let a = alert(4, 9, Some(5));
+        assert_eq!(a.cells().len(), Alert::columns().len());
+        assert_eq!(a.row().len(), Alert::table().len());
+        let json = serde_json::to_value(&a).unwrap();
+        let mut keys: Vec<String> = Vec::new();
+        for (key, value) in json.as_object().unwrap() {
+            match value.as_object() {
+                // SPEC 5 names the flattened supplier e-mail `supplier_email`.
+                Some(nested) => keys.extend(nested.keys().map(|k| match k.as_str() {
+                    "contact_email" => format!("{key}_email"),
+                    _ => format!("{key}_{k}"),
+                })),
+                None => keys.push(key.clone()),
+            }
+        }
+        let mut columns: Vec<String> = Alert::columns().iter().map(|c| (*c).to_owned()).collect();
+        keys.sort();
+        columns.sort();
+        assert_eq!(columns, keys);
     }
 
     #[test]

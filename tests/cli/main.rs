@@ -10,6 +10,7 @@ mod alerts;
 mod batch;
 mod bundle;
 mod catalog;
+mod columns;
 mod concurrency;
 mod copy;
 mod env;
