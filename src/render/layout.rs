@@ -1,11 +1,14 @@
 //! How a table fits a terminal: which columns it shows and how wide each is.
 //!
 //! comfy-table draws the table; this module decides its shape first, so the
-//! result never wraps a cell over several lines. Each column is either kept
-//! whole (numbers, SKUs, times) or may shrink to a minimum, its text cut with
-//! `…`; optional columns are dropped, least important first, when even the
-//! minimums do not fit. Widths are display columns (CJK counts two, combining
-//! marks zero), the same measure comfy-table pads with.
+//! result never wraps a cell over several lines. Into a pipe nothing gives
+//! way. On a terminal the box and long headers go first, then the minor
+//! columns; then each column is either kept whole (numbers, SKUs, times) or
+//! may shrink to a minimum (14 for names), its text cut with `…`; optional
+//! columns are dropped, least important first, when even the minimums do not
+//! fit. The [`Shape`] says what was left out, for the note. Widths are
+//! display columns (CJK counts two, combining marks zero), the same measure
+//! comfy-table pads with.
 
 use std::borrow::Cow;
 
@@ -140,120 +143,145 @@ impl Shape {
 /// then text columns shrink, least important first, down to their minimum,
 /// and optional columns are dropped when even the minimums do not fit.
 pub fn fit(columns: &[Column], rows: &[Vec<String>], width: Option<usize>) -> Shape {
-    let natural = |short: bool| -> Vec<usize> {
-        columns
+    let Some(width) = width else {
+        let all: Vec<usize> = (0..columns.len()).collect();
+        return Fit::new(columns, rows, usize::MAX).shape(&all, true, false);
+    };
+    let fit = Fit::new(columns, rows, width);
+    for (framed, short) in [(true, false), (false, false), (false, true)] {
+        if let Some(shape) = fit.whole(&fit.all, framed, short) {
+            return shape;
+        }
+    }
+    let mut shown = fit.all.clone();
+    while let Some(pos) = least(columns, &shown, true) {
+        shown.remove(pos);
+        if let Some(shape) = fit.whole(&shown, false, true) {
+            return shape;
+        }
+    }
+    fit.cut(shown)
+}
+
+/// One table being fitted: its columns, rows, the width to fit, and the
+/// columns worth showing at all.
+struct Fit<'a> {
+    columns: &'a [Column],
+    rows: &'a [Vec<String>],
+    width: usize,
+    all: Vec<usize>,
+}
+
+impl<'a> Fit<'a> {
+    fn new(columns: &'a [Column], rows: &'a [Vec<String>], width: usize) -> Self {
+        // An optional column with nothing in it is not worth its header.
+        let blank = |i: usize| {
+            !rows.is_empty() && rows.iter().all(|r| r.get(i).is_none_or(String::is_empty))
+        };
+        let all = (0..columns.len())
+            .filter(|&i| columns[i].drop == 0 || !blank(i))
+            .collect();
+        Self {
+            columns,
+            rows,
+            width,
+            all,
+        }
+    }
+
+    /// Each column's natural width under its long or short header.
+    fn natural(&self, short: bool) -> Vec<usize> {
+        let cells = |i: usize| self.rows.iter().filter_map(move |r| r.get(i));
+        self.columns
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                rows.iter()
-                    .filter_map(|r| r.get(i))
+                cells(i)
                     .map(|s| s.width())
-                    .chain([c.title(short).width()])
-                    .max()
-                    .unwrap_or(0)
+                    .fold(c.title(short).width(), usize::max)
             })
             .collect()
-    };
-    let Some(width) = width else {
-        let widths = natural(false);
-        return Shape {
-            shown: (0..columns.len()).collect(),
-            widths,
-            framed: true,
-            short: false,
-            dropped: Vec::new(),
-            cut: 0,
-        };
-    };
-    // An optional column with nothing in it is not worth its header.
-    let blank =
-        |i: usize| !rows.is_empty() && rows.iter().all(|r| r.get(i).is_none_or(String::is_empty));
-    let all: Vec<usize> = (0..columns.len())
-        .filter(|&i| columns[i].drop == 0 || !blank(i))
-        .collect();
-    let whole = |shown: &[usize], framed: bool, short: bool| {
-        let natural = natural(short);
-        let widths: Vec<usize> = shown.iter().map(|&i| natural[i]).collect();
-        let shape = Shape {
+    }
+
+    /// `shown` at natural width, whatever its total.
+    fn shape(&self, shown: &[usize], framed: bool, short: bool) -> Shape {
+        let natural = self.natural(short);
+        Shape {
             shown: shown.to_vec(),
-            widths,
+            widths: shown.iter().map(|&i| natural[i]).collect(),
             framed,
             short,
-            dropped: all.iter().copied().filter(|i| !shown.contains(i)).collect(),
+            dropped: self.dropped(shown),
             cut: 0,
+        }
+    }
+
+    /// `shown` at natural width, if that fits.
+    fn whole(&self, shown: &[usize], framed: bool, short: bool) -> Option<Shape> {
+        Some(self.shape(shown, framed, short)).filter(|s| s.total() <= self.width)
+    }
+
+    fn dropped(&self, shown: &[usize]) -> Vec<usize> {
+        self.all
+            .iter()
+            .copied()
+            .filter(|i| !shown.contains(i))
+            .collect()
+    }
+
+    /// Unframed, short headers: drops optional columns until the minimums
+    /// fit, then takes one display column at a time from the least important
+    /// column that may still give (the first to be dropped), the widest among
+    /// equals, so the product's name keeps its room longest: first down to
+    /// each column's minimum, then, when nothing optional is left, to its header.
+    fn cut(&self, mut shown: Vec<usize>) -> Shape {
+        let natural = self.natural(true);
+        let columns = self.columns;
+        let floor = |i: usize, hard: bool| match columns[i].min {
+            0 => natural[i],
+            _ if hard => columns[i].title(true).width(),
+            _ => columns[i].floor(natural[i], true),
         };
-        (shape.total() <= width).then_some(shape)
-    };
-    for (framed, short) in [(true, false), (false, false), (false, true)] {
-        if let Some(shape) = whole(&all, framed, short) {
-            return shape;
+        let need = |shown: &[usize]| {
+            overhead(shown.len(), false) + shown.iter().map(|&i| floor(i, false)).sum::<usize>()
+        };
+        while need(&shown) > self.width {
+            let Some(pos) = least(columns, &shown, false) else {
+                break;
+            };
+            shown.remove(pos);
         }
-    }
-    let mut shown = all.clone();
-    while let Some(pos) = least(columns, &shown, true) {
-        shown.remove(pos);
-        if let Some(shape) = whole(&shown, false, true) {
-            return shape;
-        }
-    }
-    let natural = natural(true);
-    let need = |shown: &[usize]| {
-        overhead(shown.len(), false)
-            + shown
-                .iter()
-                .map(|&i| columns[i].floor(natural[i], true))
-                .sum::<usize>()
-    };
-    while need(&shown) > width {
-        match least(columns, &shown, false) {
-            Some(pos) => {
-                shown.remove(pos);
+        let mut widths: Vec<usize> = shown.iter().map(|&i| natural[i]).collect();
+        let mut excess = (overhead(shown.len(), false) + widths.iter().sum::<usize>())
+            .saturating_sub(self.width);
+        for hard in [false, true] {
+            while excess > 0 {
+                let widest = (0..shown.len())
+                    .filter(|&k| widths[k] > floor(shown[k], hard))
+                    .max_by_key(|&k| (columns[shown[k]].drop, widths[k], k));
+                let Some(k) = widest else { break };
+                widths[k] -= 1;
+                excess -= 1;
             }
-            None => break,
         }
-    }
-    let mut widths: Vec<usize> = shown.iter().map(|&i| natural[i]).collect();
-    let mut excess =
-        (overhead(shown.len(), false) + widths.iter().sum::<usize>()).saturating_sub(width);
-    // Take one display column at a time from the least important column that
-    // may still give (the first to be dropped), the widest among equals, so
-    // the product's name keeps its room longest: first down to each column's
-    // minimum, then, when nothing optional is left to drop, to its header.
-    let header = |k: usize| columns[shown[k]].title(true).width();
-    for hard in [false, true] {
-        while excess > 0 {
-            let widest = (0..shown.len())
-                .filter(|&k| {
-                    let c = &columns[shown[k]];
-                    let floor = if hard && c.min > 0 {
-                        header(k)
-                    } else {
-                        c.floor(natural[shown[k]], true)
-                    };
-                    widths[k] > floor
-                })
-                .max_by_key(|&k| (columns[shown[k]].drop, widths[k], k));
-            let Some(k) = widest else { break };
-            widths[k] -= 1;
-            excess -= 1;
+        let cut = self
+            .rows
+            .iter()
+            .flat_map(|r| {
+                shown
+                    .iter()
+                    .zip(&widths)
+                    .filter(|(i, w)| r.get(**i).is_some_and(|s| s.width() > **w))
+            })
+            .count();
+        Shape {
+            dropped: self.dropped(&shown),
+            shown,
+            widths,
+            framed: false,
+            short: true,
+            cut,
         }
-    }
-    let cut = rows
-        .iter()
-        .flat_map(|r| {
-            shown
-                .iter()
-                .zip(&widths)
-                .filter(|(i, w)| r.get(**i).is_some_and(|s| s.width() > **w))
-        })
-        .count();
-    Shape {
-        dropped: all.iter().copied().filter(|i| !shown.contains(i)).collect(),
-        shown,
-        widths,
-        framed: false,
-        short: true,
-        cut,
     }
 }
 

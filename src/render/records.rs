@@ -400,7 +400,8 @@ impl Record for Movement {
             Column::text("Warehouse").shrink(NAME),
             Column::num("Change"),
             Column::text("Reason"),
-            Column::num("Stock").optional(5),
+            // After a write the new stock is the answer: it goes last.
+            Column::num("Stock").optional(1),
             Column::text("Reference").shrink(9).optional(2),
             Column::text("Note").shrink(6).optional(3),
             Column::text("By").shrink(6).optional(4),
