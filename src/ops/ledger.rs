@@ -1,8 +1,8 @@
 //! The one mechanism that moves stock. Every movement — a single adjust, a
 //! transfer, a count, a bundle sale, a batch of millions — goes through a
-//! [`Ledger`] inside one write transaction: it checks tenancy and the
+//! `Ledger` inside one write transaction: it checks tenancy and the
 //! never-negative rule against stock it tracks in memory, appends the
-//! movement, and on [`Ledger::finish`] writes each touched inventory row once.
+//! movement, and on `Ledger::finish` writes each touched inventory row once.
 //! Statements are prepared once and look-ups cached, so a batch costs one
 //! insert per movement plus one update per (product, warehouse) pair. A
 //! batch on PostgreSQL, which holds the inventory table against other writers
@@ -10,7 +10,7 @@
 //! a time and writes every touched row in one set-based statement.
 //!
 //! A large batch is buffered: its movements are written a chunk at a time,
-//! sorted, and may take the bulk path; that half lives in [`super::bulk`].
+//! sorted, and may take the bulk path; that half lives in `super::bulk`.
 
 use std::rc::Rc;
 

@@ -1,5 +1,5 @@
 //! Moving stock: adjust (one movement or a CSV batch), transfer, count. Every
-//! write goes through [`Ledger`] in one transaction; reading stock back lives
+//! write goes through `Ledger` in one transaction; reading stock back lives
 //! in `levels` and `history`, re-exported here.
 
 use serde::Serialize;

@@ -274,7 +274,7 @@ impl Db {
     }
 
     /// Runs `f` in one READ COMMITTED transaction, again after a deadlock or
-    /// serialization failure (up to [`ATTEMPTS`] runs in all).
+    /// serialization failure (up to `ATTEMPTS` runs in all).
     pub fn write_retrying<T>(&mut self, mut f: impl FnMut(Tx<'_>) -> Result<T>) -> Result<T> {
         let mut attempt = 1;
         loop {
