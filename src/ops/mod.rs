@@ -16,6 +16,7 @@ mod levels;
 pub(crate) mod lookup;
 pub mod product;
 pub mod progress;
+pub mod replenish;
 pub mod stock;
 pub mod threshold;
 pub mod token;
