@@ -277,6 +277,38 @@ fn a_client_that_leaves_cancels_its_read_and_sigterm_exits_at_once() {
     );
 }
 
+/// A request still running when the drain ends is closed and its
+/// database work cancelled: a slow request never holds up a stop.
+#[test]
+fn sigterm_bounds_the_drain_and_cancels_what_still_runs() {
+    let (sf, t) = shop();
+    long_ledger(&sf, 300_000);
+    let server = Server::start(&sf, &[("STOCKFLOW_DRAIN_MS", "200")]);
+    let mut client = half_sent(
+        &server.addr,
+        &format!(
+            "GET /api/stock/history?limit=100000000 HTTP/1.1\r\nhost: x\r\n\
+             authorization: Bearer {t}\r\n\r\n"
+        ),
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    let started = Instant::now();
+    let (code, log) = server.stop();
+    let took = started.elapsed();
+    assert_eq!(code, 0, "{log}");
+    assert!(
+        took < Duration::from_secs(3),
+        "exited {took:?} after SIGTERM"
+    );
+    assert!(
+        log.contains("1 requests were still running after 200 ms"),
+        "{log}"
+    );
+    assert!(log.contains("its database work is cancelled"), "{log}");
+    let (got, _) = until_closed(&mut client);
+    assert!(got.is_empty(), "answered: {}", &got[..got.len().min(200)]);
+}
+
 #[test]
 fn serve_on_a_busy_port_is_exit_3_naming_the_address() {
     let (sf, _) = shop();
