@@ -20,10 +20,16 @@ impl FromRequestParts<Arc<State>> for Auth {
         parts: &mut Parts,
         state: &Arc<State>,
     ) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(header::AUTHORIZATION)
+        let mut headers = parts.headers.get_all(header::AUTHORIZATION).iter();
+        let header = headers
+            .next()
             .ok_or_else(|| ApiError::unauthorized("an Authorization: Bearer token is required"))?;
+        if headers.next().is_some() {
+            // Which one would a proxy in front have checked? Neither is taken.
+            return Err(ApiError::unauthorized(
+                "two Authorization headers: send exactly one (Bearer TOKEN)",
+            ));
+        }
         let secret = header
             .to_str()
             .ok()

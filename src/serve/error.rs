@@ -69,6 +69,18 @@ impl ApiError {
         )
     }
 
+    /// 408: the body stopped arriving.
+    pub fn body_timed_out(pause: std::time::Duration) -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            format!(
+                "the body stopped arriving (nothing for {} ms, or too slow in all); send it again",
+                pause.as_millis()
+            ),
+        )
+    }
+
     /// 503: the request took longer than the server's request timeout.
     pub fn timed_out(timeout: std::time::Duration) -> Self {
         Self::new(
@@ -139,7 +151,7 @@ pub(crate) struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 struct ErrorDetail {
     /// invalid_input, unauthorized, not_found, method_not_allowed, conflict,
-    /// too_large, busy or internal
+    /// too_large, timeout, busy or internal
     kind: &'static str,
     /// One line naming the value.
     message: String,

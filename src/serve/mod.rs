@@ -14,6 +14,7 @@ mod body;
 mod commit;
 mod error;
 mod idempotency;
+mod log;
 mod meta;
 mod products;
 mod schema;
@@ -21,6 +22,7 @@ mod scope;
 mod state;
 mod stock;
 mod suppliers;
+mod transport;
 mod warehouses;
 
 use std::sync::Arc;
@@ -38,6 +40,7 @@ use tower_http::trace::TraceLayer;
 pub use commit::GROUP_MAX;
 pub use meta::document;
 pub use state::State;
+pub use transport::Limits;
 
 use error::ApiError;
 use idempotency::Reply;
@@ -49,18 +52,17 @@ use crate::ops::token;
 /// The largest request body accepted (413 beyond).
 pub const MAX_BODY: usize = 16 << 20;
 
-/// How long a request may take before it is answered 503; longer than any
-/// busy timeout, so a queued writer is answered by SQLite first.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// Every route, with request logging, the body limit and a timeout.
+/// Every route, with request logging, the body limit and a timeout, under
+/// SPEC section 9's [`Limits`].
 pub fn app(state: Arc<State>) -> Router {
-    app_with_timeout(state, REQUEST_TIMEOUT)
+    app_with(state, Limits::default())
 }
 
-/// Like [`app`], answering 503 (the JSON error body, `Retry-After: 1`) to a
-/// request that takes longer than `timeout`.
-pub fn app_with_timeout(state: Arc<State>, timeout: Duration) -> Router {
+/// Like [`app`], under `limits`: a request that takes longer than
+/// `limits.request_timeout` is answered 503 (the JSON error body,
+/// `Retry-After: 1`) and its database work is cancelled.
+pub fn app_with(state: Arc<State>, limits: Limits) -> Router {
+    let timeout = limits.request_timeout;
     Router::new()
         .route("/api/health", get(meta::health))
         .route("/api/openapi.json", get(meta::openapi))
@@ -89,10 +91,13 @@ pub fn app_with_timeout(state: Arc<State>, timeout: Duration) -> Router {
         .layer(middleware::from_fn(move |req: Request<axum::body::Body>, next: Next| {
             deadline(timeout, req, next)
         }))
+        .layer(middleware::from_fn(move |req: Request<axum::body::Body>, next: Next| {
+            transport::read_body(limits, req, next)
+        }))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<_>| {
-                    tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+                    tracing::info_span!("http", method = %req.method(), path = %log::escape(req.uri().path()))
                 })
                 .on_request(())
                 .on_response(
@@ -122,16 +127,16 @@ async fn wrong_method(method: Method, uri: Uri) -> ApiError {
     ApiError::method_not_allowed(method.as_str(), uri.path())
 }
 
-/// Serves `app` on `listener` until `stop` resolves ([`shutdown`]);
-/// requests in flight are finished before it returns.
+/// Serves [`app`] on `listener` under `limits` until `stop` resolves
+/// ([`shutdown`]): requests in flight are finished (for `limits.drain` at
+/// most) before it returns; idle and half-sent connections are closed.
 pub async fn run(
     listener: tokio::net::TcpListener,
     state: Arc<State>,
+    limits: Limits,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(stop)
-        .await
+    transport::run(listener, app_with(state, limits), limits, stop).await
 }
 
 /// Catches SIGINT and SIGTERM from now on (call it before saying the server

@@ -110,9 +110,11 @@ pub(crate) async fn create(
 
 /// A SKU as one URL path segment.
 fn path_segment(text: &str) -> String {
+    // `.` and `..` would be dot segments that clients resolve away.
+    let dots = text == "." || text == "..";
     text.bytes()
         .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            if b.is_ascii_alphanumeric() || b"-_~".contains(&b) || (b == b'.' && !dots) {
                 (b as char).to_string()
             } else {
                 format!("%{b:02X}")

@@ -4,6 +4,7 @@
 //! in order inside it instead of polling SQLite's busy handler; CLI
 //! processes and cron jobs still meet the writer at the file lock).
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -13,6 +14,7 @@ use super::error::ApiError;
 use crate::Ctx;
 use crate::error::{Error, Kind, Result};
 use crate::model::{CompanyId, Timestamp};
+use crate::store::cancel::Canceller;
 use crate::store::{Db, Engine};
 
 /// Most connections open at once (kept open between requests): a request
@@ -54,17 +56,51 @@ impl State {
         }))
     }
 
-    /// Runs `f` on a pooled connection: an idle one, a new one while fewer
-    /// than [`POOL_SIZE`] are open, or else the first one returned within
-    /// the busy timeout (busy past it, as a lock wait).
+    /// Runs `f` on a pooled connection: an idle one that still answers, a
+    /// new one while fewer than [`POOL_SIZE`] are open, or else the first
+    /// one returned within the busy timeout (busy past it, as a lock wait).
+    /// While `f` runs, the request's [`Cancel`] (see [`blocking`]) can stop
+    /// its statement. A connection lost under `f` (the server ended the
+    /// session) is busy: safe to retry, and the next request opens anew.
     pub(crate) fn with_db<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
-        let mut db = match self.checkout()? {
-            Some(db) => db,
-            None => reader(&self.path, self.busy_timeout).inspect_err(|_| self.checkin(None))?,
-        };
+        let mut db = self.live()?;
+        let cancel = CURRENT.with(|c| c.borrow().clone());
+        if let Some(cancel) = &cancel {
+            if !cancel.arm(db.canceller()) {
+                self.checkin(Some(db));
+                return Err(Error::new(Kind::Internal, "the request was cancelled"));
+            }
+        }
         let result = f(&mut db);
+        if let Some(cancel) = &cancel {
+            cancel.disarm();
+        }
+        let lost = result.is_err() && db.is_closed();
         self.checkin(Some(db));
+        if lost {
+            return Err(Error::new(Kind::Busy, LOST));
+        }
         result
+    }
+
+    /// A connection that answers: idle ones are tried first (one whose
+    /// session the server ended is dropped), then a new one.
+    fn live(&self) -> Result<Db> {
+        loop {
+            let Some(mut db) = self.checkout()? else {
+                return reader(&self.path, self.busy_timeout)
+                    .inspect_err(|_| self.checkin(None))
+                    .map_err(|e| match e.kind() {
+                        Kind::Database => Error::new(Kind::Busy, LOST),
+                        _ => e,
+                    });
+            };
+            if db.is_live(self.busy_timeout) {
+                return Ok(db);
+            }
+            self.checkin(None);
+            drop(db);
+        }
     }
 
     /// An idle connection, or `None` when the caller may open one (counted
@@ -148,14 +184,116 @@ fn reader(path: &Path, busy_timeout: Duration) -> Result<Db> {
     Ok(db)
 }
 
-/// Runs a library call on a blocking thread.
+/// What a request whose connection was lost is told.
+const LOST: &str = "the connection to the database was lost; retry after a moment";
+
+thread_local! {
+    /// The [`Cancel`] of the request this blocking thread runs, for
+    /// [`State::with_db`] to arm with its connection.
+    static CURRENT: RefCell<Option<Arc<Cancel>>> = const { RefCell::new(None) };
+}
+
+/// How a request's database work is stopped when nobody waits for it any
+/// more: its client went away, its deadline passed, or the server stopped.
+#[derive(Debug, Default)]
+pub(crate) struct Cancel {
+    /// The canceller of the connection the request is using, while it does.
+    armed: Mutex<Option<Canceller>>,
+    /// When the request was cancelled, if it was.
+    cancelled: Mutex<Option<Instant>>,
+}
+
+impl Cancel {
+    /// Holds `canceller` while the connection is the request's; false when
+    /// the request was cancelled already (then nothing should run).
+    fn arm(&self, canceller: Canceller) -> bool {
+        let mut armed = self.armed.lock().unwrap_or_else(PoisonError::into_inner);
+        *armed = Some(canceller);
+        self.cancelled_at().is_none()
+    }
+
+    fn cancelled_at(&self) -> Option<Instant> {
+        *self
+            .cancelled
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The connection goes back to the pool: it is no longer the request's.
+    fn disarm(&self) {
+        *self.armed.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
+    /// Stops the work: the running statement fails, and nothing new
+    /// starts. The connection stays the request's until its statement has
+    /// been cancelled (so no later request's statement is hit).
+    fn cancel(self: &Arc<Self>) {
+        *self
+            .cancelled
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Instant::now());
+        let me = Arc::clone(self);
+        let stop = move || {
+            let armed = me.armed.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(canceller) = armed.as_ref() {
+                canceller.cancel();
+            }
+        };
+        let armed = self.armed.lock().unwrap_or_else(PoisonError::into_inner);
+        let blocks = armed.as_ref().is_some_and(Canceller::blocks);
+        drop(armed);
+        if blocks {
+            // Connecting to the server must not hold a runtime thread.
+            std::thread::spawn(stop);
+        } else {
+            stop();
+        }
+    }
+}
+
+/// Cancels the request's work when dropped before [`Waiting::done`]: the
+/// future awaiting it was dropped (client gone, deadline, shutdown).
+struct Waiting(Option<Arc<Cancel>>);
+
+impl Waiting {
+    fn done(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        if let Some(cancel) = self.0.take() {
+            tracing::info!("the request is gone: its database work is cancelled");
+            cancel.cancel();
+        }
+    }
+}
+
+/// Runs a library call on a blocking thread; if the caller stops waiting
+/// (the future is dropped), the call's database statement is cancelled.
 pub(crate) async fn blocking<T: Send + 'static>(
     state: &Arc<State>,
     f: impl FnOnce(&State) -> Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
     let state = Arc::clone(state);
-    tokio::task::spawn_blocking(move || f(&state))
-        .await
+    let cancel = Arc::new(Cancel::default());
+    let waiting = Waiting(Some(Arc::clone(&cancel)));
+    let result = tokio::task::spawn_blocking(move || {
+        CURRENT.with(|c| *c.borrow_mut() = Some(Arc::clone(&cancel)));
+        let result = f(&state);
+        CURRENT.with(|c| *c.borrow_mut() = None);
+        if let Some(at) = cancel.cancelled_at() {
+            tracing::info!(
+                "the cancelled database work stopped {} ms after the cancel",
+                at.elapsed().as_millis()
+            );
+        }
+        result
+    })
+    .await;
+    waiting.done();
+    result
         .map_err(|e| ApiError::internal(format!("request task failed: {e}")))?
         .map_err(ApiError::from)
 }

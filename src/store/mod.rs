@@ -15,6 +15,7 @@
 //! one engine does — schema and upgrades, connections, locking, the bulk
 //! path, integrity checks — lives in that engine's module.
 
+pub mod cancel;
 pub mod postgres;
 pub mod sqlite;
 pub mod tables;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use serde_json::Value;
-use stockflow::serve::{State, app, app_with_timeout};
+use stockflow::serve::{Limits, State, app, app_with};
 use tower::ServiceExt;
 
 use crate::support::{Sf, off_runtime};
@@ -77,7 +77,13 @@ impl Api {
             off_runtime(|| State::open(&sf.db, busy, stockflow::serve::GROUP_MAX)).expect("open");
         Self {
             router: match request {
-                Some(t) => app_with_timeout(state, t),
+                Some(request_timeout) => app_with(
+                    state,
+                    Limits {
+                        request_timeout,
+                        ..Limits::default()
+                    },
+                ),
                 None => app(state),
             },
             sf,

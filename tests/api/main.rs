@@ -13,3 +13,4 @@ mod routes;
 mod socket;
 mod tenancy;
 mod token;
+mod transport;

@@ -501,7 +501,7 @@ fn sixty_four_clients_share_a_small_pool_of_connections() {
 }
 
 #[test]
-fn sessions_the_server_ended_leave_the_pool_and_requests_go_on() {
+fn sessions_the_server_ended_are_never_handed_out_and_requests_go_on() {
     if skip_unless_postgres() {
         return;
     }
@@ -530,24 +530,17 @@ fn sessions_the_server_ended_leave_the_pool_and_requests_go_on() {
         )
         .expect("terminate")
     });
-    let answers: Vec<(u16, String)> = (0..40)
-        .map(|_| list().map(|(s, _, text)| (s, text)).expect("answer"))
-        .collect();
+    let answers: Vec<(u16, String, String)> = (0..20).map(|_| list().expect("answer")).collect();
     let (code, log) = server.stop();
     assert_eq!(code, 0, "{log}");
-    for (status, text) in &answers {
-        if *status != 200 {
-            let body: Value = serde_json::from_str(text).expect("json");
-            assert_eq!(body["error"]["kind"], "internal", "{text}");
-        }
+    for (status, head, text) in &answers {
+        assert!(
+            *status == 200 || (*status == 503 && head.contains("retry-after: ")),
+            "after the server ended the sessions: {status} {text}"
+        );
     }
-    let failed = answers.iter().filter(|a| a.0 != 200).count();
     assert!(
-        failed <= 16,
-        "{failed} requests met an ended session: {answers:?}"
-    );
-    assert!(
-        answers[failed..].iter().all(|a| a.0 == 200),
-        "every request after those is answered: {answers:?}"
+        answers.iter().all(|a| a.0 == 200),
+        "a live connection is checked out, so none of them is even 503: {answers:?}"
     );
 }

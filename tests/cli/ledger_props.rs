@@ -1,12 +1,24 @@
 //! Property test through the library: random sequences of adjust, transfer,
 //! count, bundle-sale and CSV batch operations, valid and invalid, keep the
-//! books right; a batch is all or nothing.
+//! books right; a batch is all or nothing. It runs on the engine under test
+//! (`STOCKFLOW_TEST_ENGINE`), with fewer cases on PostgreSQL, where each
+//! step's `check` is a round of server queries.
 
 use proptest::prelude::*;
 use stockflow::Ctx;
 use stockflow::model::{CompanyId, Delta, Money, Quantity, Reason, Sku, Timestamp, WarehouseId};
 use stockflow::ops::{bundle, catalog, check, product, progress, stock};
 use stockflow::store::{DEFAULT_BUSY_TIMEOUT, Db};
+
+use crate::support::{Engine, Sf, engine};
+
+/// How many random sequences: each is a fresh database and up to 24 steps.
+fn cases() -> u32 {
+    match engine() {
+        Engine::Sqlite => 24,
+        Engine::Postgres => 10,
+    }
+}
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -199,12 +211,13 @@ fn books(db: &mut Db) -> (Vec<(i64, i64, i64)>, i64) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn any_sequence_keeps_inventory_equal_to_the_ledger(ops in proptest::collection::vec(op(), 1..25)) {
-        let dir = tempfile::tempdir().unwrap();
-        let (mut db, _) = Db::init(&dir.path().join("p.db"), DEFAULT_BUSY_TIMEOUT).unwrap();
+        // A fresh database on the engine under test for every case.
+        let sf = Sf::bare();
+        let (mut db, _) = Db::init(&sf.db, DEFAULT_BUSY_TIMEOUT).unwrap();
         setup(&mut db);
         for op in &ops {
             let before = books(&mut db);

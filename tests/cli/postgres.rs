@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use crate::copy::fill;
 use crate::support::{
-    Engine, Server, Sf, admin_url, count, product_create, shell_loops, skip_unless_postgres,
-    wait_all, without_password,
+    Engine, Server, Sf, admin_url, count, kill_at, product_create, shell_loops,
+    skip_unless_postgres, wait_all, without_password,
 };
 
 /// The sum of the ledger's deltas for a product in a warehouse, from `stock history`.
@@ -98,53 +98,61 @@ fn one_sku_created_twice_at_once_in_two_cases_has_one_winner() {
     sf.run(&["check"]).ok();
 }
 
-/// Starts a 500,000-row batch and SIGKILLs it after `delay`; returns whether
-/// it was still running then.
-fn kill_after(sf: &Sf, path: &str, delay: Duration) -> bool {
-    let mut child = sf.cmd(&["stock", "adjust", "--file", path]).spawn();
-    std::thread::sleep(delay);
-    let running = child.try_wait().expect("try_wait").is_none();
-    let _ = child.kill(); // SIGKILL
-    let _ = child.wait();
-    running
-}
-
+/// The batch killed at each of its named phases (its plain progress lines,
+/// as the SQLite kill test does), early and late in a phase.
 #[test]
-fn a_killed_batch_leaves_every_movement_or_none() {
+fn a_killed_batch_leaves_every_movement_or_none_at_every_phase() {
     if skip_unless_postgres() {
         return;
     }
-    let rows: i64 = 500_000;
+    // Above the bulk path's 200,000 rows: every phase is there.
+    let rows: i64 = 250_000;
     let csv = format!(
         "sku,warehouse_id,delta,reason\n{}",
         "WID,1,1,receipt\n".repeat(rows as usize)
     );
-    for delay_ms in [200, 1_000, 3_000, 0] {
+    for (phase, delay_ms) in [
+        ("reading and checking", 100),
+        ("writing the ledger", 0),
+        ("writing the ledger", 200),
+        ("committing", 0),
+    ] {
         let sf = Sf::acme();
         sf.product(1, "WID", &["--warehouse", "1", "--quantity", "1"]);
         let path = sf.file("big.csv", &csv);
-        if delay_ms == 0 {
-            let out = sf.json(&["stock", "adjust", "--file", &path]);
-            assert_eq!(out["applied"], rows);
-        } else {
-            let running = kill_after(&sf, &path, Duration::from_millis(delay_ms));
-            assert!(running || delay_ms > 200, "the batch ended within 200 ms");
-            sf.wait_until_alone();
-        }
-        let (stock, ledger) = (sf.stock("WID", 1), sf.ledger_rows());
+        let (reached, killed) = kill_at(&sf, &path, phase, Duration::from_millis(delay_ms));
+        assert!(reached, "the batch ended before {phase}");
         assert!(
-            (stock, ledger) == (1, 1) || (stock, ledger) == (1 + rows, 1 + rows),
-            "after a kill at {delay_ms} ms: stock {stock}, ledger rows {ledger}"
+            killed || phase != "reading and checking",
+            "the batch was over {delay_ms} ms into {phase}"
         );
-        if delay_ms == 0 {
+        sf.wait_until_alone();
+        let (stock, ledger) = (sf.stock("WID", 1), sf.ledger_rows());
+        let whole = 1 + rows;
+        assert!(
+            (stock, ledger) == (1, 1) || (stock, ledger) == (whole, whole),
+            "after a kill {delay_ms} ms into {phase}: stock {stock}, ledger rows {ledger}"
+        );
+        if killed && phase != "committing" {
             assert_eq!(
-                stock,
-                1 + rows,
-                "the batch that was not killed is all there"
+                ledger, 1,
+                "killed {delay_ms} ms into {phase}, before the commit"
             );
+        }
+        if !killed {
+            assert_eq!(ledger, whole, "the batch finished before the kill");
         }
         sf.run(&["check"]).ok();
     }
+    // And one not killed is all there.
+    let sf = Sf::acme();
+    sf.product(1, "WID", &["--warehouse", "1", "--quantity", "1"]);
+    let path = sf.file("big.csv", &csv);
+    assert_eq!(
+        sf.json(&["stock", "adjust", "--file", &path])["applied"],
+        rows
+    );
+    assert_eq!(sf.stock("WID", 1), 1 + rows);
 }
 
 /// What a person and a script see of a database, for each of its companies.

@@ -53,7 +53,7 @@ pub fn admin_url() -> String {
 pub fn skip_unless_sqlite(reason: &str) -> bool {
     let skip = engine() == Engine::Postgres;
     if skip {
-        eprintln!("skipped on postgres: {reason}");
+        not_run("SQLite-only", reason);
     }
     skip
 }
@@ -63,9 +63,25 @@ pub fn skip_unless_sqlite(reason: &str) -> bool {
 pub fn skip_unless_postgres() -> bool {
     let skip = engine() == Engine::Sqlite;
     if skip {
-        eprintln!("skipped on sqlite: a PostgreSQL test (STOCKFLOW_TEST_ENGINE=postgres runs it)");
+        not_run(
+            "PostgreSQL-only",
+            "STOCKFLOW_TEST_ENGINE=postgres STOCKFLOW_TEST_PG=... runs it",
+        );
     }
     skip
+}
+
+/// Says, past the test harness's output capture (so even a passing run
+/// shows it), that this test did not run, with a running count: the last
+/// such line of a run tells how many were not run. A skipped test is
+/// reported `ok` by the harness; this line is what says it was not.
+fn not_run(kind: &str, why: &str) {
+    static NOT_RUN: AtomicUsize = AtomicUsize::new(0);
+    let n = NOT_RUN.fetch_add(1, Ordering::SeqCst) + 1;
+    let test = std::thread::current().name().unwrap_or("a test").to_owned();
+    let line = format!("NOT RUN ({n} {kind} tests so far): {test} ({why})\n");
+    // Written to the process's stderr itself: `eprintln!` would be captured.
+    let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
 /// Runs `f` on a thread of its own: the synchronous PostgreSQL client blocks
@@ -672,6 +688,32 @@ impl Server {
         let status = self.child.wait().expect("wait");
         (status.code().unwrap_or(-1), self.log.join().expect("log"))
     }
+}
+
+/// Starts `stock adjust --file PATH --progress plain` on `sf`'s database
+/// and SIGKILLs it `delay` after its stderr says `progress: PHASE` (the
+/// plain progress line of that phase). Returns whether the phase was
+/// reached, and whether the batch was still running when killed.
+pub fn kill_at(sf: &Sf, path: &str, phase: &str, delay: std::time::Duration) -> (bool, bool) {
+    let mut child = sf
+        .cmd(&["stock", "adjust", "--file", path, "--progress", "plain"])
+        .spawn();
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let want = format!("progress: {phase}");
+    let reached = rx.iter().any(|line| line == want);
+    std::thread::sleep(delay);
+    let running = child.try_wait().expect("try_wait").is_none();
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+    (reached, running)
 }
 
 /// The `id` of a JSON object.

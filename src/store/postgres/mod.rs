@@ -249,6 +249,16 @@ impl Db {
         self.inner.broken.get() || self.inner.client.borrow().is_closed()
     }
 
+    /// The token that cancels this session's running statement.
+    pub(crate) fn cancel_token(&self) -> postgres::CancelToken {
+        self.inner.client.borrow().cancel_token()
+    }
+
+    /// Whether the session answers a trivial query within `timeout`.
+    pub(crate) fn is_live(&mut self, timeout: Duration) -> bool {
+        !self.is_closed() && self.inner.client.get_mut().is_valid(timeout).is_ok()
+    }
+
     /// The database as messages name it: its URL without the password.
     pub fn shown(&self) -> &str {
         &self.shown
