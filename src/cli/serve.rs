@@ -26,9 +26,10 @@ pub struct ServeArgs {
         long,
         value_name = "ADDR",
         env = "STOCKFLOW_LISTEN",
-        default_value = "127.0.0.1:8080"
+        default_value = "127.0.0.1:8080",
+        value_parser = listen_addr
     )]
-    listen: String,
+    listen: SocketAddr,
     /// Most queued writes committed together in one transaction (1: one each)
     #[arg(long, value_name = "N", env = "STOCKFLOW_GROUP_MAX", default_value_t = serve::GROUP_MAX)]
     group_max: usize,
@@ -48,6 +49,12 @@ pub struct ServeArgs {
     /// Milliseconds a stop waits for requests in flight (default 20 s)
     #[arg(long, hide = true, value_name = "MS", env = "STOCKFLOW_DRAIN_MS", value_parser = millis())]
     drain_ms: Option<u64>,
+}
+
+/// An address to listen on: IP and port.
+fn listen_addr(text: &str) -> std::result::Result<SocketAddr, String> {
+    text.parse()
+        .map_err(|_| "listen address must be IP:PORT such as 127.0.0.1:8080".to_owned())
 }
 
 /// Whole milliseconds, 1 ms to one hour.
@@ -75,12 +82,7 @@ impl ServeArgs {
 }
 
 pub fn run(args: ServeArgs, app: &App) -> Result<Exit> {
-    let addr: SocketAddr = args.listen.parse().map_err(|_| {
-        Error::invalid(format!(
-            "listen address must be IP:PORT such as 127.0.0.1:8080: {}",
-            args.listen
-        ))
-    })?;
+    let addr = args.listen;
     let state = State::open(&app.db, app.busy_timeout, args.group_max)?;
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)

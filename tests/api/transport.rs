@@ -405,14 +405,14 @@ async fn the_location_of_a_dot_or_dot_dot_sku_encodes_its_dots() {
 }
 
 #[test]
-fn a_limit_out_of_range_is_exit_3_naming_the_value() {
+fn a_limit_out_of_range_is_exit_3_naming_the_variable_and_the_value() {
     let (sf, _) = shop();
     sf.cmd(&["serve", "--listen", "127.0.0.1:0"])
         .env("STOCKFLOW_MAX_CONNECTIONS", "0")
         .output()
-        .fails(3, "'0'");
+        .fails(3, "invalid STOCKFLOW_MAX_CONNECTIONS \"0\"");
     sf.cmd(&["serve", "--listen", "127.0.0.1:0"])
         .env("STOCKFLOW_HEADER_TIMEOUT_MS", "3600001")
         .output()
-        .fails(3, "'3600001'");
+        .fails(3, "invalid STOCKFLOW_HEADER_TIMEOUT_MS \"3600001\"");
 }

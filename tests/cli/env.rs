@@ -52,6 +52,21 @@ fn a_bad_environment_value_names_its_variable() {
 }
 
 #[test]
+fn a_bad_listen_address_names_its_variable_or_its_flag() {
+    let sf = Sf::acme();
+    refused(
+        sf.cmd(&["serve"]).env("STOCKFLOW_LISTEN", "bogus").output(),
+        3,
+        "invalid STOCKFLOW_LISTEN \"bogus\": listen address must be IP:PORT such as 127.0.0.1:8080",
+    );
+    refused(
+        sf.run(&["serve", "--listen", "127.0.0.1"]),
+        3,
+        "invalid value '127.0.0.1' for '--listen <ADDR>'",
+    );
+}
+
+#[test]
 fn a_flag_on_the_command_line_beats_a_bad_variable_wherever_it_stands() {
     let sf = Sf::acme();
     for args in [
