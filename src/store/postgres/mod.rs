@@ -12,10 +12,11 @@
 //! serialization failure runs a retrying transaction again, a bounded number
 //! of times, then is `busy` too.
 //!
-//! The schema is `schema.sql` (the same tables and rules as SQLite's current
-//! version, numbered the same) followed by [`UPGRADES`], recorded in the table
-//! `stockflow_schema`; `init` applies them in one transaction under an
-//! advisory lock, so two `init`s at once cannot both create it.
+//! An empty database gets the top-level `schema.postgres.sql`, the current
+//! schema (the same tables and rules as SQLite's `schema.sql`, numbered the
+//! same); an older one is brought to it by [`UPGRADES`]. The version is
+//! recorded in the table `stockflow_schema`; `init` works in one transaction
+//! under an advisory lock, so two `init`s at once cannot both create it.
 
 pub(crate) mod bulk;
 pub(crate) mod check;
@@ -32,16 +33,17 @@ use rusqlite::types::{FromSql, ToSql, ToSqlOutput, ValueRef};
 use super::{InitReport, SCHEMA_VERSION, without_password};
 use crate::error::{Error, Kind, Result};
 
-/// The PostgreSQL baseline: the schema of version [`BASELINE`].
-pub const SCHEMA: &str = include_str!("schema.sql");
+/// The current schema (version [`SCHEMA_VERSION`]): what `init` runs on an
+/// empty database.
+pub const SCHEMA: &str = include_str!("../../../schema.postgres.sql");
 
-/// The schema version `schema.sql` creates: SQLite's version with the same tables.
-pub const BASELINE: i64 = 4;
+/// The first schema version the PostgreSQL engine had (SQLite's version 4).
+pub const OLDEST: i64 = 4;
 
-/// Upgrades after the baseline, append-only, as SQL: `UPGRADES[i]` takes a
-/// database from version `BASELINE + i` to `BASELINE + i + 1`. Each SQLite
-/// upgrade after version 4 gets its PostgreSQL twin here, so both engines
-/// keep one version number.
+/// The upgrades of older databases, append-only, as SQL: `UPGRADES[i]` takes
+/// a database from version `OLDEST + i` to `OLDEST + i + 1`. Each SQLite
+/// upgrade after version 4 gets its PostgreSQL twin here (and the same change
+/// in `schema.postgres.sql`), so both engines keep one version number.
 pub const UPGRADES: &[&str] = &[];
 
 /// The advisory lock `init` holds while it creates or upgrades the schema.
@@ -165,17 +167,17 @@ impl Db {
                     "CREATE TABLE stockflow_schema (version BIGINT NOT NULL);
                      COMMENT ON TABLE stockflow_schema IS 'stockflow';",
                 )?;
-                tx.execute("INSERT INTO stockflow_schema VALUES (?1)", &[&BASELINE])?;
-            }
-            let start = from.max(BASELINE);
-            let done = usize::try_from(start - BASELINE).unwrap_or(0);
-            for (to, sql) in (start + 1..).zip(UPGRADES.iter().skip(done)) {
-                tx.execute_batch(sql).map_err(|e| {
-                    Error::database(format!(
-                        "cannot upgrade {shown} to schema version {to} (nothing was changed): {}",
-                        e.message()
-                    ))
-                })?;
+                tx.execute("INSERT INTO stockflow_schema VALUES (?1)", &[&SCHEMA_VERSION])?;
+            } else {
+                let done = usize::try_from(from - OLDEST).unwrap_or(0);
+                for (to, sql) in (from + 1..).zip(UPGRADES.iter().skip(done)) {
+                    tx.execute_batch(sql).map_err(|e| {
+                        Error::database(format!(
+                            "cannot upgrade {shown} to schema version {to} (nothing was changed): {}",
+                            e.message()
+                        ))
+                    })?;
+                }
             }
             tx.execute("UPDATE stockflow_schema SET version = ?1", &[&SCHEMA_VERSION])?;
             Ok(InitReport {
@@ -750,7 +752,9 @@ mod tests {
     }
 
     #[test]
-    fn the_baseline_and_upgrades_reach_the_sqlite_version() {
-        assert_eq!(BASELINE + UPGRADES.len() as i64, SCHEMA_VERSION);
+    fn the_oldest_version_and_upgrades_reach_the_sqlite_version() {
+        assert_eq!(OLDEST + UPGRADES.len() as i64, SCHEMA_VERSION);
+        let header = format!("current schema on PostgreSQL, version {SCHEMA_VERSION}:");
+        assert!(SCHEMA.lines().next().unwrap().contains(&header), "{header}");
     }
 }

@@ -10,9 +10,10 @@
 //! a command must never do it to another application's file. Only [`Db::init`]
 //! creates a file or converts it.
 //!
-//! The schema is `schema.sql` (version 1) followed by [`UPGRADES`], an
-//! append-only list applied in one `IMMEDIATE` transaction, so a fresh and an
-//! upgraded database are built by the same steps.
+//! A new file gets the top-level `schema.sql`, the current schema; an older
+//! file is brought to it by [`UPGRADES`], an append-only list applied in one
+//! `IMMEDIATE` transaction. A test upgrades a version-1 file written by the
+//! first release and compares it with a fresh one.
 
 pub(crate) mod check;
 pub mod sku_keys;
@@ -25,8 +26,9 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use super::InitReport;
 use crate::error::{Error, Kind, Result};
 
-/// The baseline schema (version 1), embedded in the binary.
-pub const SCHEMA: &str = include_str!("schema.sql");
+/// The current schema (version [`SCHEMA_VERSION`]), embedded in the binary:
+/// what `init` runs on a new file.
+pub const SCHEMA: &str = include_str!("../../../schema.sql");
 
 /// One schema upgrade (cargo's `Migration`): SQL, or Rust for what SQL alone
 /// cannot do (rewriting values with the library's own rules).
@@ -38,9 +40,10 @@ pub enum Upgrade {
     Rust(fn(&Transaction<'_>) -> Result<()>),
 }
 
-/// Upgrades after the baseline, append-only: `UPGRADES[i]` takes a database
-/// from version `i + 1` to `i + 2`. Adding one is appending one entry; never
-/// edit or reorder a published one (and never edit `schema.sql`).
+/// The upgrades of older files, append-only: `UPGRADES[i]` takes a database
+/// from version `i + 1` to `i + 2`. A schema change is one new entry here and
+/// the same change in `schema.sql` (whose header names the version); never
+/// edit or reorder a published entry.
 pub const UPGRADES: &[Upgrade] = &[
     // 2: `stock history --sku BUNDLE` finds a bundle's movements without a
     // scan of the ledger, newest first.
@@ -133,8 +136,10 @@ impl Db {
             if version == 0 {
                 tx.execute_batch(SCHEMA)?;
                 tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+                tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            } else {
+                upgrade(tx, path, version, UPGRADES)?;
             }
-            upgrade(tx, path, version.max(1), UPGRADES)?;
             Ok(InitReport {
                 from_version: version,
                 version: SCHEMA_VERSION,
@@ -395,6 +400,12 @@ mod tests {
             .query_row("PRAGMA synchronous", [], |r| r.get(0))
             .unwrap();
         assert_eq!(sync, 2, "synchronous=FULL");
+    }
+
+    #[test]
+    fn schema_sql_declares_the_version_the_upgrades_reach() {
+        let header = format!("version {SCHEMA_VERSION} (PRAGMA user_version = {SCHEMA_VERSION})");
+        assert!(SCHEMA.lines().next().unwrap().contains(&header), "{header}");
     }
 
     #[test]
