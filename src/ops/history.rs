@@ -2,7 +2,7 @@
 
 use rusqlite::ToSql;
 
-use super::stock::Movement;
+use super::movement::Movement;
 use crate::error::Result;
 use crate::model::{CompanyId, Sku, Timestamp, WarehouseId};
 use crate::store::{Db, Tx};

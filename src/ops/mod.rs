@@ -14,6 +14,7 @@ pub mod import;
 pub mod ledger;
 mod levels;
 pub(crate) mod lookup;
+pub(crate) mod movement;
 pub mod product;
 pub mod progress;
 pub mod stock;

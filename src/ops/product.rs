@@ -6,8 +6,9 @@ use serde::Serialize;
 
 use super::bundle::{self, Component};
 use super::catalog::SupplierLink;
-use super::ledger::{Entry, Ledger};
+use super::ledger::Ledger;
 use super::lookup;
+use super::movement::Entry;
 use super::stock::StockRow;
 use crate::Ctx;
 use crate::error::{Error, Result};

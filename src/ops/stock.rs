@@ -2,54 +2,18 @@
 //! write goes through [`Ledger`] in one transaction; reading stock back lives
 //! in `levels` and `history`, re-exported here.
 
-use serde::Serialize;
-
-use super::ledger::{Entry, Ledger, Written};
+use super::ledger::Ledger;
 use super::lookup::ProductRef;
+use super::movement::{Entry, Written};
 use crate::Ctx;
 use crate::error::{Error, Result};
-use crate::model::{Delta, ProductId, Quantity, Reason, Sku, Timestamp, WarehouseId};
+use crate::model::{Delta, Quantity, Reason, Sku, Timestamp, WarehouseId};
 use crate::store::{Db, Tx};
 
 pub use super::batch::{Applied, adjust_file};
 pub use super::history::{HistoryFilter, history};
 pub use super::levels::{StockFilter, StockRow, list};
-
-/// One ledger movement. `quantity` is the new stock, present after a write.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
-pub struct Movement {
-    /// Its id (ledger order).
-    pub id: i64,
-    /// The product moved.
-    pub product_id: ProductId,
-    /// Its SKU.
-    pub sku: String,
-    /// Where.
-    pub warehouse_id: WarehouseId,
-    /// The signed change.
-    pub delta: i64,
-    /// Why.
-    pub reason: Reason,
-    /// Free-text note.
-    pub note: Option<String>,
-    /// External reference (order number, ...).
-    pub reference: Option<String>,
-    /// Who recorded it.
-    pub actor: String,
-    /// When it happened.
-    pub occurred_at: Timestamp,
-    /// When it was written.
-    pub recorded_at: Timestamp,
-    /// The bundle it was sold or returned through, if any.
-    pub bundle_sku: Option<String>,
-    /// Stock after this movement (only right after a write).
-    pub quantity: Option<i64>,
-    /// The warehouse's name, where the query read it (`stock history`), for
-    /// tables; JSON and CSV carry `warehouse_id`.
-    #[serde(skip)]
-    pub warehouse_name: Option<String>,
-}
+pub use super::movement::Movement;
 
 fn written(e: &Entry<'_>, w: Written, ctx: &Ctx, bundle_sku: Option<&str>) -> Result<Movement> {
     let id = w.id.ok_or_else(|| {

@@ -15,6 +15,7 @@
 //! one engine does — schema and upgrades, connections, locking, the bulk
 //! path, integrity checks — lives in that engine's module.
 
+pub mod ledger;
 pub mod postgres;
 pub mod sqlite;
 pub mod tables;
@@ -362,14 +363,6 @@ impl Tx<'_> {
         }
     }
 
-    /// The SQLite connection, for what only SQLite does.
-    pub fn sqlite(&self) -> Option<&rusqlite::Connection> {
-        match self {
-            Self::Sqlite(c) => Some(c),
-            Self::Postgres(_) => None,
-        }
-    }
-
     /// The collation that orders text byte by byte (SQLite's `BINARY`,
     /// PostgreSQL's `"C"`), for a sort over columns of mixed collations.
     pub fn bytewise(&self) -> &'static str {
@@ -416,12 +409,42 @@ pub enum Row<'r> {
 }
 
 impl Row<'_> {
-    /// Column `i`, converted as rusqlite converts it (the newtypes' `FromSql`).
-    pub fn get<T: FromSql>(&self, i: usize) -> rusqlite::Result<T> {
+    /// Column `i` (a name, or a position), converted as rusqlite converts it
+    /// (the newtypes' `FromSql`).
+    pub fn get<T: FromSql>(&self, i: impl Column) -> rusqlite::Result<T> {
         match self {
             Self::Sqlite(r) => r.get(i),
-            Self::Postgres(r) => postgres::column(r, i),
+            Self::Postgres(r) => {
+                let at = i.position(r).ok_or_else(|| i.missing())?;
+                postgres::column(r, at)
+            }
         }
+    }
+}
+
+/// How a column of a row is named: by its name (`"quantity"`) or position.
+pub trait Column: rusqlite::RowIndex + Copy {
+    /// Its position in a PostgreSQL row.
+    fn position(self, row: &::postgres::Row) -> Option<usize>;
+    /// The error for a column the row does not have.
+    fn missing(self) -> rusqlite::Error;
+}
+
+impl Column for usize {
+    fn position(self, row: &::postgres::Row) -> Option<usize> {
+        (self < row.len()).then_some(self)
+    }
+    fn missing(self) -> rusqlite::Error {
+        rusqlite::Error::InvalidColumnIndex(self)
+    }
+}
+
+impl Column for &str {
+    fn position(self, row: &::postgres::Row) -> Option<usize> {
+        row.columns().iter().position(|c| c.name() == self)
+    }
+    fn missing(self) -> rusqlite::Error {
+        rusqlite::Error::InvalidColumnName(self.to_owned())
     }
 }
 

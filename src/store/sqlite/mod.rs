@@ -15,6 +15,7 @@
 //! `IMMEDIATE` transaction. A test upgrades a version-1 file written by the
 //! first release and compares it with a fresh one.
 
+pub(crate) mod bulk;
 pub(crate) mod check;
 pub mod sku_keys;
 
