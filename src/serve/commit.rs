@@ -112,13 +112,7 @@ fn run(db: &mut Db, jobs: Vec<Job>, answers: &[Answer]) -> Result<Vec<Result<Rep
                 results.push(Err(Error::new(Kind::Internal, "the caller has gone")));
                 continue;
             }
-            tx.execute_batch("SAVEPOINT request")?;
-            let result = job(tx);
-            if result.is_err() {
-                tx.execute_batch("ROLLBACK TO request")?;
-            }
-            tx.execute_batch("RELEASE request")?;
-            results.push(result);
+            results.push(tx.savepoint(job));
         }
         Ok(results)
     })

@@ -8,13 +8,12 @@
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use rusqlite::params;
 use serde::Serialize;
 
 use super::error::ApiError;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, Timestamp};
-use crate::store::Tx;
+use crate::store::{Tx, idempotency as stored};
 
 /// How long a key is kept, at least.
 const KEEP_DAYS: i64 = 1;
@@ -44,44 +43,41 @@ pub(crate) fn key(headers: &HeaderMap) -> Result<Option<Key>, ApiError> {
 
 /// A successful answer to a write, as stored and replayed.
 #[derive(Debug, Clone)]
-pub(crate) struct Reply {
-    status: u16,
-    body: String,
-    location: Option<String>,
-}
+pub(crate) struct Reply(stored::Stored);
 
 impl Reply {
     /// `value` as JSON under `status`.
     pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Result<Self> {
-        Ok(Self {
+        Ok(Self(stored::Stored {
             status: status.as_u16(),
             body: serde_json::to_string(value)?,
             location: None,
-        })
+        }))
     }
 
     /// With a `Location` header.
     pub fn located(self, location: String) -> Self {
-        Self {
+        Self(stored::Stored {
             location: Some(location),
-            ..self
-        }
+            ..self.0
+        })
     }
 }
 
 impl IntoResponse for Reply {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::OK);
+        let Self(stored) = self;
+        let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
         let mut response = (
             status,
             [(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             )],
-            self.body,
+            stored.body,
         )
             .into_response();
-        if let Some(loc) = self.location.and_then(|l| HeaderValue::try_from(l).ok()) {
+        if let Some(loc) = stored.location.and_then(|l| HeaderValue::try_from(l).ok()) {
             response.headers_mut().insert(header::LOCATION, loc);
         }
         response
@@ -102,47 +98,17 @@ pub(crate) fn once(
         return write();
     };
     // Requests with one key queue here, so the second sees the first's reply.
-    tx.lock_key(&format!("idempotency {company} {key}"))?;
-    let stored = tx.query_opt(
-        "SELECT request_hash, status, body, location FROM idempotency_key
-         WHERE company_id = ?1 AND key = ?2",
-        params![company, key],
-        |r| {
-            Ok((
-                r.get::<Vec<u8>>(0)?,
-                Reply {
-                    status: r.get(1)?,
-                    body: r.get(2)?,
-                    location: r.get(3)?,
-                },
-            ))
-        },
-    )?;
-    if let Some((hash, reply)) = stored {
+    stored::lock(tx, company, key)?;
+    if let Some((hash, answer)) = stored::find(tx, company, key)? {
         if hash == request {
-            return Ok(reply);
+            return Ok(Reply(answer));
         }
         return Err(Error::conflict(format!(
             "Idempotency-Key {key} was already used for another request"
         )));
     }
-    tx.execute(
-        "DELETE FROM idempotency_key WHERE company_id = ?1 AND created_at < ?2",
-        params![company, now.plus_days(-KEEP_DAYS)],
-    )?;
+    stored::forget_before(tx, company, now.plus_days(-KEEP_DAYS))?;
     let reply = write()?;
-    tx.execute(
-        "INSERT INTO idempotency_key (company_id, key, request_hash, status, body, location, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            company,
-            key,
-            request.as_slice(),
-            reply.status,
-            reply.body,
-            reply.location,
-            now
-        ],
-    )?;
+    stored::remember(tx, company, key, &request, &reply.0, now)?;
     Ok(reply)
 }

@@ -13,7 +13,7 @@ use super::error::ApiError;
 use crate::Ctx;
 use crate::error::{Error, Kind, Result};
 use crate::model::{CompanyId, Timestamp};
-use crate::store::{Db, Engine};
+use crate::store::Db;
 
 /// Most connections open at once (kept open between requests): a request
 /// that finds them all in use waits for one, up to the busy timeout.
@@ -38,9 +38,10 @@ impl State {
     /// `group_max` queued writes in one transaction.
     pub fn open(path: &Path, busy_timeout: Duration, group_max: usize) -> Result<Arc<Self>> {
         let db = reader(path, busy_timeout)?;
-        let committer = match db.engine() {
-            Engine::Sqlite => Some(Committer::start(Db::open(path, busy_timeout)?, group_max)?),
-            Engine::Postgres => None,
+        let committer = if db.wants_group_commit() {
+            Some(Committer::start(Db::open(path, busy_timeout)?, group_max)?)
+        } else {
+            None
         };
         Ok(Arc::new(Self {
             path: path.to_owned(),
@@ -136,15 +137,10 @@ struct Pool {
     open: usize,
 }
 
-/// A pooled connection for reads. It lives across requests, so it maps the
-/// file (`mmap_size`): pages are read through the OS page cache without a
-/// copy or a system call per page, which a one-shot CLI process cannot reuse.
+/// A pooled connection for reads, tuned to live across requests.
 fn reader(path: &Path, busy_timeout: Duration) -> Result<Db> {
     let db = Db::open(path, busy_timeout)?;
-    if let Db::Sqlite(file) = &db {
-        file.conn()
-            .query_row("PRAGMA mmap_size = 1073741824", [], |_| Ok(()))?;
-    }
+    db.tune_for_long_lived_reader()?;
     Ok(db)
 }
 

@@ -15,6 +15,7 @@
 //! one engine does — schema and upgrades, connections, locking, the bulk
 //! path, integrity checks — lives in that engine's module.
 
+pub mod idempotency;
 pub mod ledger;
 pub mod postgres;
 pub mod sqlite;
@@ -128,6 +129,29 @@ impl Db {
         }
     }
 
+    /// Whether this server's writes should go through one writer that
+    /// commits queued requests together (group commit): SQLite, whose file
+    /// has one writer at a time; a PostgreSQL server orders writers by row
+    /// locks itself, so each write runs on a pooled connection.
+    pub fn wants_group_commit(&self) -> bool {
+        matches!(self, Self::Sqlite(_))
+    }
+
+    /// Tunes a connection that lives across requests (a server's reader):
+    /// SQLite maps the file (`mmap_size`), so pages are read through the OS
+    /// page cache without a copy or a system call per page, which a one-shot
+    /// CLI process cannot reuse. Nothing on PostgreSQL.
+    pub fn tune_for_long_lived_reader(&self) -> Result<()> {
+        match self {
+            Self::Sqlite(file) => {
+                Ok(file
+                    .conn()
+                    .query_row("PRAGMA mmap_size = 1073741824", [], |_| Ok(()))?)
+            }
+            Self::Postgres(_) => Ok(()),
+        }
+    }
+
     /// Whether the connection is gone (PostgreSQL: the server ended the
     /// session, or the network dropped it); a SQLite file never is.
     pub fn is_closed(&self) -> bool {
@@ -194,6 +218,18 @@ impl Tx<'_> {
             Self::Sqlite(c) => Ok(c.prepare_cached(sql)?.execute(params)? as u64),
             Self::Postgres(t) => t.execute(sql, params),
         }
+    }
+
+    /// Runs `f` inside a savepoint: what it wrote is rolled back, and only
+    /// that, when it fails (the transaction goes on).
+    pub fn savepoint<T>(&self, f: impl FnOnce(&Self) -> Result<T>) -> Result<T> {
+        self.execute_batch("SAVEPOINT request")?;
+        let result = f(self);
+        if result.is_err() {
+            self.execute_batch("ROLLBACK TO request")?;
+        }
+        self.execute_batch("RELEASE request")?;
+        result
     }
 
     /// Runs statements without parameters, one after another.
