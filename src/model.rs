@@ -15,6 +15,8 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Error, Result};
 
+pub mod record;
+
 /// Largest quantity or delta stockflow accepts (10^12 units).
 pub const MAX_UNITS: i64 = 1_000_000_000_000;
 const MAX_CENTS: i64 = 9_999_999_999;

@@ -3,21 +3,17 @@
 //! uniqueness is never checked this way (constraints do that).
 
 use crate::error::{Error, Result};
-use crate::model::{CompanyId, ProductId, Sku, SupplierId, WarehouseId};
-use crate::store::Tx;
+use crate::model::{CompanyId, Sku, SupplierId, WarehouseId};
+use crate::store::{Tx, catalog, product as products};
 
-/// The facts about a product that most operations need.
-#[derive(Debug, Clone)]
-pub(crate) struct ProductRef {
-    pub id: ProductId,
-    pub company_id: CompanyId,
-    pub sku: String,
-    pub is_bundle: bool,
-}
+pub(crate) use crate::store::product::ProductRef;
 
 pub(crate) fn company(conn: &Tx<'_>, id: CompanyId) -> Result<()> {
-    conn.query_opt("SELECT 1 FROM company WHERE id = ?1", &[&id], |_| Ok(()))?
-        .ok_or_else(|| Error::not_found(format!("company {id} does not exist")))
+    if catalog::company_exists(conn, id)? {
+        Ok(())
+    } else {
+        Err(Error::not_found(format!("company {id} does not exist")))
+    }
 }
 
 pub(crate) fn warehouse_of(conn: &Tx<'_>, id: WarehouseId, company: CompanyId) -> Result<()> {
@@ -34,11 +30,7 @@ pub(crate) fn warehouse(conn: &Tx<'_>, id: WarehouseId) -> Result<()> {
 
 /// The company a warehouse belongs to, if it exists.
 pub(crate) fn warehouse_owner(conn: &Tx<'_>, id: WarehouseId) -> Result<Option<CompanyId>> {
-    conn.query_opt(
-        "SELECT company_id FROM warehouse WHERE id = ?1",
-        &[&id],
-        |r| r.get(0),
-    )
+    catalog::warehouse_owner(conn, id)
 }
 
 /// Turns a warehouse's owner into "fine" or a not-found naming the warehouse.
@@ -57,12 +49,7 @@ pub(crate) fn owned_by(
 }
 
 pub(crate) fn supplier_of(conn: &Tx<'_>, id: SupplierId, company: CompanyId) -> Result<()> {
-    let owner: Option<CompanyId> = conn.query_opt(
-        "SELECT company_id FROM supplier WHERE id = ?1",
-        &[&id],
-        |r| r.get(0),
-    )?;
-    match owner {
+    match catalog::supplier_owner(conn, id)? {
         Some(c) if c == company => Ok(()),
         Some(_) => Err(Error::not_found(format!(
             "supplier {id} does not belong to company {company}"
@@ -72,17 +59,6 @@ pub(crate) fn supplier_of(conn: &Tx<'_>, id: SupplierId, company: CompanyId) -> 
 }
 
 pub(crate) fn product(conn: &Tx<'_>, sku: &Sku) -> Result<ProductRef> {
-    conn.query_opt(
-        "SELECT id, company_id, sku, is_bundle FROM product WHERE sku_key = ?1",
-        &[&sku.key()],
-        |r| {
-            Ok(ProductRef {
-                id: r.get(0)?,
-                company_id: r.get(1)?,
-                sku: r.get(2)?,
-                is_bundle: r.get(3)?,
-            })
-        },
-    )?
-    .ok_or_else(|| Error::not_found(format!("product {sku} does not exist")))
+    products::by_sku(conn, sku)?
+        .ok_or_else(|| Error::not_found(format!("product {sku} does not exist")))
 }

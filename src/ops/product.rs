@@ -1,7 +1,8 @@
 //! Products: creation in one transaction (product, inventory row and
 //! `initial` movement, or nothing), listing, showing, updating, archiving.
 
-use rusqlite::params;
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::bundle::{self, Component};
@@ -12,55 +13,11 @@ use super::movement::Entry;
 use super::stock::StockRow;
 use crate::Ctx;
 use crate::error::{Error, Result};
-use crate::model::{CompanyId, Money, ProductId, Quantity, Reason, Sku, Timestamp, WarehouseId};
-use crate::store::{Db, Row, Tx};
+use crate::model::{CompanyId, Money, Quantity, Reason, Sku, WarehouseId};
+use crate::store::product::{self as stored, Insert, Update};
+use crate::store::{Db, Tx, catalog};
 
-/// A product as listed and printed.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
-pub struct Product {
-    /// Its id.
-    pub id: ProductId,
-    /// The owning company.
-    pub company_id: CompanyId,
-    /// Its SKU, as given at creation.
-    pub sku: String,
-    /// Its name.
-    pub name: String,
-    /// Unit price, exact.
-    pub price: Money,
-    /// Product type (groups thresholds), if any.
-    #[serde(rename = "type")]
-    pub product_type: Option<String>,
-    /// Its own low-stock threshold, if set.
-    pub threshold: Option<i64>,
-    /// Whether it is a bundle of other products.
-    pub is_bundle: bool,
-    /// Whether it is archived.
-    pub archived: bool,
-    /// When it was created.
-    pub created_at: Timestamp,
-}
-
-const PRODUCT_COLUMNS: &str =
-    "id, company_id, sku, name, price_cents, type, threshold, is_bundle, archived, created_at";
-
-impl Product {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            id: r.get(0)?,
-            company_id: r.get(1)?,
-            sku: r.get(2)?,
-            name: r.get(3)?,
-            price: r.get(4)?,
-            product_type: r.get(5)?,
-            threshold: r.get(6)?,
-            is_bundle: r.get(7)?,
-            archived: r.get(8)?,
-            created_at: r.get(9)?,
-        })
-    }
-}
+pub use crate::model::record::Product;
 
 /// What `product create` (and each `import products` row) asks for.
 #[derive(Debug, Clone)]
@@ -105,25 +62,15 @@ pub(crate) fn insert(
     if let Some((warehouse, _)) = new.stock {
         ledger.check_warehouse(warehouse, new.company)?;
     }
-    let product = tx
-        .query_opt(
-            &format!(
-                "INSERT INTO product (company_id, sku, sku_key, name, price_cents, type, threshold, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (sku_key) DO NOTHING RETURNING {PRODUCT_COLUMNS}"
-            ),
-            params![
-                new.company,
-                new.sku.as_str(),
-                new.sku.key(),
-                new.name,
-                new.price,
-                new.product_type,
-                new.threshold.map(|q| q.0),
-                ctx.now
-            ],
-            Product::from_row,
-        )?
+    let insert = Insert {
+        company: new.company,
+        sku: &new.sku,
+        name: &new.name,
+        price: new.price,
+        product_type: new.product_type.as_deref(),
+        threshold: new.threshold.map(|q| q.0),
+    };
+    let product = stored::insert(tx, &insert, ctx.now)?
         .ok_or_else(|| Error::conflict(format!("sku already exists: {}", new.sku)))?;
     if let Some((warehouse, qty)) = new.stock {
         ledger.ensure_stocked(product.id, product.company_id, warehouse)?;
@@ -155,25 +102,12 @@ pub fn list(
         if let Some(c) = company {
             lookup::company(tx, c)?;
         }
-        tx.query_map(
-            &format!(
-                "SELECT {PRODUCT_COLUMNS} FROM product
-                 WHERE (CAST(?1 AS BIGINT) IS NULL OR company_id = ?1) AND (?2 OR archived = 0)
-                 ORDER BY sku_key"
-            ),
-            params![company, include_archived],
-            Product::from_row,
-        )
+        stored::list(tx, company, include_archived)
     })
 }
 
 pub(crate) fn get(conn: &Tx<'_>, sku: &Sku) -> Result<Product> {
-    let id = lookup::product(conn, sku)?.id;
-    conn.query_row(
-        &format!("SELECT {PRODUCT_COLUMNS} FROM product WHERE id = ?1"),
-        params![id],
-        Product::from_row,
-    )
+    stored::by_id(conn, lookup::product(conn, sku)?.id)
 }
 
 /// `product show`: the product with its stock, suppliers and components.
@@ -197,7 +131,9 @@ pub fn show(db: &mut Db, sku: &Sku) -> Result<ProductDetail> {
     db.read(|tx| {
         let product = get(tx, sku)?;
         let stock = if product.is_bundle {
-            let names = super::levels::warehouse_names(tx, product.company_id)?;
+            let names: HashMap<_, _> = catalog::warehouse_names(tx, product.company_id)?
+                .into_iter()
+                .collect();
             bundle::available(tx, product.id)?
                 .into_iter()
                 .map(|(w, q)| StockRow {
@@ -212,7 +148,7 @@ pub fn show(db: &mut Db, sku: &Sku) -> Result<ProductDetail> {
         } else {
             super::levels::rows_of_product(tx, product.id)?
         };
-        let suppliers = super::catalog::links_of(tx, product.id, &product.sku, None)?;
+        let suppliers = catalog::links_of(tx, product.id, &product.sku, None)?;
         let components = if product.is_bundle {
             Some(bundle::direct(tx, product.id)?)
         } else {
@@ -248,23 +184,13 @@ pub fn update(db: &mut Db, sku: &Sku, changes: &Changes) -> Result<Product> {
 /// `update` inside the caller's transaction.
 pub(crate) fn update_in(tx: &Tx<'_>, sku: &Sku, changes: &Changes) -> Result<Product> {
     let id = lookup::product(tx, sku)?.id;
-    let threshold = changes.threshold.map(|t| t.map(|q| q.0));
-    tx.execute(
-        "UPDATE product SET
-             name = coalesce(?2, name),
-             price_cents = coalesce(?3, price_cents),
-             type = coalesce(?4, type),
-             threshold = CASE WHEN ?5 THEN ?6 ELSE threshold END
-         WHERE id = ?1",
-        params![
-            id,
-            changes.name,
-            changes.price,
-            changes.product_type,
-            threshold.is_some(),
-            threshold.flatten()
-        ],
-    )?;
+    let update = Update {
+        name: changes.name.as_deref(),
+        price: changes.price,
+        product_type: changes.product_type.as_deref(),
+        threshold: changes.threshold.map(|t| t.map(|q| q.0)),
+    };
+    stored::update(tx, id, &update)?;
     get(tx, sku)
 }
 
@@ -272,7 +198,7 @@ pub(crate) fn update_in(tx: &Tx<'_>, sku: &Sku, changes: &Changes) -> Result<Pro
 pub fn archive(db: &mut Db, sku: &Sku) -> Result<Product> {
     db.write_retrying(|tx| {
         let id = lookup::product(tx, sku)?.id;
-        tx.execute("UPDATE product SET archived = 1 WHERE id = ?1", params![id])?;
+        stored::archive(tx, id)?;
         get(tx, sku)
     })
 }

@@ -3,12 +3,13 @@
 //! product's type, then the company default, otherwise [`FALLBACK`].
 
 use rusqlite::params;
-use serde::Serialize;
 
 use super::lookup;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, Quantity, Sku, WarehouseId};
 use crate::store::Db;
+
+pub use crate::model::record::Threshold;
 
 /// The threshold when nothing more specific is set.
 pub const FALLBACK: i64 = 10;
@@ -22,28 +23,6 @@ pub enum Scope {
     Type(CompanyId, String),
     /// One product in one warehouse.
     Location(Sku, WarehouseId),
-}
-
-/// A threshold as set or listed.
-#[derive(Debug, Clone, Serialize)]
-pub struct Threshold {
-    /// `default`, `type`, `product` or `product_warehouse`.
-    pub scope: &'static str,
-    /// The company.
-    pub company_id: CompanyId,
-    /// The product type, for `type`.
-    #[serde(rename = "type")]
-    pub product_type: Option<String>,
-    /// The product, for `product` and `product_warehouse`.
-    pub sku: Option<String>,
-    /// The warehouse, for `product_warehouse`.
-    pub warehouse_id: Option<WarehouseId>,
-    /// Stock strictly below this raises an alert.
-    pub quantity: i64,
-    /// The warehouse's name, for `product_warehouse` (tables; JSON and CSV
-    /// carry `warehouse_id`).
-    #[serde(skip)]
-    pub warehouse_name: Option<String>,
 }
 
 /// Sets (or replaces) a threshold.

@@ -15,25 +15,10 @@ use crate::error::{Error, Kind, Result};
 use crate::model::{CompanyId, Timestamp};
 use crate::store::{Db, Row, Tx};
 
+pub use crate::model::record::Token;
+
 /// The prefix of every token, so a leaked one is recognisable in logs and scans.
 const PREFIX: &str = "sf_";
-
-/// A token as stored: never its secret.
-#[derive(Debug, Clone, Serialize)]
-pub struct Token {
-    /// Its id (for `token revoke`).
-    pub id: i64,
-    /// The company it acts for.
-    pub company_id: CompanyId,
-    /// A label chosen by its creator.
-    pub name: Option<String>,
-    /// When it was created.
-    pub created_at: Timestamp,
-    /// When it stops working, if ever.
-    pub expires_at: Option<Timestamp>,
-    /// When it was revoked, if it was.
-    pub revoked_at: Option<Timestamp>,
-}
 
 const COLUMNS: &str = "id, company_id, name, created_at, expires_at, revoked_at";
 

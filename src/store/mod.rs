@@ -15,10 +15,15 @@
 //! one engine does — schema and upgrades, connections, locking, the bulk
 //! path, integrity checks — lives in that engine's module.
 
+pub mod catalog;
+pub mod filter;
+pub mod history;
 pub mod idempotency;
 pub mod ledger;
 pub mod postgres;
+pub mod product;
 pub mod sqlite;
+pub mod stock;
 pub mod tables;
 
 use std::time::Duration;
