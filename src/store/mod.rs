@@ -15,7 +15,10 @@
 //! one engine does — schema and upgrades, connections, locking, the bulk
 //! path, integrity checks — lives in that engine's module.
 
+pub mod alerts;
 pub mod catalog;
+pub mod check;
+pub mod copy;
 pub mod filter;
 pub mod history;
 pub mod idempotency;
@@ -25,6 +28,8 @@ pub mod product;
 pub mod sqlite;
 pub mod stock;
 pub mod tables;
+pub mod threshold;
+pub mod tokens;
 
 use std::time::Duration;
 
@@ -343,24 +348,6 @@ impl Tx<'_> {
                 consume(&mut rows)
             }
             Self::Postgres(t) => t.stream(sql, params, |r| map(&Row::Postgres(r)), consume),
-        }
-    }
-
-    /// The engine's own integrity checks for `check`: queries yielding one
-    /// text row per problem, with what each checks.
-    pub fn engine_checks(&self) -> &'static [(&'static str, &'static str)] {
-        match self {
-            Self::Sqlite(_) => sqlite::check::CHECKS,
-            Self::Postgres(_) => postgres::check::CHECKS,
-        }
-    }
-
-    /// The engine's checks that are not one query: on SQLite, that every
-    /// stored text is valid UTF-8 (PostgreSQL refuses any other).
-    pub fn engine_problems(&self, problems: &mut Vec<String>) -> Result<()> {
-        match self {
-            Self::Sqlite(c) => sqlite::check::text_is_utf8(c, problems),
-            Self::Postgres(_) => Ok(()),
         }
     }
 
