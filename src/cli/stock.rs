@@ -70,6 +70,9 @@ pub enum StockCmd {
     },
     /// The movement ledger, newest first
     History {
+        /// Only this company's products
+        #[arg(long, value_name = "ID")]
+        company: Option<String>,
         /// Only this product (for a bundle: movements made through it)
         #[arg(long, allow_hyphen_values = true)]
         sku: Option<String>,
@@ -228,6 +231,7 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<Exit> {
             stock::list(&mut db, &filter, |rows| out.list(rows))?
         }
         StockCmd::History {
+            company,
             sku,
             warehouse,
             since,
@@ -242,6 +246,7 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<Exit> {
                 limit: opt(limit.as_deref(), |l| {
                     Quantity::parse("limit", l).map(|q| q.0)
                 })?,
+                company: opt(company.as_deref(), CompanyId::parse)?,
                 ..HistoryFilter::default()
             };
             // A table holds its rows in memory: without --limit it shows at

@@ -152,10 +152,8 @@ pub struct Movement {
     pub bundle_sku: Option<String>,
     /// Stock after this movement (only right after a write).
     pub quantity: Option<i64>,
-    /// The warehouse's name, where the query read it (`stock history`), for
-    /// tables; JSON and CSV carry `warehouse_id`.
-    #[serde(skip)]
-    pub warehouse_name: Option<String>,
+    /// The warehouse's name.
+    pub warehouse_name: String,
 }
 
 /// A threshold as set or listed.

@@ -23,8 +23,8 @@ use super::progress::{Phase, Progress, Quiet};
 use crate::Ctx;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, MAX_UNITS, ProductId, Sku, Timestamp, WarehouseId};
-use crate::store::Tx;
 use crate::store::ledger::{self as stored, StockRow};
+use crate::store::{Tx, catalog};
 
 #[derive(Debug, Clone, Copy)]
 struct Pair {
@@ -64,7 +64,8 @@ pub(crate) struct Ledger<'c> {
     actor: &'c str,
     now: Timestamp,
     pairs: HashMap<(ProductId, WarehouseId), Pair>,
-    warehouses: HashMap<WarehouseId, Option<CompanyId>>,
+    /// Each warehouse seen: its company and name, or `None` when it does not exist.
+    warehouses: HashMap<WarehouseId, Option<(CompanyId, Rc<str>)>>,
     products: HashMap<Rc<str>, Rc<ProductRef>>,
     last_product: Option<(Rc<str>, Rc<ProductRef>)>,
     components: HashMap<ProductId, Vec<(ProductRef, i64)>>,
@@ -188,15 +189,27 @@ impl<'c> Ledger<'c> {
 
     /// Checks that `warehouse` exists and belongs to `company` (cached).
     pub fn check_warehouse(&mut self, warehouse: WarehouseId, company: CompanyId) -> Result<()> {
-        let owner = match self.warehouses.get(&warehouse) {
-            Some(owner) => *owner,
-            None => {
-                let owner = lookup::warehouse_owner(self.conn, warehouse)?;
-                self.warehouses.insert(warehouse, owner);
-                owner
-            }
-        };
+        let owner = self.warehouse(warehouse)?.map(|(c, _)| *c);
         lookup::owned_by(warehouse, owner, company)
+    }
+
+    /// The name of a warehouse, for what a write prints (cached).
+    pub fn warehouse_name(&mut self, warehouse: WarehouseId) -> Result<String> {
+        match self.warehouse(warehouse)? {
+            Some((_, name)) => Ok(name.to_string()),
+            None => Err(Error::not_found(format!(
+                "warehouse {warehouse} does not exist"
+            ))),
+        }
+    }
+
+    fn warehouse(&mut self, id: WarehouseId) -> Result<Option<&(CompanyId, Rc<str>)>> {
+        if !self.warehouses.contains_key(&id) {
+            let facts = catalog::warehouse_facts(self.conn, id)?;
+            self.warehouses
+                .insert(id, facts.map(|(c, name)| (c, Rc::from(name))));
+        }
+        Ok(self.warehouses.get(&id).and_then(Option::as_ref))
     }
 
     /// Refuses text the engine cannot store (a NUL on PostgreSQL).

@@ -35,7 +35,7 @@ fn written(e: &Entry<'_>, w: Written, ctx: &Ctx, bundle_sku: Option<&str>) -> Re
         occurred_at: e.occurred_at,
         recorded_at: ctx.now,
         bundle_sku: bundle_sku.map(str::to_owned),
-        warehouse_name: None,
+        warehouse_name: String::new(),
         quantity: Some(w.quantity),
     })
 }
@@ -78,8 +78,18 @@ pub(crate) fn adjust_in(tx: &Tx<'_>, ctx: &Ctx, adjs: &[Adjustment<'_>]) -> Resu
             out.push(written(e, w, ctx, bundle));
         })?;
     }
+    let mut out = out.into_iter().collect::<Result<Vec<_>>>()?;
+    named(&mut ledger, &mut out)?;
     ledger.finish()?;
-    out.into_iter().collect()
+    Ok(out)
+}
+
+/// Fills in the warehouse names of written movements.
+fn named(ledger: &mut Ledger<'_>, moves: &mut [Movement]) -> Result<()> {
+    for m in moves {
+        m.warehouse_name = ledger.warehouse_name(m.warehouse_id)?;
+    }
+    Ok(())
 }
 
 /// Locks the stock of every pair `adjs` moves (a bundle's: its parts') in
@@ -235,11 +245,13 @@ pub(crate) fn transfer_in(tx: &Tx<'_>, ctx: &Ctx, t: &Transfer) -> Result<Vec<Mo
     };
     let w_out = ledger.apply(&out)?;
     let w_in = ledger.apply(&inn)?;
-    ledger.finish()?;
-    Ok(vec![
+    let mut moves = vec![
         written(&out, w_out, ctx, None)?,
         written(&inn, w_in, ctx, None)?,
-    ])
+    ];
+    named(&mut ledger, &mut moves)?;
+    ledger.finish()?;
+    Ok(moves)
 }
 
 /// One `stock count`.
@@ -302,6 +314,8 @@ pub(crate) fn count_in(tx: &Tx<'_>, ctx: &Ctx, c: &Count) -> Result<Option<Movem
         bundle: None,
     };
     let w = ledger.apply(&e)?;
+    let mut moved = written(&e, w, ctx, None)?;
+    moved.warehouse_name = ledger.warehouse_name(warehouse)?;
     ledger.finish()?;
-    Ok(Some(written(&e, w, ctx, None)?))
+    Ok(Some(moved))
 }

@@ -693,3 +693,106 @@ fn actor_falls_back_to_the_login_user_without_user_or_logname() {
     let actor = out.json()["actor"].as_str().unwrap_or_default().to_owned();
     assert!(!actor.is_empty() && actor != "unknown", "actor: {actor:?}");
 }
+
+/// Part B: `stock history` and `stock list` take `--company`, so a report
+/// never mixes tenants; an unknown company is exit 4 naming it.
+#[test]
+fn history_and_list_keep_to_the_company_asked_for() {
+    let sf = setup();
+    sf.product(2, "THEIRS", &["--warehouse", "3", "--quantity", "8"]);
+    let skus = |args: &[&str]| -> Vec<String> {
+        sf.json(args)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["sku"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(skus(&["stock", "history"]), ["THEIRS", "WID-1"]);
+    assert_eq!(skus(&["stock", "history", "--company", "1"]), ["WID-1"]);
+    assert_eq!(skus(&["stock", "history", "--company", "2"]), ["THEIRS"]);
+    assert_eq!(skus(&["stock", "list", "--company", "2"]), ["THEIRS"]);
+    let before = sf.snapshot();
+    for cmd in ["history", "list"] {
+        let out = sf
+            .run(&["stock", cmd, "--company", "9"])
+            .fails(4, "company 9 does not exist");
+        assert!(out.stdout.is_empty(), "{}", out.explain());
+        sf.run(&["stock", cmd, "--company", "1", "--warehouse", "3"])
+            .fails(4, "warehouse 3 does not belong to company 1");
+        sf.run(&["stock", cmd, "--company", "x1"]).fails(3, "x1");
+    }
+    assert_eq!(sf.snapshot(), before);
+}
+
+/// Part B: a write's result names the warehouse (JSON `warehouse_name`, the
+/// table's Warehouse column), not `#N`.
+#[test]
+fn write_results_name_their_warehouses() {
+    let sf = setup();
+    let adjusted = sf.json(&[
+        "stock",
+        "adjust",
+        "--sku",
+        "WID-1",
+        "--warehouse",
+        "1",
+        "--delta",
+        "-2",
+        "--reason",
+        "sale",
+    ]);
+    assert_eq!(adjusted["warehouse_name"], "Main", "{adjusted}");
+    let moved = sf.json(&[
+        "stock",
+        "transfer",
+        "--sku",
+        "WID-1",
+        "--from",
+        "1",
+        "--to",
+        "2",
+        "--quantity",
+        "3",
+    ]);
+    let names: Vec<&str> = moved
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["warehouse_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Main", "North"]);
+    let counted = sf.json(&[
+        "stock",
+        "count",
+        "--sku",
+        "WID-1",
+        "--warehouse",
+        "2",
+        "--quantity",
+        "1",
+    ]);
+    assert_eq!(counted["warehouse_name"], "North", "{counted}");
+    let table = sf
+        .run(&[
+            "stock",
+            "adjust",
+            "--sku",
+            "WID-1",
+            "--warehouse",
+            "2",
+            "--delta",
+            "4",
+            "--reason",
+            "receipt",
+        ])
+        .ok()
+        .stdout;
+    assert!(table.contains("North") && !table.contains("#2"), "{table}");
+    let (header, rows) = sf
+        .run(&["stock", "history", "--format", "csv", "--limit", "1"])
+        .ok()
+        .csv();
+    let at = header.iter().position(|h| h == "warehouse_name").unwrap();
+    assert_eq!(rows[0][at], "North");
+}
