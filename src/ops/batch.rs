@@ -7,10 +7,10 @@ use std::io::Read;
 
 use serde::Serialize;
 
+use super::adjust::{Adjustment, apply_adjustment};
 use super::csv_input::{Columns, CsvInput, Row, at};
 use super::ledger::Ledger;
 use super::progress::{Phase, Progress};
-use super::stock::{Adjustment, apply_adjustment};
 use crate::Ctx;
 use crate::error::Result;
 use crate::model::{Delta, Reason, Timestamp, WarehouseId};

@@ -1,6 +1,6 @@
 //! The bulk half of the ledger: how a batch writes millions of movements.
 //!
-//! Movements are checked in input order by the [`Ledger`](super::ledger)
+//! Movements are checked in input order by the ledger (`ops::ledger`)
 //! but written a chunk at a time. While the ledger keeps its indexes, a chunk
 //! is written sorted by (product, warehouse), so the pair index is filled
 //! front to back instead of at random places — the difference between one

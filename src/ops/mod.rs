@@ -1,6 +1,7 @@
 //! The domain operations. Each takes plain values already validated by
 //! [`crate::model`], runs in one transaction, and returns data; none prints.
 
+mod adjust;
 pub mod alerts;
 mod batch;
 mod bulk;
