@@ -17,6 +17,7 @@
 
 pub(crate) mod bulk;
 pub(crate) mod check;
+mod error;
 pub mod sku_keys;
 
 use std::path::{Path, PathBuf};
