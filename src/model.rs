@@ -418,10 +418,26 @@ impl Reason {
                 "reason {} is written by stockflow itself; use receipt, return, sale, damage or correction",
                 r.as_str()
             ))),
-            None => Err(Error::invalid(format!(
-                "unknown reason {text:?} (use receipt, return, sale, damage or correction)"
-            ))),
+            None => Err(Error::invalid(match Self::near(text) {
+                Some(near) => format!("unknown reason {text:?} (did you mean {near:?}?)"),
+                None => format!(
+                    "unknown reason {text:?} (use receipt, return, sale, damage or correction)"
+                ),
+            })),
         }
+    }
+
+    /// The user reason `text` was most likely meant to be: the same but for
+    /// case, or at most two edits away (a transposition is one edit).
+    fn near(text: &str) -> Option<&'static str> {
+        let users = ["receipt", "return", "sale", "damage", "correction"];
+        let lower = text.to_lowercase();
+        users
+            .into_iter()
+            .map(|r| (edits(&lower, r), r))
+            .filter(|(d, _)| *d <= 2)
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, r)| r)
     }
 
     /// Checks the sign rule of this reason for `delta`.
@@ -460,11 +476,69 @@ impl FromSql for Reason {
     }
 }
 
+/// Edits (insertions, deletions, substitutions, transpositions of two
+/// neighbours) between two short words: optimal string alignment distance.
+fn edits(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// Most characters a movement's `note` or `reference` may have (SPEC section 5).
+pub const MAX_NOTE: usize = 1000;
+
+/// Checks a movement's free text (`note`, `reference`): at most
+/// [`MAX_NOTE`] characters and no NUL character (which PostgreSQL cannot
+/// store, so neither engine takes it); the message names the field.
+pub fn free_text(what: &str, text: Option<&str>) -> Result<()> {
+    let Some(text) = text else {
+        return Ok(());
+    };
+    let len = text.chars().count();
+    if len > MAX_NOTE {
+        return Err(Error::invalid(format!(
+            "{what} must be at most {MAX_NOTE} characters ({len} given)"
+        )));
+    }
+    refuse_nul(what, text)
+}
+
+/// Refuses text with a NUL character on either engine (PostgreSQL's `TEXT`
+/// cannot hold one, and a file must copy to a server): invalid input naming
+/// `what` and the value.
+pub fn refuse_nul(what: &str, text: &str) -> Result<()> {
+    if text.contains('\0') {
+        return Err(Error::invalid(format!(
+            "{what} cannot contain a NUL character: {text:?}"
+        )));
+    }
+    Ok(())
+}
+
 /// Validates a required free-text field (a name): not blank, at most 200 characters.
 pub fn name(what: &str, text: &str) -> Result<String> {
     if text.trim().is_empty() {
         return Err(Error::invalid(format!("{what} must not be blank")));
     }
+    refuse_nul(what, text)?;
     if text.chars().count() > 200 {
         return Err(Error::invalid(format!(
             "{what} must be at most 200 characters: {text}"
@@ -507,6 +581,43 @@ pub fn email(text: &str) -> Result<String> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn an_unknown_reason_suggests_the_near_one() {
+        let message = |t: &str| Reason::parse_user(t).unwrap_err().message().to_owned();
+        assert_eq!(
+            message("reciept"),
+            "unknown reason \"reciept\" (did you mean \"receipt\"?)"
+        );
+        assert!(message("Sale").ends_with("(did you mean \"sale\"?)"));
+        assert!(message("damge").ends_with("(did you mean \"damage\"?)"));
+        assert!(message("retrun").ends_with("(did you mean \"return\"?)"));
+        assert_eq!(
+            message("gift"),
+            "unknown reason \"gift\" (use receipt, return, sale, damage or correction)"
+        );
+        assert_eq!(edits("correction", "correction"), 0);
+        assert_eq!(edits("ab", "ba"), 1);
+        assert_eq!(edits("", "sale"), 4);
+    }
+
+    #[test]
+    fn free_text_is_at_most_1000_characters_without_nul() {
+        assert!(free_text("note", None).is_ok());
+        assert!(free_text("note", Some(&"é".repeat(1000))).is_ok());
+        let long = free_text("reference", Some(&"x".repeat(1001))).unwrap_err();
+        assert_eq!(long.exit_code(), 3);
+        assert_eq!(
+            long.message(),
+            "reference must be at most 1000 characters (1001 given)"
+        );
+        let nul = free_text("note", Some("a\0b")).unwrap_err();
+        assert!(
+            nul.message()
+                .starts_with("note cannot contain a NUL character")
+        );
+        assert!(name("name", "a\0").is_err());
+    }
 
     #[test]
     fn money_keeps_exact_cents() {

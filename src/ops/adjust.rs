@@ -6,7 +6,7 @@ use super::lookup::ProductRef;
 use super::movement::{Entry, Movement, Written};
 use crate::Ctx;
 use crate::error::{Error, Result};
-use crate::model::{Delta, Reason, Timestamp, WarehouseId};
+use crate::model::{Delta, Reason, Timestamp, WarehouseId, free_text};
 use crate::store::{Db, Tx};
 
 pub(crate) fn written(
@@ -118,6 +118,8 @@ pub(crate) fn apply_adjustment(
     mut done: impl FnMut(&Entry<'_>, Written, Option<&str>),
 ) -> Result<()> {
     adj.reason.check_sign(adj.delta)?;
+    free_text("note", adj.note)?;
+    free_text("reference", adj.reference)?;
     let product = ledger.product(adj.sku)?;
     let base = Entry {
         product: product.id,

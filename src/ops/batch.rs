@@ -13,7 +13,7 @@ use super::ledger::Ledger;
 use super::progress::{Phase, Progress};
 use crate::Ctx;
 use crate::error::Result;
-use crate::model::{Delta, Reason, Timestamp, WarehouseId};
+use crate::model::{Delta, Reason, Timestamp, WarehouseId, free_text};
 use crate::store::{self, Db};
 
 /// How many rows a batch wrote.
@@ -109,11 +109,9 @@ fn apply_row(ledger: &mut Ledger<'_>, ctx: &Ctx, layout: &Layout, row: &Row<'_>)
         .map(|t| Timestamp::parse(t).map_err(at(line, "at")))
         .transpose()?;
     let note = row.get(layout.note, "note")?;
-    ledger.storable("note", note).map_err(at(line, "note"))?;
+    free_text("note", note).map_err(at(line, "note"))?;
     let reference = row.get(layout.reference, "reference")?;
-    ledger
-        .storable("reference", reference)
-        .map_err(at(line, "reference"))?;
+    free_text("reference", reference).map_err(at(line, "reference"))?;
     let adj = Adjustment {
         sku,
         warehouse,

@@ -56,6 +56,8 @@ pub fn run(source: &Path, target: &Path, busy_timeout: Duration) -> Result<Copie
 }
 
 fn copy_into(from: &mut Db, target: &Path, busy_timeout: Duration) -> Result<Copied> {
+    // Before anything touches a target file: init would upgrade an older one.
+    store::refuse_copy_target(target)?;
     let (mut to, _) = Db::init(target, busy_timeout)?;
     let shown = to.shown();
     let tables = from.read(|src| {

@@ -212,11 +212,6 @@ impl<'c> Ledger<'c> {
         Ok(self.warehouses.get(&id).and_then(Option::as_ref))
     }
 
-    /// Refuses text the engine cannot store (a NUL on PostgreSQL).
-    pub fn storable(&self, what: &str, value: Option<&str>) -> Result<()> {
-        self.conn.storable(what, value)
-    }
-
     /// Makes sure an inventory row exists for the pair (with 0 when new).
     pub fn ensure_stocked(
         &mut self,

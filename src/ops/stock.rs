@@ -8,7 +8,7 @@ use super::ledger::Ledger;
 use super::movement::Entry;
 use crate::Ctx;
 use crate::error::{Error, Result};
-use crate::model::{Quantity, Reason, Sku, Timestamp, WarehouseId};
+use crate::model::{Quantity, Reason, Sku, Timestamp, WarehouseId, free_text};
 use crate::store::{Db, Tx};
 
 pub(crate) use super::adjust::adjust_in;
@@ -52,6 +52,7 @@ pub(crate) fn transfer_in(tx: &Tx<'_>, ctx: &Ctx, t: &Transfer) -> Result<Vec<Mo
         at,
     } = t;
     let (from, to) = (*from, *to);
+    free_text("note", note.as_deref())?;
     if from == to {
         return Err(Error::invalid(format!(
             "a transfer needs two different warehouses: {from} and {to}"
@@ -127,6 +128,7 @@ pub(crate) fn count_in(tx: &Tx<'_>, ctx: &Ctx, c: &Count) -> Result<Option<Movem
         at,
     } = c;
     let warehouse = *warehouse;
+    free_text("note", note.as_deref())?;
     let mut ledger = Ledger::new(tx, ctx)?;
     let product = ledger.product(sku.as_str())?;
     if product.is_bundle {

@@ -33,8 +33,33 @@ pub fn table(src: &Tx<'_>, dst: &Tx<'_>, table: &Table) -> Result<u64> {
     // By position: the select is built from the same list, so they cannot
     // drift, and a ledger of millions of rows is not looked up by name.
     let width = columns.len();
-    let read = |r: &super::Row<'_>| (0..width).map(|i| r.get::<Value>(i)).collect();
-    src.stream(&select, &[], read, |rows| dst.load(table, rows))
+    let read = |r: &super::Row<'_>| -> rusqlite::Result<Vec<Value>> {
+        (0..width).map(|i| r.get::<Value>(i)).collect()
+    };
+    // The last id read, so any failure names the row it stopped at.
+    let last = std::cell::Cell::new(None);
+    let has_id = table.1;
+    src.stream(
+        &select,
+        &[],
+        read,
+        |rows: &mut dyn Iterator<Item = Result<Vec<Value>>>| {
+            let mut rows = rows.inspect(|row| {
+                if let (true, Ok(row)) = (has_id, row)
+                    && let Some(Value::Integer(id)) = row.first()
+                {
+                    last.set(Some(*id));
+                }
+            });
+            dst.load(table, &mut rows)
+        },
+    )
+    .map_err(|e| match last.get() {
+        Some(id) if !e.message().starts_with(name) => {
+            e.context(format!("copying {name} (stopped at {name} {id})"))
+        }
+        _ => e,
+    })
 }
 
 #[cfg(test)]

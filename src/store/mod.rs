@@ -213,19 +213,13 @@ impl Tx<'_> {
         }
     }
 
-    /// Refuses text this engine cannot store (exit 3, naming `what` and the
-    /// value): PostgreSQL's `TEXT` cannot hold a NUL character.
-    pub fn storable(&self, what: &str, value: Option<&str>) -> Result<()> {
-        match (self, value) {
-            (Self::Postgres(_), Some(text)) => postgres::storable_text(what, text),
-            _ => Ok(()),
-        }
-    }
-
     /// Runs one statement; returns the number of rows it changed.
     pub fn execute(&self, sql: &str, params: Params<'_>) -> Result<u64> {
         match self {
-            Self::Sqlite(c) => Ok(c.prepare_cached(sql)?.execute(params)? as u64),
+            Self::Sqlite(c) => {
+                refuse_nul(params)?;
+                Ok(c.prepare_cached(sql)?.execute(params)? as u64)
+            }
             Self::Postgres(t) => t.execute(sql, params),
         }
     }
@@ -318,6 +312,7 @@ impl Tx<'_> {
     ) -> Result<()> {
         match self {
             Self::Sqlite(c) => {
+                refuse_nul(params)?;
                 let mut stmt = c.prepare_cached(sql)?;
                 let mut rows = stmt.query(params)?;
                 while let Some(row) = rows.next()? {
@@ -476,6 +471,24 @@ impl Column for &str {
     }
 }
 
+/// Refuses a statement binding text with a NUL character, on SQLite as the
+/// PostgreSQL engine does for every value it binds: neither engine stores one
+/// ([`crate::model::refuse_nul`]), so every file copies to a server.
+fn refuse_nul(params: Params<'_>) -> Result<()> {
+    use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+    for p in params {
+        let text = match p.to_sql()? {
+            ToSqlOutput::Borrowed(ValueRef::Text(t)) => t.contains(&0).then(|| t.to_vec()),
+            ToSqlOutput::Owned(Value::Text(t)) => t.contains('\0').then(|| t.into_bytes()),
+            _ => None,
+        };
+        if let Some(text) = text {
+            crate::model::refuse_nul("text", &String::from_utf8_lossy(&text))?;
+        }
+    }
+    Ok(())
+}
+
 /// Whether a query stopped because a sum passed 64 bits (SQLite's
 /// "integer overflow", PostgreSQL's "bigint out of range").
 pub fn is_overflow(err: &Error) -> bool {
@@ -489,6 +502,16 @@ pub fn is_overflow(err: &Error) -> bool {
         .downcast_ref::<::postgres::Error>()
         .and_then(::postgres::Error::code)
         == Some(&::postgres::error::SqlState::NUMERIC_VALUE_OUT_OF_RANGE)
+}
+
+/// Refuses a `copy --to` target before anything is written to it: a file
+/// that holds rows or an older schema (read, never upgraded). A server
+/// database is checked inside the copy's transaction, which rolls back.
+pub fn refuse_copy_target(target: &std::path::Path) -> Result<()> {
+    match server_url(target) {
+        Some(_) => Ok(()),
+        None => sqlite::refuse_copy_target(target),
+    }
 }
 
 /// The PostgreSQL URL `--db` names, if it names one (SPEC section 10).
@@ -532,12 +555,14 @@ pub fn without_password(url: &str) -> String {
     };
     let tail = match tail.split_once('?') {
         Some((path, query)) => {
+            // By the key as the driver reads it, percent-decoded
+            // (`pass%77ord` is `password`); a key that does not decode
+            // cleanly could be anything, so it goes too.
             let kept: Vec<&str> = query
                 .split('&')
                 .filter(|kv| {
-                    !kv.split('=')
-                        .next()
-                        .is_some_and(|k| k.eq_ignore_ascii_case("password"))
+                    let key = kv.split('=').next().unwrap_or_default();
+                    percent_decoded(key).is_some_and(|k| !k.eq_ignore_ascii_case("password"))
                 })
                 .collect();
             if kept.is_empty() {
@@ -551,9 +576,44 @@ pub fn without_password(url: &str) -> String {
     format!("{scheme}://{authority}{tail}")
 }
 
+/// `text` with its `%XX` escapes decoded, if they all are valid and the
+/// result is UTF-8.
+fn percent_decoded(text: &str) -> Option<String> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut bytes = text.bytes();
+    while let Some(b) = bytes.next() {
+        if b == b'%' {
+            let hex = [bytes.next()?, bytes.next()?];
+            let hex = std::str::from_utf8(&hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+        } else {
+            out.push(b);
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_password_is_redacted_by_its_decoded_key() {
+        for url in [
+            "postgresql://h/db?user=u&pass%77ord=SECRET",
+            "postgresql://h/db?user=u&%70%61%73%73%77%6F%72%64=SECRET",
+            "postgresql://h/db?user=u&PASS%57ORD=SECRET",
+            "postgresql://h/db?user=u&pass%7word=SECRET",
+        ] {
+            let shown = without_password(url);
+            assert!(!shown.contains("SECRET"), "{url} -> {shown}");
+            assert_eq!(shown, "postgresql://h/db?user=u", "{url}");
+        }
+        assert_eq!(
+            without_password("postgresql://h/db?application%5Fname=x"),
+            "postgresql://h/db?application%5Fname=x"
+        );
+    }
 
     #[test]
     fn server_urls_are_named_without_their_password() {

@@ -928,3 +928,35 @@ async fn openapi_types_numeric_and_boolean_query_parameters() {
         assert_eq!(ty(path, name), want, "{path} {name}");
     }
 }
+
+/// SPEC 5 through the API: a note or reference over 1,000 characters, or
+/// any text with a NUL character, is 422 naming the field; nothing written.
+#[tokio::test]
+async fn notes_over_1000_characters_and_nul_text_are_422() {
+    let api = Api::new();
+    api.product("P", 10).await;
+    let w = api.warehouse;
+    let rows = api.sf.ledger_rows();
+    let long = "r".repeat(1001);
+    let body =
+        json!({"sku": "P", "warehouse_id": w, "delta": 1, "reason": "receipt", "reference": long});
+    let msg = api
+        .call("POST", "/api/stock/adjustments", Some(&body.to_string()))
+        .await
+        .error(422, "invalid_input");
+    assert!(
+        msg.contains("reference must be at most 1000 characters (1001 given)"),
+        "{msg}"
+    );
+    let body = json!({"sku": "P", "from_warehouse_id": w, "to_warehouse_id": w, "quantity": 1, "note": "a\u{0}b"});
+    let msg = api
+        .call("POST", "/api/stock/transfers", Some(&body.to_string()))
+        .await
+        .error(422, "invalid_input");
+    assert!(msg.contains("NUL"), "{msg}");
+    let body = json!({"name": "W\u{0}"});
+    api.call("POST", "/api/warehouses", Some(&body.to_string()))
+        .await
+        .error(422, "invalid_input");
+    assert_eq!(api.sf.ledger_rows(), rows);
+}

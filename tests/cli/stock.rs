@@ -796,3 +796,99 @@ fn write_results_name_their_warehouses() {
     let at = header.iter().position(|h| h == "warehouse_name").unwrap();
     assert_eq!(rows[0][at], "North");
 }
+
+/// SPEC 5: `note` and `reference` are at most 1,000 characters, on every
+/// write that takes them (exit 3 naming the field and the length, nothing
+/// written); 1,000 is accepted.
+#[test]
+fn notes_and_references_are_at_most_1000_characters() {
+    let sf = setup();
+    let long = "n".repeat(1001);
+    let before = sf.snapshot();
+    let base = [
+        "stock",
+        "adjust",
+        "--sku",
+        "WID-1",
+        "--warehouse",
+        "1",
+        "--delta",
+        "1",
+        "--reason",
+        "receipt",
+    ];
+    for field in ["--note", "--reference"] {
+        let mut args = base.to_vec();
+        args.extend([field, &long]);
+        let name = &field[2..];
+        sf.run(&args).fails(
+            3,
+            &format!("{name} must be at most 1000 characters (1001 given)"),
+        );
+    }
+    sf.run(&[
+        "stock",
+        "transfer",
+        "--sku",
+        "WID-1",
+        "--from",
+        "1",
+        "--to",
+        "2",
+        "--quantity",
+        "1",
+        "--note",
+        &long,
+    ])
+    .fails(3, "note must be at most 1000 characters");
+    sf.run(&[
+        "stock",
+        "count",
+        "--sku",
+        "WID-1",
+        "--warehouse",
+        "1",
+        "--quantity",
+        "3",
+        "--note",
+        &long,
+    ])
+    .fails(3, "note must be at most 1000 characters");
+    let csv = format!(
+        "sku,warehouse_id,delta,reason,reference\nWID-1,1,1,receipt,ok\nWID-1,1,1,receipt,{long}\n"
+    );
+    sf.cmd(&["stock", "adjust", "--file", "-"])
+        .stdin(&csv)
+        .output()
+        .fails(
+            3,
+            "line 3, column reference: reference must be at most 1000 characters",
+        );
+    assert_eq!(sf.snapshot(), before, "nothing was written");
+    let mut args = base.to_vec();
+    let most = "é".repeat(1000);
+    args.extend(["--note", &most, "--format", "json"]);
+    let moved = sf.run(&args).ok().json();
+    assert_eq!(moved["note"].as_str().unwrap().chars().count(), 1000);
+}
+
+/// Part D: a NUL character in any text is refused on either engine (a file
+/// holding one could never be copied to PostgreSQL), naming the field.
+#[test]
+fn a_nul_in_any_text_is_refused_on_either_engine() {
+    let sf = setup();
+    let before = sf.snapshot();
+    sf.cmd(&["stock", "adjust", "--file", "-"])
+        .stdin("sku,warehouse_id,delta,reason,note\nWID-1,1,1,receipt,ok\nWID-1,1,1,receipt,\"a\0b\"\n")
+        .output()
+        .fails(3, "line 3, column note: note cannot contain a NUL character");
+    sf.cmd(&["import", "products", "-"])
+        .stdin("company_id,sku,name,price\n1,NEW,\"x\0y\",1\n")
+        .output()
+        .fails(3, "NUL character");
+    sf.cmd(&["import", "products", "-"])
+        .stdin("company_id,sku,name,price,type\n1,NEW,New,1,\"t\0\"\n")
+        .output()
+        .code(3);
+    assert_eq!(sf.snapshot(), before, "nothing was written");
+}

@@ -136,7 +136,7 @@ pub(crate) fn copy_rows(
         let row = row?;
         for value in &row {
             if let Value::Text(t) = value {
-                super::storable_text(&format!("{table} text"), t)?;
+                super::storable_text(&row_name(table, columns, &row), t)?;
             }
         }
         let cells: Vec<Cell<'_>> = row.iter().map(Cell).collect();
@@ -145,6 +145,14 @@ pub(crate) fn copy_rows(
         writer.write(&refs)?;
     }
     Ok(writer.finish()?)
+}
+
+/// A copied row as a message names it: `movement 17` (its id), else the table.
+fn row_name(table: &str, columns: &[(&str, Kind)], row: &[Value]) -> String {
+    match (columns.first(), row.first()) {
+        (Some(("id", _)), Some(Value::Integer(id))) => format!("{table} {id}: text"),
+        _ => format!("{table} text"),
+    }
 }
 
 /// Moves `table`'s id sequence past the largest id in it, so the next row

@@ -5,7 +5,7 @@
 use postgres::types::{IsNull, ToSql as PgToSql, Type, to_sql_checked};
 use rusqlite::types::{FromSql, ToSqlOutput, ValueRef};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// A rusqlite value bound to a PostgreSQL parameter of whatever type the
 /// server inferred for it, converted exactly or refused.
@@ -34,14 +34,10 @@ pub(super) fn binds<'a>(params: crate::store::Params<'a>) -> Result<Vec<Bind<'a>
 
 /// Refuses text with a NUL character, which a PostgreSQL `TEXT` value cannot
 /// hold (the server would reject the whole statement as an encoding error):
-/// invalid input naming `what` and the value, as SQLite has no such limit.
+/// the library's rule on both engines ([`crate::model::refuse_nul`]), checked
+/// again on every value bound.
 pub(crate) fn storable_text(what: &str, text: &str) -> Result<()> {
-    if text.contains('\0') {
-        return Err(Error::invalid(format!(
-            "{what} cannot contain a NUL character (PostgreSQL cannot store it): {text:?}"
-        )));
-    }
-    Ok(())
+    crate::model::refuse_nul(what, text)
 }
 
 pub(super) fn refs<'b>(binds: &'b [Bind<'_>]) -> Vec<&'b (dyn PgToSql + Sync)> {

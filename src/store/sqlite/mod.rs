@@ -271,6 +271,53 @@ impl Db {
     }
 }
 
+/// What a copy target file holds, read without writing a byte of it (no
+/// WAL switch, no upgrade): refused unless it is new, empty (0 bytes), or an
+/// empty stockflow database of the current version. Another writer may still
+/// fill it before the copy's own transaction, which checks again.
+pub fn refuse_copy_target(path: &Path) -> Result<()> {
+    check_path(path)?;
+    if std::fs::metadata(path).map_or(true, |m| m.len() == 0) {
+        return Ok(());
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| Error::database(format!("cannot open {}: {e}", path.display())))?;
+    let read = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => not_stockflow(path),
+        _ => Error::database(format!("cannot read {}: {e}", path.display())),
+    };
+    let id = identity_of(&conn).map_err(read)?;
+    refuse_foreign(path, id)?;
+    if id.app != APPLICATION_ID {
+        // An empty SQLite file of nobody's: init makes it ours.
+        return Ok(());
+    }
+    if id.version < SCHEMA_VERSION {
+        return Err(Error::database(format!(
+            "{} has schema version {}, older than this stockflow's {SCHEMA_VERSION}; copy writes only into a new or empty database and never upgrades one (give a new file)",
+            path.display(),
+            id.version
+        )));
+    }
+    for (table, _, _) in super::tables::TABLES {
+        let rows: i64 = conn
+            .query_row(&format!("SELECT count(*) AS n FROM \"{table}\""), [], |r| {
+                r.get("n")
+            })
+            .map_err(read)?;
+        if rows > 0 {
+            return Err(Error::conflict(format!(
+                "{} is not empty ({rows} row(s) in {table}); copy writes only into a new or empty database",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// What a file is, read (by reads alone) in one statement, so one snapshot.
 #[derive(Debug, Clone, Copy)]
 struct Identity {
