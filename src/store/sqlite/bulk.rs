@@ -23,9 +23,23 @@ const REBUILD_CACHE_KIB: i64 = 16 * 1024;
 /// Threads SQLite may sort with while rebuilding (the machine's second core).
 const SORT_THREADS: i64 = 2;
 
-const COLUMNS: &str =
-    "INSERT INTO movement (product_id, warehouse_id, delta, reason, note, reference,
-                                   actor, occurred_at, recorded_at, bundle_id)";
+/// The ledger's insert, column list and all (a macro, so the statements
+/// below are literals: no text is built per movement).
+macro_rules! insert_movement {
+    () => {
+        "INSERT INTO movement (product_id, warehouse_id, delta, reason, note, reference,
+                               actor, occurred_at, recorded_at, bundle_id)"
+    };
+}
+
+const INSERT_ONE: &str = concat!(
+    insert_movement!(),
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+);
+const INSERT_ONE_RETURNING: &str = concat!(
+    insert_movement!(),
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id"
+);
 
 /// A larger page cache for a batch, so the ledger indexes' hot pages stay in memory.
 pub(crate) fn tune_for_batch(conn: &Connection) -> Result<()> {
@@ -101,15 +115,10 @@ pub(crate) fn append(
         m.bundle,
     ];
     if returning {
-        let mut stmt = conn.prepare_cached(&format!(
-            "{COLUMNS} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id"
-        ))?;
+        let mut stmt = conn.prepare_cached(INSERT_ONE_RETURNING)?;
         return Ok(Some(stmt.query_row(values, |r| r.get("id"))?));
     }
-    let mut stmt = conn.prepare_cached(&format!(
-        "{COLUMNS} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-    ))?;
-    stmt.execute(values)?;
+    conn.prepare_cached(INSERT_ONE)?.execute(values)?;
     Ok(None)
 }
 
@@ -117,7 +126,11 @@ pub(crate) fn append(
 /// ledger's column order.
 fn multi_row_insert() -> String {
     let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    format!("{COLUMNS} VALUES {}", vec![row; ROWS_PER_INSERT].join(", "))
+    format!(
+        "{} VALUES {}",
+        insert_movement!(),
+        vec![row; ROWS_PER_INSERT].join(", ")
+    )
 }
 
 /// Drops the ledger's secondary indexes, returning their definitions. A
