@@ -6,10 +6,13 @@
 //! running it again is safe). Keys older than 24 hours are removed by the
 //! next keyed write of the same company.
 
+use axum::body::Bytes;
+use axum::extract::{FromRequest, MatchedPath, Request};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use super::body;
 use super::error::ApiError;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, Timestamp};
@@ -39,6 +42,41 @@ pub(crate) fn key(headers: &HeaderMap) -> Result<Option<Key>, ApiError> {
         )));
     }
     Ok(Some(Key(String::from_utf8_lossy(bytes).into_owned())))
+}
+
+/// What every POST handler reads the same way (axum's
+/// customize-extractor-error pattern): the body's bytes (413 / 400 as
+/// [`body::bytes`] says) and its `Idempotency-Key` with the hash of the
+/// request it was sent with: method, route (as matched, not as typed by
+/// hand) and body. The key's own error is kept, so a handler reports a bad
+/// body before a bad key, as before.
+#[derive(Debug)]
+pub(crate) struct Keyed {
+    /// The body.
+    pub bytes: Bytes,
+    /// The key and the request's hash, if a key was sent.
+    pub key: Result<Option<(Key, [u8; 32])>, ApiError>,
+}
+
+impl<S: Send + Sync> FromRequest<S> for Keyed {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let route = format!(
+            "{} {}",
+            req.method(),
+            req.extensions()
+                .get::<MatchedPath>()
+                .map_or_else(|| req.uri().path(), MatchedPath::as_str)
+        );
+        let sent = key(req.headers());
+        let bytes = body::bytes(Bytes::from_request(req, state).await)?;
+        let request = crate::ops::token::hash([route.as_bytes(), b"\n", &bytes].concat());
+        Ok(Self {
+            key: sent.map(|k| k.map(|k| (k, request))),
+            bytes,
+        })
+    }
 }
 
 /// A successful answer to a write, as stored and replayed.

@@ -6,16 +6,16 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State as Shared};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
 
 use super::body::{self, Body};
 use super::error::ApiError;
-use super::idempotency::Reply;
+use super::idempotency::{Keyed, Reply};
 use super::state::{Auth, State, blocking};
-use super::{keyed, scope, write};
+use super::{scope, write};
 use crate::model::{self, Sku, WarehouseId};
 use crate::ops::product::{self, Changes, NewProduct, Product, ProductDetail};
 
@@ -87,24 +87,18 @@ impl NewProductBody {
 pub(crate) async fn create(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
-    headers: HeaderMap,
-    bytes: Result<Bytes, BytesRejection>,
+    keyed: Keyed,
 ) -> Result<Reply, ApiError> {
-    let bytes = body::bytes(bytes)?;
+    let bytes = keyed.bytes;
     let new = body::object::<NewProductBody>(&bytes)?.into_new(auth.company)?;
-    write(
-        &state,
-        auth,
-        keyed(&headers, "POST /api/products", &bytes)?,
-        move |tx, ctx| {
-            if let Some((w, _)) = new.stock {
-                scope::warehouse(tx, auth.company, w)?;
-            }
-            let p = product::create_in(tx, ctx, &new)?;
-            let location = format!("/api/products/{}", path_segment(&p.sku));
-            Ok(Reply::json(StatusCode::CREATED, &p)?.located(location))
-        },
-    )
+    write(&state, auth, keyed.key?, move |tx, ctx| {
+        if let Some((w, _)) = new.stock {
+            scope::warehouse(tx, auth.company, w)?;
+        }
+        let p = product::create_in(tx, ctx, &new)?;
+        let location = format!("/api/products/{}", path_segment(&p.sku));
+        Ok(Reply::json(StatusCode::CREATED, &p)?.located(location))
+    })
     .await
 }
 

@@ -5,18 +5,17 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State as Shared};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::body::{self, Body};
 use super::error::ApiError;
-use super::idempotency::Reply;
+use super::idempotency::{Keyed, Reply};
 use super::state::{Auth, State, blocking};
-use super::{keyed, scope, write};
+use super::{scope, write};
 use crate::error::Result;
 use crate::model::{Delta, Quantity, Reason, Sku, Timestamp, WarehouseId};
 use crate::ops::stock::{
@@ -86,10 +85,9 @@ impl AdjustBody {
 pub(crate) async fn adjust(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
-    headers: HeaderMap,
-    bytes: Result<Bytes, BytesRejection>,
+    keyed: Keyed,
 ) -> Result<Reply, ApiError> {
-    let bytes = body::bytes(bytes)?;
+    let bytes = keyed.bytes;
     let many = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
     let items = body::one_or_many::<AdjustBody>(&bytes)?;
     let checked = items
@@ -106,36 +104,31 @@ pub(crate) async fn adjust(
             })
         })
         .collect::<std::result::Result<Vec<_>, _>>()?;
-    write(
-        &state,
-        auth,
-        keyed(&headers, "POST /api/stock/adjustments", &bytes)?,
-        move |tx, ctx| {
-            for c in &checked {
-                scope::product(tx, auth.company, &c.sku)?;
-                scope::warehouse(tx, auth.company, c.warehouse)?;
-            }
-            let adjs: Vec<Adjustment<'_>> = checked
-                .iter()
-                .map(|c| Adjustment {
-                    sku: c.sku.as_str(),
-                    warehouse: c.warehouse,
-                    delta: c.delta,
-                    reason: c.reason,
-                    note: c.note.as_deref(),
-                    reference: c.reference.as_deref(),
-                    at: c.at,
-                })
-                .collect();
-            let moved = stock::adjust_in(tx, ctx, &adjs)?;
-            // As `stock adjust` prints it: one object for one plain movement;
-            // an array for an array body or a bundle's component movements.
-            match moved.as_slice() {
-                [one] if !many && one.bundle_sku.is_none() => Reply::json(StatusCode::CREATED, one),
-                _ => Reply::json(StatusCode::CREATED, &moved),
-            }
-        },
-    )
+    write(&state, auth, keyed.key?, move |tx, ctx| {
+        for c in &checked {
+            scope::product(tx, auth.company, &c.sku)?;
+            scope::warehouse(tx, auth.company, c.warehouse)?;
+        }
+        let adjs: Vec<Adjustment<'_>> = checked
+            .iter()
+            .map(|c| Adjustment {
+                sku: c.sku.as_str(),
+                warehouse: c.warehouse,
+                delta: c.delta,
+                reason: c.reason,
+                note: c.note.as_deref(),
+                reference: c.reference.as_deref(),
+                at: c.at,
+            })
+            .collect();
+        let moved = stock::adjust_in(tx, ctx, &adjs)?;
+        // As `stock adjust` prints it: one object for one plain movement;
+        // an array for an array body or a bundle's component movements.
+        match moved.as_slice() {
+            [one] if !many && one.bundle_sku.is_none() => Reply::json(StatusCode::CREATED, one),
+            _ => Reply::json(StatusCode::CREATED, &moved),
+        }
+    })
     .await
 }
 
@@ -168,10 +161,9 @@ impl Body for TransferBody {
 pub(crate) async fn transfer(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
-    headers: HeaderMap,
-    bytes: Result<Bytes, BytesRejection>,
+    keyed: Keyed,
 ) -> Result<Reply, ApiError> {
-    let bytes = body::bytes(bytes)?;
+    let bytes = keyed.bytes;
     let b = body::object::<TransferBody>(&bytes)?;
     let t = Transfer {
         sku: Sku::parse(&b.sku)?,
@@ -181,17 +173,12 @@ pub(crate) async fn transfer(
         note: b.note,
         at: body::time(b.at.as_deref())?,
     };
-    write(
-        &state,
-        auth,
-        keyed(&headers, "POST /api/stock/transfers", &bytes)?,
-        move |tx, ctx| {
-            scope::product(tx, auth.company, &t.sku)?;
-            scope::warehouse(tx, auth.company, t.from)?;
-            scope::warehouse(tx, auth.company, t.to)?;
-            Reply::json(StatusCode::CREATED, &stock::transfer_in(tx, ctx, &t)?)
-        },
-    )
+    write(&state, auth, keyed.key?, move |tx, ctx| {
+        scope::product(tx, auth.company, &t.sku)?;
+        scope::warehouse(tx, auth.company, t.from)?;
+        scope::warehouse(tx, auth.company, t.to)?;
+        Reply::json(StatusCode::CREATED, &stock::transfer_in(tx, ctx, &t)?)
+    })
     .await
 }
 
@@ -218,10 +205,9 @@ impl Body for CountBody {
 pub(crate) async fn count(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
-    headers: HeaderMap,
-    bytes: Result<Bytes, BytesRejection>,
+    keyed: Keyed,
 ) -> Result<Reply, ApiError> {
-    let bytes = body::bytes(bytes)?;
+    let bytes = keyed.bytes;
     let b = body::object::<CountBody>(&bytes)?;
     let c = Count {
         sku: Sku::parse(&b.sku)?,
@@ -230,19 +216,14 @@ pub(crate) async fn count(
         note: b.note,
         at: body::time(b.at.as_deref())?,
     };
-    write(
-        &state,
-        auth,
-        keyed(&headers, "POST /api/stock/counts", &bytes)?,
-        move |tx, ctx| {
-            scope::product(tx, auth.company, &c.sku)?;
-            scope::warehouse(tx, auth.company, c.warehouse)?;
-            match stock::count_in(tx, ctx, &c)? {
-                Some(m) => Reply::json(StatusCode::CREATED, &m),
-                None => Reply::json(StatusCode::OK, &()),
-            }
-        },
-    )
+    write(&state, auth, keyed.key?, move |tx, ctx| {
+        scope::product(tx, auth.company, &c.sku)?;
+        scope::warehouse(tx, auth.company, c.warehouse)?;
+        match stock::count_in(tx, ctx, &c)? {
+            Some(m) => Reply::json(StatusCode::CREATED, &m),
+            None => Reply::json(StatusCode::OK, &()),
+        }
+    })
     .await
 }
 

@@ -960,3 +960,22 @@ async fn notes_over_1000_characters_and_nul_text_are_422() {
         .error(422, "invalid_input");
     assert_eq!(api.sf.ledger_rows(), rows);
 }
+
+/// The idempotency hash covers the route as matched (the shared extractor
+/// reads it), so one key with the same body on another route is 409.
+#[tokio::test]
+async fn an_idempotency_key_is_bound_to_its_route() {
+    let api = Api::new();
+    let auth = format!("Bearer {}", api.token);
+    let headers = [("authorization", auth.as_str()), ("idempotency-key", "k-1")];
+    let body = json!({"name": "Same"}).to_string();
+    api.send("POST", "/api/warehouses", Some(&body), &headers)
+        .await
+        .expect(201);
+    api.send("POST", "/api/warehouses", Some(&body), &headers)
+        .await
+        .expect(201);
+    api.send("POST", "/api/suppliers", Some(&body), &headers)
+        .await
+        .error(409, "conflict");
+}
