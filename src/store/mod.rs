@@ -1,19 +1,22 @@
-//! The storage seam: which engine holds the data, and the one way the
-//! operations talk to it.
+//! The storage seam: which engine holds the data, and typed functions per
+//! noun that fetch and write it.
 //!
 //! `--db` names a SQLite file (the embedded default, [`sqlite`]) or a
 //! PostgreSQL server (`postgres://` or `postgresql://`, [`postgres`]). The
 //! choice is an enum, not a trait object: two engines, known at compile time,
-//! matched where they differ.
+//! matched where they differ — here, never above.
 //!
-//! The operations in [`crate::ops`] hold the rules and speak SQL through
-//! [`Tx`] in the subset both engines understand (`?N` placeholders, integer
-//! columns, `RETURNING`, `ON CONFLICT`), with SQLite's value model (null,
-//! integer, real, text, blob) as the common currency: the newtypes'
-//! `ToSql`/`FromSql` conversions are written once, and the PostgreSQL engine
-//! converts `BIGINT`, `TEXT` and `BYTEA` at its edge, losslessly. What only
-//! one engine does — schema and upgrades, connections, locking, the bulk
-//! path, integrity checks — lives in that engine's module.
+//! The operations in [`crate::ops`] hold the rules and no SQL: they call one
+//! function per domain operation ([`product::by_sku`], [`ledger::append`],
+//! [`history::stream`], ...), which take and return the library's types
+//! ([`crate::model`], its records in [`crate::model::record`]) and read
+//! columns by name. Under them, the SQL both engines share is written once
+//! through [`Tx`] (`?N` placeholders, `RETURNING`, `ON CONFLICT`), with
+//! optional conditions added by one [`filter::Filter`]; SQLite's value model
+//! is the common currency of the two drivers, converted losslessly at the
+//! PostgreSQL edge. What only one engine does — schema and upgrades,
+//! connections, locking, the bulk writers, integrity checks, driver error
+//! mapping — lives in that engine's module.
 
 pub mod alerts;
 pub mod catalog;
