@@ -2,7 +2,7 @@
 //! transaction, and the rule each CSV batch row goes through too.
 
 use super::ledger::Ledger;
-use super::lookup::ProductRef;
+use super::lookup::{ProductRef, Tenant};
 use super::movement::{Entry, Movement, Written};
 use crate::Ctx;
 use crate::error::{Error, Result};
@@ -61,13 +61,19 @@ pub struct Adjustment<'a> {
 /// Applies one adjustment. A bundle's sale or return moves each component,
 /// so the result holds one movement per component.
 pub fn adjust(db: &mut Db, ctx: &Ctx, adj: &Adjustment<'_>) -> Result<Vec<Movement>> {
-    db.write_retrying(|tx| adjust_in(tx, ctx, std::slice::from_ref(adj)))
+    db.write_retrying(|tx| adjust_in(tx, ctx, Tenant::Any, std::slice::from_ref(adj)))
 }
 
 /// Applies adjustments in order inside the caller's transaction: all or
 /// nothing when the caller rolls back on an error.
-pub(crate) fn adjust_in(tx: &Tx<'_>, ctx: &Ctx, adjs: &[Adjustment<'_>]) -> Result<Vec<Movement>> {
-    let mut ledger = Ledger::new(tx, ctx)?;
+/// A tenant sees only its own products and warehouses.
+pub(crate) fn adjust_in(
+    tx: &Tx<'_>,
+    ctx: &Ctx,
+    tenant: Tenant,
+    adjs: &[Adjustment<'_>],
+) -> Result<Vec<Movement>> {
+    let mut ledger = Ledger::for_tenant(tx, ctx, tenant)?;
     if adjs.len() > 1 {
         lock_all(&mut ledger, adjs)?;
     }

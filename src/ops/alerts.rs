@@ -10,7 +10,7 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
-use super::lookup;
+use super::lookup::{self, Tenant};
 use super::threshold::FALLBACK;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, ProductId, SupplierId, Timestamp, WarehouseId};
@@ -131,6 +131,13 @@ pub struct Report {
 
 /// Runs the alert rule for one company.
 pub fn low_stock(db: &mut Db, q: &Query) -> Result<Report> {
+    low_stock_as(db, Tenant::Any, q)
+}
+
+/// [`low_stock`] as `tenant` sees the database: another company, or its
+/// warehouse, is not found.
+pub(crate) fn low_stock_as(db: &mut Db, tenant: Tenant, q: &Query) -> Result<Report> {
+    tenant.company(q.company)?;
     if !(1..=MAX_DAYS).contains(&q.days) {
         return Err(Error::invalid(format!(
             "days must be between 1 and {MAX_DAYS}: {}",
@@ -140,7 +147,7 @@ pub fn low_stock(db: &mut Db, q: &Query) -> Result<Report> {
     db.read(|tx| {
         lookup::company(tx, q.company)?;
         if let Some(w) = q.warehouse {
-            lookup::warehouse_of(tx, w, q.company)?;
+            lookup::warehouse_for(tx, w, q.company, tenant)?;
         }
         let mut alerts = fetch(tx, q)?;
         alerts.sort_by(|a, b| {

@@ -1,5 +1,6 @@
 //! Reading the ledger: `stock history`, streamed newest first.
 
+use super::lookup::Tenant;
 use super::movement::Movement;
 use crate::error::Result;
 use crate::model::{CompanyId, Sku, Timestamp, WarehouseId};
@@ -32,26 +33,39 @@ pub fn history<T>(
     filter: &HistoryFilter,
     f: impl FnOnce(&mut dyn Iterator<Item = Result<Movement>>) -> Result<T>,
 ) -> Result<T> {
-    db.read(|tx| stored::stream(tx, &query(tx, filter)?, f))
+    history_as(db, Tenant::Any, filter, f)
+}
+
+/// [`history`] as `tenant` sees the database: only its company's movements,
+/// and another company's SKU or warehouse is not found.
+pub(crate) fn history_as<T>(
+    db: &mut Db,
+    tenant: Tenant,
+    filter: &HistoryFilter,
+    f: impl FnOnce(&mut dyn Iterator<Item = Result<Movement>>) -> Result<T>,
+) -> Result<T> {
+    db.read(|tx| stored::stream(tx, &query(tx, tenant, filter)?, f))
 }
 
 /// The store's query for `filter`: every id it names looked up (exit 4 when
 /// unknown, or another company's), a bundle's SKU meaning its sales.
-fn query(tx: &Tx<'_>, filter: &HistoryFilter) -> Result<Query> {
+fn query(tx: &Tx<'_>, tenant: Tenant, filter: &HistoryFilter) -> Result<Query> {
+    let company = filter.company.or(tenant.only());
     let mut q = Query {
         warehouse: filter.warehouse,
         since: filter.since,
         until: filter.until,
-        company: filter.company,
+        company,
         after_id: filter.after_id,
         limit: filter.limit.unwrap_or(i64::MAX),
         ..Query::default()
     };
-    if let Some(c) = filter.company {
+    if let Some(c) = company {
+        tenant.company(c)?;
         super::lookup::company(tx, c)?;
     }
     if let Some(sku) = &filter.sku {
-        let product = super::lookup::product(tx, sku)?;
+        let product = super::lookup::product_for(tx, sku, tenant)?;
         if product.is_bundle {
             q.bundle = Some(product.id);
         } else {
@@ -59,8 +73,8 @@ fn query(tx: &Tx<'_>, filter: &HistoryFilter) -> Result<Query> {
         }
     }
     if let Some(w) = filter.warehouse {
-        match filter.company {
-            Some(c) => super::lookup::warehouse_of(tx, w, c)?,
+        match company {
+            Some(c) => super::lookup::warehouse_for(tx, w, c, tenant)?,
             None => super::lookup::warehouse(tx, w)?,
         }
     }
@@ -79,7 +93,7 @@ mod tests {
             sku: Some(Sku::parse(sku).unwrap()),
             ..HistoryFilter::default()
         };
-        db.read(|tx| stored::plan(tx, &query(tx, &filter)?))
+        db.read(|tx| stored::plan(tx, &query(tx, Tenant::Any, &filter)?))
             .unwrap()
     }
 

@@ -17,7 +17,7 @@ use std::rc::Rc;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::bulk::{Loader, Sink};
-use super::lookup::{self, ProductRef};
+use super::lookup::{self, ProductRef, Tenant};
 use super::movement::{Entry, Written};
 use super::progress::{Phase, Progress, Quiet};
 use crate::Ctx;
@@ -70,6 +70,8 @@ pub(crate) struct Ledger<'c> {
     last_product: Option<(Rc<str>, Rc<ProductRef>)>,
     components: HashMap<ProductId, Vec<(ProductRef, i64)>>,
     loader: Option<Loader>,
+    /// Whose products and warehouses this writer may touch.
+    tenant: Tenant,
     /// A PostgreSQL batch, which holds the inventory table against other
     /// writers: stock is read a product at a time (these products' rows are
     /// all in `pairs`), new rows and new quantities are written at the end.
@@ -87,6 +89,12 @@ impl std::fmt::Debug for Ledger<'_> {
 impl<'c> Ledger<'c> {
     /// A ledger writer on `conn`, which must be inside a write transaction.
     pub fn new(conn: &'c Tx<'c>, ctx: &'c Ctx) -> Result<Self> {
+        Self::for_tenant(conn, ctx, Tenant::Any)
+    }
+
+    /// A ledger writer acting for `tenant`: another company's products and
+    /// warehouses are not found, exactly as missing ones.
+    pub fn for_tenant(conn: &'c Tx<'c>, ctx: &'c Ctx, tenant: Tenant) -> Result<Self> {
         // Before any stock row is locked, so the turn is always the first
         // lock a ledger writer waits for (no deadlock with the row locks).
         conn.ledger_turn()?;
@@ -100,6 +108,7 @@ impl<'c> Ledger<'c> {
             last_product: None,
             components: HashMap::default(),
             loader: None,
+            tenant,
             table_locked: None,
         })
     }
@@ -143,7 +152,11 @@ impl<'c> Ledger<'c> {
             self.last_product = Some((Rc::clone(key), Rc::clone(found)));
             return Ok(Rc::clone(found));
         }
-        let found = Rc::new(lookup::product(self.conn, &Sku::parse(text)?)?);
+        let found = Rc::new(lookup::product_for(
+            self.conn,
+            &Sku::parse(text)?,
+            self.tenant,
+        )?);
         self.products.insert(Rc::from(text), Rc::clone(&found));
         Ok(found)
     }
@@ -190,7 +203,7 @@ impl<'c> Ledger<'c> {
     /// Checks that `warehouse` exists and belongs to `company` (cached).
     pub fn check_warehouse(&mut self, warehouse: WarehouseId, company: CompanyId) -> Result<()> {
         let owner = self.warehouse(warehouse)?.map(|(c, _)| *c);
-        lookup::owned_by(warehouse, owner, company)
+        lookup::owned_by_for(warehouse, owner, company, self.tenant)
     }
 
     /// The name of a warehouse, for what a write prints (cached).

@@ -1,5 +1,6 @@
 //! Reading stock levels: `stock list`, and the per-product rows `product show` uses.
 
+use super::lookup::Tenant;
 use crate::error::Result;
 use crate::model::{CompanyId, ProductId, Sku, WarehouseId};
 use crate::store::{self, Db, Tx};
@@ -27,21 +28,34 @@ pub fn list<T>(
     filter: &StockFilter,
     f: impl FnOnce(&mut dyn Iterator<Item = Result<StockRow>>) -> Result<T>,
 ) -> Result<T> {
+    list_as(db, Tenant::Any, filter, f)
+}
+
+/// [`list`] as `tenant` sees the database: only its company's stock, and
+/// another company's SKU or warehouse is not found.
+pub(crate) fn list_as<T>(
+    db: &mut Db,
+    tenant: Tenant,
+    filter: &StockFilter,
+    f: impl FnOnce(&mut dyn Iterator<Item = Result<StockRow>>) -> Result<T>,
+) -> Result<T> {
+    let company = filter.company.or(tenant.only());
     db.read(|tx| {
-        if let Some(c) = filter.company {
+        if let Some(c) = company {
+            tenant.company(c)?;
             super::lookup::company(tx, c)?;
         }
         if let Some(w) = filter.warehouse {
-            match filter.company {
-                Some(c) => super::lookup::warehouse_of(tx, w, c)?,
+            match company {
+                Some(c) => super::lookup::warehouse_for(tx, w, c, tenant)?,
                 None => super::lookup::warehouse(tx, w)?,
             }
         }
         let product = match &filter.sku {
-            Some(sku) => Some(super::lookup::product(tx, sku)?.id),
+            Some(sku) => Some(super::lookup::product_for(tx, sku, tenant)?.id),
             None => None,
         };
-        let rows = store::stock::list(tx, filter.company, filter.warehouse, product)?;
+        let rows = store::stock::list(tx, company, filter.warehouse, product)?;
         let mut rows = rows.into_iter().map(Ok);
         f(&mut rows)
     })

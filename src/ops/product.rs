@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::bundle::{self, Component};
 use super::catalog::SupplierLink;
 use super::ledger::Ledger;
-use super::lookup;
+use super::lookup::{self, Tenant};
 use super::movement::Entry;
 use super::stock::StockRow;
 use crate::Ctx;
@@ -40,12 +40,18 @@ pub struct NewProduct {
 
 /// Creates a product, with its opening stock, in one transaction.
 pub fn create(db: &mut Db, ctx: &Ctx, new: &NewProduct) -> Result<Product> {
-    db.write_retrying(|tx| create_in(tx, ctx, new))
+    db.write_retrying(|tx| create_in(tx, ctx, Tenant::Any, new))
 }
 
 /// `create` inside the caller's transaction.
-pub(crate) fn create_in(tx: &Tx<'_>, ctx: &Ctx, new: &NewProduct) -> Result<Product> {
-    let mut ledger = Ledger::new(tx, ctx)?;
+pub(crate) fn create_in(
+    tx: &Tx<'_>,
+    ctx: &Ctx,
+    tenant: Tenant,
+    new: &NewProduct,
+) -> Result<Product> {
+    tenant.company(new.company)?;
+    let mut ledger = Ledger::for_tenant(tx, ctx, tenant)?;
     let product = insert(tx, ctx, &mut ledger, new)?;
     ledger.finish()?;
     Ok(product)
@@ -106,8 +112,8 @@ pub fn list(
     })
 }
 
-pub(crate) fn get(conn: &Tx<'_>, sku: &Sku) -> Result<Product> {
-    stored::by_id(conn, lookup::product(conn, sku)?.id)
+pub(crate) fn get(conn: &Tx<'_>, tenant: Tenant, sku: &Sku) -> Result<Product> {
+    stored::by_id(conn, lookup::product_for(conn, sku, tenant)?.id)
 }
 
 /// `product show`: the product with its stock, suppliers and components.
@@ -128,38 +134,41 @@ pub struct ProductDetail {
 
 /// Everything about one product.
 pub fn show(db: &mut Db, sku: &Sku) -> Result<ProductDetail> {
-    db.read(|tx| {
-        let product = get(tx, sku)?;
-        let stock = if product.is_bundle {
-            let names: HashMap<_, _> = catalog::warehouse_names(tx, product.company_id)?
-                .into_iter()
-                .collect();
-            bundle::available(tx, product.id)?
-                .into_iter()
-                .map(|(w, q)| StockRow {
-                    product_id: product.id,
-                    sku: product.sku.clone(),
-                    product_name: product.name.clone(),
-                    warehouse_id: w,
-                    warehouse_name: names.get(&w).cloned().unwrap_or_default(),
-                    quantity: q,
-                })
-                .collect()
-        } else {
-            super::levels::rows_of_product(tx, product.id)?
-        };
-        let suppliers = catalog::links_of(tx, product.id, &product.sku, None)?;
-        let components = if product.is_bundle {
-            Some(bundle::direct(tx, product.id)?)
-        } else {
-            None
-        };
-        Ok(ProductDetail {
-            product,
-            stock,
-            suppliers,
-            components,
-        })
+    db.read(|tx| show_in(tx, Tenant::Any, sku))
+}
+
+/// `show` inside the caller's read, as `tenant` sees it.
+pub(crate) fn show_in(tx: &Tx<'_>, tenant: Tenant, sku: &Sku) -> Result<ProductDetail> {
+    let product = get(tx, tenant, sku)?;
+    let stock = if product.is_bundle {
+        let names: HashMap<_, _> = catalog::warehouse_names(tx, product.company_id)?
+            .into_iter()
+            .collect();
+        bundle::available(tx, product.id)?
+            .into_iter()
+            .map(|(w, q)| StockRow {
+                product_id: product.id,
+                sku: product.sku.clone(),
+                product_name: product.name.clone(),
+                warehouse_id: w,
+                warehouse_name: names.get(&w).cloned().unwrap_or_default(),
+                quantity: q,
+            })
+            .collect()
+    } else {
+        super::levels::rows_of_product(tx, product.id)?
+    };
+    let suppliers = catalog::links_of(tx, product.id, &product.sku, None)?;
+    let components = if product.is_bundle {
+        Some(bundle::direct(tx, product.id)?)
+    } else {
+        None
+    };
+    Ok(ProductDetail {
+        product,
+        stock,
+        suppliers,
+        components,
     })
 }
 
@@ -178,12 +187,17 @@ pub struct Changes {
 
 /// Updates a product's fields.
 pub fn update(db: &mut Db, sku: &Sku, changes: &Changes) -> Result<Product> {
-    db.write_retrying(|tx| update_in(tx, sku, changes))
+    db.write_retrying(|tx| update_in(tx, Tenant::Any, sku, changes))
 }
 
 /// `update` inside the caller's transaction.
-pub(crate) fn update_in(tx: &Tx<'_>, sku: &Sku, changes: &Changes) -> Result<Product> {
-    let id = lookup::product(tx, sku)?.id;
+pub(crate) fn update_in(
+    tx: &Tx<'_>,
+    tenant: Tenant,
+    sku: &Sku,
+    changes: &Changes,
+) -> Result<Product> {
+    let id = lookup::product_for(tx, sku, tenant)?.id;
     let update = Update {
         name: changes.name.as_deref(),
         price: changes.price,
@@ -191,7 +205,7 @@ pub(crate) fn update_in(tx: &Tx<'_>, sku: &Sku, changes: &Changes) -> Result<Pro
         threshold: changes.threshold.map(|t| t.map(|q| q.0)),
     };
     stored::update(tx, id, &update)?;
-    get(tx, sku)
+    get(tx, tenant, sku)
 }
 
 /// Archives a product: its history stays, it leaves lists and alerts.
@@ -199,6 +213,6 @@ pub fn archive(db: &mut Db, sku: &Sku) -> Result<Product> {
     db.write_retrying(|tx| {
         let id = lookup::product(tx, sku)?.id;
         stored::archive(tx, id)?;
-        get(tx, sku)
+        get(tx, Tenant::Any, sku)
     })
 }

@@ -5,6 +5,7 @@
 
 use super::adjust::{bundle_has_no_stock, named, written};
 use super::ledger::Ledger;
+use super::lookup::Tenant;
 use super::movement::Entry;
 use crate::Ctx;
 use crate::error::{Error, Result};
@@ -14,7 +15,9 @@ use crate::store::{Db, Tx};
 pub(crate) use super::adjust::adjust_in;
 pub use super::adjust::{Adjustment, adjust};
 pub use super::batch::{Applied, adjust_file};
+pub(crate) use super::history::history_as;
 pub use super::history::{HistoryFilter, history};
+pub(crate) use super::levels::list_as;
 pub use super::levels::{StockFilter, StockRow, list};
 pub use super::movement::Movement;
 
@@ -38,11 +41,16 @@ pub struct Transfer {
 /// Moves units between two warehouses of the product's company: a
 /// `transfer_out` and a `transfer_in`, in one transaction.
 pub fn transfer(db: &mut Db, ctx: &Ctx, t: &Transfer) -> Result<Vec<Movement>> {
-    db.write_retrying(|tx| transfer_in(tx, ctx, t))
+    db.write_retrying(|tx| transfer_in(tx, ctx, Tenant::Any, t))
 }
 
-/// `transfer` inside the caller's transaction.
-pub(crate) fn transfer_in(tx: &Tx<'_>, ctx: &Ctx, t: &Transfer) -> Result<Vec<Movement>> {
+/// `transfer` inside the caller's transaction, as `tenant` sees the database.
+pub(crate) fn transfer_in(
+    tx: &Tx<'_>,
+    ctx: &Ctx,
+    tenant: Tenant,
+    t: &Transfer,
+) -> Result<Vec<Movement>> {
     let Transfer {
         sku,
         from,
@@ -58,7 +66,7 @@ pub(crate) fn transfer_in(tx: &Tx<'_>, ctx: &Ctx, t: &Transfer) -> Result<Vec<Mo
             "a transfer needs two different warehouses: {from} and {to}"
         )));
     }
-    let mut ledger = Ledger::new(tx, ctx)?;
+    let mut ledger = Ledger::for_tenant(tx, ctx, tenant)?;
     let product = ledger.product(sku.as_str())?;
     if product.is_bundle {
         return Err(bundle_has_no_stock(&product, "transfer"));
@@ -115,11 +123,16 @@ pub struct Count {
 /// Records a cycle count: the difference from the current stock becomes a
 /// `count` movement; no difference writes nothing and returns `None`.
 pub fn count(db: &mut Db, ctx: &Ctx, c: &Count) -> Result<Option<Movement>> {
-    db.write_retrying(|tx| count_in(tx, ctx, c))
+    db.write_retrying(|tx| count_in(tx, ctx, Tenant::Any, c))
 }
 
-/// `count` inside the caller's transaction.
-pub(crate) fn count_in(tx: &Tx<'_>, ctx: &Ctx, c: &Count) -> Result<Option<Movement>> {
+/// `count` inside the caller's transaction, as `tenant` sees the database.
+pub(crate) fn count_in(
+    tx: &Tx<'_>,
+    ctx: &Ctx,
+    tenant: Tenant,
+    c: &Count,
+) -> Result<Option<Movement>> {
     let Count {
         sku,
         warehouse,
@@ -129,7 +142,7 @@ pub(crate) fn count_in(tx: &Tx<'_>, ctx: &Ctx, c: &Count) -> Result<Option<Movem
     } = c;
     let warehouse = *warehouse;
     free_text("note", note.as_deref())?;
-    let mut ledger = Ledger::new(tx, ctx)?;
+    let mut ledger = Ledger::for_tenant(tx, ctx, tenant)?;
     let product = ledger.product(sku.as_str())?;
     if product.is_bundle {
         return Err(bundle_has_no_stock(&product, "count"));

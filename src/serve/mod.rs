@@ -17,7 +17,6 @@ mod idempotency;
 mod meta;
 mod products;
 mod schema;
-mod scope;
 mod state;
 mod stock;
 mod suppliers;

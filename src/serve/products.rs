@@ -15,7 +15,7 @@ use super::body::{self, Body};
 use super::error::ApiError;
 use super::idempotency::{Keyed, Reply};
 use super::state::{Auth, State, blocking};
-use super::{scope, write};
+use super::write;
 use crate::model::{self, Sku, WarehouseId};
 use crate::ops::product::{self, Changes, NewProduct, Product, ProductDetail};
 
@@ -92,10 +92,7 @@ pub(crate) async fn create(
     let bytes = keyed.bytes;
     let new = body::object::<NewProductBody>(&bytes)?.into_new(auth.company)?;
     write(&state, auth, keyed.key?, move |tx, ctx| {
-        if let Some((w, _)) = new.stock {
-            scope::warehouse(tx, auth.company, w)?;
-        }
-        let p = product::create_in(tx, ctx, &new)?;
+        let p = product::create_in(tx, ctx, auth.tenant(), &new)?;
         let location = format!("/api/products/{}", path_segment(&p.sku));
         Ok(Reply::json(StatusCode::CREATED, &p)?.located(location))
     })
@@ -174,10 +171,7 @@ pub(crate) async fn show(
 ) -> Result<Json<ProductDetail>, ApiError> {
     let sku = Sku::parse(&sku)?;
     let detail = blocking(&state, move |s| {
-        s.with_db(|db| {
-            db.read(|tx| scope::product(tx, auth.company, &sku))?;
-            product::show(db, &sku)
-        })
+        s.with_db(|db| db.read(|tx| product::show_in(tx, auth.tenant(), &sku)))
     })
     .await?;
     Ok(Json(detail))
@@ -240,8 +234,10 @@ pub(crate) async fn update(
             .transpose()?,
     };
     write(&state, auth, None, move |tx, _| {
-        scope::product(tx, auth.company, &sku)?;
-        Reply::json(StatusCode::OK, &product::update_in(tx, &sku, &changes)?)
+        Reply::json(
+            StatusCode::OK,
+            &product::update_in(tx, auth.tenant(), &sku, &changes)?,
+        )
     })
     .await
 }

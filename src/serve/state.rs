@@ -13,6 +13,7 @@ use super::error::ApiError;
 use crate::Ctx;
 use crate::error::{Error, Kind, Result};
 use crate::model::{CompanyId, Timestamp};
+use crate::ops::lookup::Tenant;
 use crate::store::Db;
 
 /// Most connections open at once (kept open between requests): a request
@@ -177,4 +178,12 @@ pub(crate) struct Auth {
     pub company: CompanyId,
     /// The token's id (the actor of its writes).
     pub token: i64,
+}
+
+impl Auth {
+    /// The request acts for the token's company: every operation is given
+    /// it, and another company's rows do not exist for it.
+    pub fn tenant(&self) -> Tenant {
+        Tenant::Only(self.company)
+    }
 }

@@ -15,7 +15,7 @@ use super::body::{self, Body};
 use super::error::ApiError;
 use super::idempotency::{Keyed, Reply};
 use super::state::{Auth, State, blocking};
-use super::{scope, write};
+use super::write;
 use crate::error::Result;
 use crate::model::{Delta, Quantity, Reason, Sku, Timestamp, WarehouseId};
 use crate::ops::stock::{
@@ -105,10 +105,6 @@ pub(crate) async fn adjust(
         })
         .collect::<std::result::Result<Vec<_>, _>>()?;
     write(&state, auth, keyed.key?, move |tx, ctx| {
-        for c in &checked {
-            scope::product(tx, auth.company, &c.sku)?;
-            scope::warehouse(tx, auth.company, c.warehouse)?;
-        }
         let adjs: Vec<Adjustment<'_>> = checked
             .iter()
             .map(|c| Adjustment {
@@ -121,7 +117,7 @@ pub(crate) async fn adjust(
                 at: c.at,
             })
             .collect();
-        let moved = stock::adjust_in(tx, ctx, &adjs)?;
+        let moved = stock::adjust_in(tx, ctx, auth.tenant(), &adjs)?;
         // As `stock adjust` prints it: one object for one plain movement;
         // an array for an array body or a bundle's component movements.
         match moved.as_slice() {
@@ -174,10 +170,10 @@ pub(crate) async fn transfer(
         at: body::time(b.at.as_deref())?,
     };
     write(&state, auth, keyed.key?, move |tx, ctx| {
-        scope::product(tx, auth.company, &t.sku)?;
-        scope::warehouse(tx, auth.company, t.from)?;
-        scope::warehouse(tx, auth.company, t.to)?;
-        Reply::json(StatusCode::CREATED, &stock::transfer_in(tx, ctx, &t)?)
+        Reply::json(
+            StatusCode::CREATED,
+            &stock::transfer_in(tx, ctx, auth.tenant(), &t)?,
+        )
     })
     .await
 }
@@ -216,14 +212,15 @@ pub(crate) async fn count(
         note: b.note,
         at: body::time(b.at.as_deref())?,
     };
-    write(&state, auth, keyed.key?, move |tx, ctx| {
-        scope::product(tx, auth.company, &c.sku)?;
-        scope::warehouse(tx, auth.company, c.warehouse)?;
-        match stock::count_in(tx, ctx, &c)? {
+    write(
+        &state,
+        auth,
+        keyed.key?,
+        move |tx, ctx| match stock::count_in(tx, ctx, auth.tenant(), &c)? {
             Some(m) => Reply::json(StatusCode::CREATED, &m),
             None => Reply::json(StatusCode::OK, &()),
-        }
-    })
+        },
+    )
     .await
 }
 
@@ -257,27 +254,13 @@ pub(crate) async fn list(
     };
     let rows = blocking(&state, move |s| {
         s.with_db(|db| {
-            db.read(|tx| in_scope(tx, auth, filter.warehouse, filter.sku.as_ref()))?;
-            stock::list(db, &filter, |rows| rows.collect::<Result<Vec<_>>>())
+            stock::list_as(db, auth.tenant(), &filter, |rows| {
+                rows.collect::<Result<Vec<_>>>()
+            })
         })
     })
     .await?;
     Ok(Json(rows))
-}
-
-fn in_scope(
-    conn: &crate::store::Tx<'_>,
-    auth: Auth,
-    warehouse: Option<WarehouseId>,
-    sku: Option<&Sku>,
-) -> Result<()> {
-    if let Some(w) = warehouse {
-        scope::warehouse(conn, auth.company, w)?;
-    }
-    if let Some(sku) = sku {
-        scope::product(conn, auth.company, sku)?;
-    }
-    Ok(())
 }
 
 /// How many movements `GET /api/stock/history` returns without `limit`.
@@ -328,8 +311,9 @@ pub(crate) async fn history(
     };
     let rows = blocking(&state, move |s| {
         s.with_db(|db| {
-            db.read(|tx| in_scope(tx, auth, filter.warehouse, filter.sku.as_ref()))?;
-            stock::history(db, &filter, |rows| rows.collect::<Result<Vec<_>>>())
+            stock::history_as(db, auth.tenant(), &filter, |rows| {
+                rows.collect::<Result<Vec<_>>>()
+            })
         })
     })
     .await?;
