@@ -29,15 +29,37 @@ pub struct Query {
     pub limit: i64,
 }
 
+/// The select's columns: expression and name.
+const COLUMNS: &[(&str, &str)] = &[
+    ("m.id", "id"),
+    ("m.product_id", "product_id"),
+    ("p.sku", "sku"),
+    ("m.warehouse_id", "warehouse_id"),
+    ("m.delta", "delta"),
+    ("m.reason", "reason"),
+    ("m.note", "note"),
+    ("m.reference", "reference"),
+    ("m.actor", "actor"),
+    ("m.occurred_at", "occurred_at"),
+    ("m.recorded_at", "recorded_at"),
+    ("b.sku", "bundle_sku"),
+    ("w.name", "warehouse_name"),
+];
+
+/// Column `$name` of [`COLUMNS`], by its position (see [`super::position`]).
+macro_rules! col {
+    ($name:literal) => {
+        const { super::position(COLUMNS, $name) }
+    };
+}
+
 fn filter(q: &Query) -> Filter {
-    let mut f = Filter::new(
-        "SELECT m.id, m.product_id, p.sku, m.warehouse_id, m.delta, m.reason, m.note,
-                m.reference, m.actor, m.occurred_at, m.recorded_at, b.sku AS bundle_sku,
-                w.name AS warehouse_name
-         FROM movement m JOIN product p ON p.id = m.product_id
+    let mut f = Filter::new(&format!(
+        "SELECT {} FROM movement m JOIN product p ON p.id = m.product_id
          JOIN warehouse w ON w.id = m.warehouse_id
          LEFT JOIN product b ON b.id = m.bundle_id",
-    );
+        super::select_list(COLUMNS)
+    ));
     f.and("m.bundle_id = ?", q.bundle)
         .and("m.product_id = ?", q.product)
         .and("m.warehouse_id = ?", q.warehouse)
@@ -69,20 +91,20 @@ pub fn stream<T>(
             params,
             |r| {
                 Ok(Movement {
-                    id: r.get("id")?,
-                    product_id: r.get("product_id")?,
-                    sku: r.get("sku")?,
-                    warehouse_id: r.get("warehouse_id")?,
-                    delta: r.get("delta")?,
-                    reason: r.get("reason")?,
-                    note: r.get("note")?,
-                    reference: r.get("reference")?,
-                    actor: r.get("actor")?,
-                    occurred_at: r.get("occurred_at")?,
-                    recorded_at: r.get("recorded_at")?,
-                    bundle_sku: r.get("bundle_sku")?,
+                    id: r.get(col!("id"))?,
+                    product_id: r.get(col!("product_id"))?,
+                    sku: r.get(col!("sku"))?,
+                    warehouse_id: r.get(col!("warehouse_id"))?,
+                    delta: r.get(col!("delta"))?,
+                    reason: r.get(col!("reason"))?,
+                    note: r.get(col!("note"))?,
+                    reference: r.get(col!("reference"))?,
+                    actor: r.get(col!("actor"))?,
+                    occurred_at: r.get(col!("occurred_at"))?,
+                    recorded_at: r.get(col!("recorded_at"))?,
+                    bundle_sku: r.get(col!("bundle_sku"))?,
                     quantity: None,
-                    warehouse_name: r.get("warehouse_name")?,
+                    warehouse_name: r.get(col!("warehouse_name"))?,
                 })
             },
             consume,

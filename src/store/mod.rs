@@ -448,6 +448,34 @@ impl Row<'_> {
     }
 }
 
+/// The position of column `name` in a select's column list, resolved at
+/// compile time (`const { position(COLUMNS, "sku") }`): a streamed read of
+/// millions of rows names its columns without looking each one up per row,
+/// and a name not in the list does not compile.
+pub(crate) const fn position(columns: &[(&str, &str)], name: &str) -> usize {
+    let mut i = 0;
+    while i < columns.len() {
+        let (a, b) = (columns[i].1.as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("no such column in the select")
+}
+
+/// A select list from `(expression, name)` pairs: `m.id AS id, ...`.
+pub(crate) fn select_list(columns: &[(&str, &str)]) -> String {
+    let list: Vec<String> = columns.iter().map(|(e, n)| format!("{e} AS {n}")).collect();
+    list.join(", ")
+}
+
 /// How a column of a row is named: by its name (`"quantity"`) or position.
 pub trait Column: rusqlite::RowIndex + Copy {
     /// Its position in a PostgreSQL row.
