@@ -4,7 +4,7 @@ use std::fmt;
 
 use rusqlite::ToSql;
 use rusqlite::types::{FromSql, FromSqlResult, ToSqlOutput, ValueRef};
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, Result};
 
@@ -19,6 +19,21 @@ macro_rules! id_type {
             /// Parses a positive integer id; the message names the value.
             pub fn parse(text: &str) -> Result<Self> {
                 parse_id(concat!($what, " id"), text).map(Self)
+            }
+        }
+
+        /// From a JSON integer (an API body), checked as [`Self::parse`] checks text.
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+                let n = i64::deserialize(d)?;
+                if n > 0 {
+                    Ok(Self(n))
+                } else {
+                    Err(serde::de::Error::custom(format!(
+                        concat!($what, " id must be a positive integer: {}"),
+                        n
+                    )))
+                }
             }
         }
 
@@ -55,5 +70,27 @@ fn parse_id(what: &str, text: &str) -> Result<i64> {
         _ => Err(Error::invalid(format!(
             "{what} must be a positive integer: {text}"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_in_json_are_positive_integers_as_in_text() {
+        let id: WarehouseId = serde_json::from_str("7").unwrap();
+        assert_eq!(id, WarehouseId(7));
+        for (bad, shown) in [("0", "0"), ("-3", "-3")] {
+            let err = serde_json::from_str::<WarehouseId>(bad).unwrap_err();
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("warehouse id must be a positive integer: {shown}")),
+                "{err}"
+            );
+        }
+        for bad in ["1.5", "\"7\"", "null"] {
+            assert!(serde_json::from_str::<WarehouseId>(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -31,7 +31,8 @@ pub(crate) struct NewProductBody {
     #[serde(rename = "type")]
     product_type: Option<String>,
     threshold: Option<i64>,
-    warehouse_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    warehouse_id: Option<WarehouseId>,
     initial_quantity: Option<i64>,
 }
 
@@ -50,10 +51,7 @@ impl Body for NewProductBody {
 impl NewProductBody {
     fn into_new(self, company: model::CompanyId) -> crate::Result<NewProduct> {
         let stock = match (self.warehouse_id, self.initial_quantity) {
-            (Some(w), Some(q)) => Some((
-                WarehouseId::parse(&w.to_string())?,
-                body::quantity("initial_quantity", q)?,
-            )),
+            (Some(w), Some(q)) => Some((w, body::quantity("initial_quantity", q)?)),
             (None, None) => None,
             _ => {
                 return Err(crate::Error::invalid(

@@ -22,16 +22,13 @@ use crate::ops::stock::{
     self, Adjustment, Count, HistoryFilter, Movement, StockFilter, StockRow, Transfer,
 };
 
-fn warehouse(n: i64) -> Result<WarehouseId> {
-    WarehouseId::parse(&n.to_string())
-}
-
 /// One adjustment in `POST /api/stock/adjustments`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AdjustBody {
     sku: String,
-    warehouse_id: i64,
+    #[schema(value_type = i64)]
+    warehouse_id: WarehouseId,
     delta: i64,
     /// receipt, return, sale, damage or correction
     reason: String,
@@ -68,7 +65,7 @@ impl AdjustBody {
     fn check(self) -> Result<Checked> {
         Ok(Checked {
             sku: Sku::parse(&self.sku)?,
-            warehouse: warehouse(self.warehouse_id)?,
+            warehouse: self.warehouse_id,
             delta: Delta::parse(&self.delta.to_string())?,
             reason: Reason::parse_user(&self.reason)?,
             note: self.note,
@@ -133,8 +130,10 @@ pub(crate) async fn adjust(
 #[serde(deny_unknown_fields)]
 pub(crate) struct TransferBody {
     sku: String,
-    from_warehouse_id: i64,
-    to_warehouse_id: i64,
+    #[schema(value_type = i64)]
+    from_warehouse_id: WarehouseId,
+    #[schema(value_type = i64)]
+    to_warehouse_id: WarehouseId,
     quantity: i64,
     note: Option<String>,
     at: Option<String>,
@@ -163,8 +162,8 @@ pub(crate) async fn transfer(
     let b = body::object::<TransferBody>(&bytes)?;
     let t = Transfer {
         sku: Sku::parse(&b.sku)?,
-        from: warehouse(b.from_warehouse_id)?,
-        to: warehouse(b.to_warehouse_id)?,
+        from: b.from_warehouse_id,
+        to: b.to_warehouse_id,
         quantity: Quantity::parse_positive("quantity", &b.quantity.to_string())?,
         note: b.note,
         at: body::time(b.at.as_deref())?,
@@ -183,7 +182,8 @@ pub(crate) async fn transfer(
 #[serde(deny_unknown_fields)]
 pub(crate) struct CountBody {
     sku: String,
-    warehouse_id: i64,
+    #[schema(value_type = i64)]
+    warehouse_id: WarehouseId,
     quantity: i64,
     note: Option<String>,
     at: Option<String>,
@@ -207,7 +207,7 @@ pub(crate) async fn count(
     let b = body::object::<CountBody>(&bytes)?;
     let c = Count {
         sku: Sku::parse(&b.sku)?,
-        warehouse: warehouse(b.warehouse_id)?,
+        warehouse: b.warehouse_id,
         counted: body::quantity("quantity", b.quantity)?,
         note: b.note,
         at: body::time(b.at.as_deref())?,

@@ -979,3 +979,41 @@ async fn an_idempotency_key_is_bound_to_its_route() {
         .await
         .error(409, "conflict");
 }
+
+/// Bodies deserialise straight into ids: a warehouse id that is not a
+/// positive integer is 422 naming the key and the value, nothing written.
+#[tokio::test]
+async fn body_ids_are_positive_integers_named_by_their_key() {
+    let api = Api::new();
+    api.product("P", 10).await;
+    let rows = api.sf.ledger_rows();
+    for (path, body, part) in [
+        (
+            "/api/stock/adjustments",
+            json!({"sku": "P", "warehouse_id": 0, "delta": 1, "reason": "receipt"}),
+            "warehouse_id: warehouse id must be a positive integer: 0",
+        ),
+        (
+            "/api/stock/transfers",
+            json!({"sku": "P", "from_warehouse_id": 1, "to_warehouse_id": -2, "quantity": 1}),
+            "to_warehouse_id: warehouse id must be a positive integer: -2",
+        ),
+        (
+            "/api/stock/counts",
+            json!({"sku": "P", "warehouse_id": 0, "quantity": 1}),
+            "warehouse_id: warehouse id must be a positive integer: 0",
+        ),
+        (
+            "/api/products",
+            json!({"name": "n", "sku": "NEW", "price": 1, "warehouse_id": 0, "initial_quantity": 1}),
+            "warehouse_id: warehouse id must be a positive integer: 0",
+        ),
+    ] {
+        let msg = api
+            .call("POST", path, Some(&body.to_string()))
+            .await
+            .error(422, "invalid_input");
+        assert!(msg.contains(part), "{path}: {msg}");
+    }
+    assert_eq!(api.sf.ledger_rows(), rows);
+}
