@@ -82,6 +82,9 @@ pub enum StockCmd {
         after_help = "Examples:\n  stockflow stock history --sku WID-001 --since 2026-01-01 --limit 20\n  stockflow stock history --format csv > ledger.csv"
     )]
     History {
+        /// Only this company's products
+        #[arg(long, value_name = "ID")]
+        company: Option<String>,
         /// Only this product (for a bundle: movements made through it)
         #[arg(long, allow_hyphen_values = true)]
         sku: Option<String>,
@@ -234,6 +237,7 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<Exit> {
             stock::list(&mut db, &filter, |rows| out.list(rows))?
         }
         StockCmd::History {
+            company,
             sku,
             warehouse,
             since,
@@ -248,6 +252,7 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<Exit> {
                 limit: opt(limit.as_deref(), |l| {
                     Quantity::parse("limit", l).map(|q| q.0)
                 })?,
+                company: opt(company.as_deref(), CompanyId::parse)?,
                 ..HistoryFilter::default()
             };
             // A table on a terminal shows at most what the renderer holds and

@@ -7,14 +7,14 @@
 //! covering ledger index, so its cost follows the low rows, not the ledger.
 //! `MATERIALIZED` keeps SQLite from running the sales sum for every row.
 
-use rusqlite::params;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
-use super::lookup;
+use super::lookup::{self, Tenant};
 use super::threshold::FALLBACK;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, ProductId, SupplierId, Timestamp, WarehouseId};
+use crate::store::alerts::{self as stored, Low};
 use crate::store::{Db, Tx};
 
 /// The largest `--days` window accepted (100 years).
@@ -129,39 +129,15 @@ pub struct Report {
     pub offset: usize,
 }
 
-/// The alert rule as one statement: `?1` company, `?2` warehouse or NULL,
-/// `?3` window start (exclusive), `?4` as-of (inclusive).
-pub const SQL: &str = "
-WITH low AS MATERIALIZED (
-    SELECT i.product_id, i.warehouse_id, i.quantity,
-           coalesce(lt.quantity, p.threshold, tt.quantity, c.default_threshold, ?5) AS threshold
-    FROM product p
-    JOIN company c ON c.id = p.company_id
-    LEFT JOIN type_threshold tt ON tt.company_id = p.company_id AND lower(tt.type) = lower(p.type)
-    JOIN inventory i ON i.product_id = p.id
-    LEFT JOIN location_threshold lt
-           ON lt.product_id = i.product_id AND lt.warehouse_id = i.warehouse_id
-    WHERE p.company_id = ?1 AND p.archived = 0 AND p.is_bundle = 0
-      AND (CAST(?2 AS BIGINT) IS NULL OR i.warehouse_id = ?2)
-      AND i.quantity < coalesce(lt.quantity, p.threshold, tt.quantity, c.default_threshold, ?5)
-),
-sold AS MATERIALIZED (
-    SELECT low.*, (SELECT CAST(-sum(m.delta) AS BIGINT) FROM movement m
-                   WHERE m.product_id = low.product_id AND m.warehouse_id = low.warehouse_id
-                     AND m.occurred_at > ?3 AND m.occurred_at <= ?4 AND m.reason = 'sale') AS units_sold
-    FROM low
-)
-SELECT sold.product_id, p.name, p.sku, sold.warehouse_id, w.name, sold.quantity, sold.threshold,
-       sold.units_sold, p.type, s.id, s.name, s.contact_email, ps.lead_time_days
-FROM sold
-JOIN product p ON p.id = sold.product_id
-JOIN warehouse w ON w.id = sold.warehouse_id
-LEFT JOIN product_supplier ps ON ps.product_id = sold.product_id AND ps.is_primary = 1
-LEFT JOIN supplier s ON s.id = ps.supplier_id
-WHERE sold.units_sold > 0";
-
 /// Runs the alert rule for one company.
 pub fn low_stock(db: &mut Db, q: &Query) -> Result<Report> {
+    low_stock_as(db, Tenant::Any, q)
+}
+
+/// [`low_stock`] as `tenant` sees the database: another company, or its
+/// warehouse, is not found.
+pub(crate) fn low_stock_as(db: &mut Db, tenant: Tenant, q: &Query) -> Result<Report> {
+    tenant.company(q.company)?;
     if !(1..=MAX_DAYS).contains(&q.days) {
         return Err(Error::invalid(format!(
             "days must be between 1 and {MAX_DAYS}: {}",
@@ -171,7 +147,7 @@ pub fn low_stock(db: &mut Db, q: &Query) -> Result<Report> {
     db.read(|tx| {
         lookup::company(tx, q.company)?;
         if let Some(w) = q.warehouse {
-            lookup::warehouse_of(tx, w, q.company)?;
+            lookup::warehouse_for(tx, w, q.company, tenant)?;
         }
         let mut alerts = fetch(tx, q)?;
         alerts.sort_by(|a, b| {
@@ -202,53 +178,44 @@ pub fn low_stock(db: &mut Db, q: &Query) -> Result<Report> {
 
 fn fetch(conn: &Tx<'_>, q: &Query) -> Result<Vec<Alert>> {
     let from = q.as_of.plus_days(-q.days);
-    conn.query_map(
-        SQL,
-        params![q.company, q.warehouse, from, q.as_of, FALLBACK],
-        |r| {
-            let stock: i64 = r.get(5)?;
-            let threshold: i64 = r.get(6)?;
-            let units_sold: i64 = r.get(7)?;
-            let supplier = match r.get::<Option<SupplierId>>(9)? {
-                Some(id) => Some(SupplierRef {
-                    id,
-                    name: r.get(10)?,
-                    contact_email: r.get(11)?,
-                }),
-                None => None,
-            };
-            let lead_time_days: Option<i64> = r.get(12)?;
-            let f = Figures::new(stock, threshold, units_sold, q.days);
-            Ok(Alert {
-                product_id: r.get(0)?,
-                product_name: r.get(1)?,
-                sku: r.get(2)?,
-                warehouse_id: r.get(3)?,
-                warehouse_name: r.get(4)?,
-                current_stock: stock,
-                threshold,
-                days_until_stockout: f.days_until_stockout(),
-                supplier,
-                product_type: r.get(8)?,
-                units_sold,
-                avg_daily_sales: f.avg_daily_sales(),
-                lead_time_days,
-                suggested_reorder_quantity: f
-                    .suggested_reorder(lead_time_days.unwrap_or(0).saturating_add(q.cover_days)),
-            })
-        },
-    )
-    .map_err(|e| {
-        // A sum past 64 bits stops the query: stored data it cannot total
-        // is damage for `check` to report, not a bug.
-        if crate::store::is_overflow(&e) {
-            Error::database(format!(
-                "the ledger's sales cannot be summed ({e}); run `stockflow check`"
-            ))
-        } else {
-            e
-        }
-    })
+    stored::low(conn, q.company, q.warehouse, from, q.as_of, FALLBACK)
+        .map(|rows| rows.into_iter().map(|r| alert(r, q)).collect())
+        .map_err(|e| {
+            // A sum past 64 bits stops the query: stored data it cannot total
+            // is damage for `check` to report, not a bug.
+            if crate::store::is_overflow(&e) {
+                Error::database(format!(
+                    "the ledger's sales cannot be summed ({e}); run `stockflow check`"
+                ))
+            } else {
+                e
+            }
+        })
+}
+
+fn alert(r: Low, q: &Query) -> Alert {
+    let f = Figures::new(r.quantity, r.threshold, r.units_sold, q.days);
+    Alert {
+        product_id: r.product_id,
+        product_name: r.product_name,
+        sku: r.sku,
+        warehouse_id: r.warehouse_id,
+        warehouse_name: r.warehouse_name,
+        current_stock: r.quantity,
+        threshold: r.threshold,
+        days_until_stockout: f.days_until_stockout(),
+        supplier: r.supplier.map(|(id, name, contact_email)| SupplierRef {
+            id,
+            name,
+            contact_email,
+        }),
+        product_type: r.product_type,
+        units_sold: r.units_sold,
+        avg_daily_sales: f.avg_daily_sales(),
+        lead_time_days: r.lead_time_days,
+        suggested_reorder_quantity: f
+            .suggested_reorder(r.lead_time_days.unwrap_or(0).saturating_add(q.cover_days)),
+    }
 }
 
 /// The arithmetic of one alert, in exact integers.
@@ -307,37 +274,6 @@ fn clamp(v: i128) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_alert_query_never_scans_the_ledger() {
-        let dir = tempfile::tempdir().unwrap();
-        let (db, _) = crate::store::sqlite::Db::init(
-            &dir.path().join("a.db"),
-            crate::store::DEFAULT_BUSY_TIMEOUT,
-        )
-        .unwrap();
-        let mut stmt = db
-            .conn()
-            .prepare(&format!("EXPLAIN QUERY PLAN {SQL}"))
-            .unwrap();
-        let plan: Vec<String> = stmt
-            .query_map(params![1, None::<i64>, 0, 86_400, FALLBACK], |r| r.get(3))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
-        let text = plan.join("\n");
-        assert!(
-            text.contains("SEARCH m USING COVERING INDEX movement_pair_time (product_id=? AND warehouse_id=? AND occurred_at>? AND occurred_at<?)"),
-            "{text}"
-        );
-        assert!(!text.contains("SCAN m"), "{text}");
-        assert!(
-            !plan
-                .iter()
-                .any(|l| l.starts_with("SCAN") && l.contains("movement")),
-            "{text}"
-        );
-    }
 
     #[test]
     fn days_until_stockout_floors_in_integers() {

@@ -7,15 +7,14 @@ use std::io::Read;
 
 use serde::Serialize;
 
-use super::bulk::BATCH_CACHE_KIB;
+use super::adjust::{Adjustment, apply_adjustment};
 use super::csv_input::{Columns, CsvInput, Row, at};
 use super::ledger::Ledger;
 use super::progress::{Phase, Progress};
-use super::stock::{Adjustment, apply_adjustment};
 use crate::Ctx;
 use crate::error::Result;
-use crate::model::{Delta, Reason, Timestamp, WarehouseId};
-use crate::store::Db;
+use crate::model::{Delta, Reason, Timestamp, WarehouseId, free_text};
+use crate::store::{self, Db};
 
 /// How many rows a batch wrote.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -73,10 +72,7 @@ pub fn adjust_file<R: Read>(
     // Every row's product and warehouse (with its company) is looked up by
     // the ledger in this transaction: SQLite need not look them up again.
     let applied = db.write_batch(|tx| {
-        if let Some(sqlite) = tx.sqlite() {
-            // A larger page cache keeps the ledger indexes' hot pages in memory.
-            sqlite.pragma_update(None, "cache_size", -BATCH_CACHE_KIB)?;
-        }
+        store::ledger::tune_for_batch(tx)?;
         let mut ledger = Ledger::new(tx, ctx)?.buffered()?;
         let mut applied = 0u64;
         while let Some(row) = input.next()? {
@@ -113,11 +109,9 @@ fn apply_row(ledger: &mut Ledger<'_>, ctx: &Ctx, layout: &Layout, row: &Row<'_>)
         .map(|t| Timestamp::parse(t).map_err(at(line, "at")))
         .transpose()?;
     let note = row.get(layout.note, "note")?;
-    ledger.storable("note", note).map_err(at(line, "note"))?;
+    free_text("note", note).map_err(at(line, "note"))?;
     let reference = row.get(layout.reference, "reference")?;
-    ledger
-        .storable("reference", reference)
-        .map_err(at(line, "reference"))?;
+    free_text("reference", reference).map_err(at(line, "reference"))?;
     let adj = Adjustment {
         sku,
         warehouse,

@@ -1,6 +1,6 @@
 //! The bulk half of the ledger: how a batch writes millions of movements.
 //!
-//! Movements are checked in input order by the [`Ledger`](super::ledger)
+//! Movements are checked in input order by the ledger (`ops::ledger`)
 //! but written a chunk at a time. While the ledger keeps its indexes, a chunk
 //! is written sorted by (product, warehouse), so the pair index is filled
 //! front to back instead of at random places — the difference between one
@@ -17,14 +17,12 @@
 //! everything else. The rule needs no input size, so it cannot be fooled by a
 //! pipe, and a batch smaller than a chunk is decided on its exact count.
 
-use rusqlite::{Connection, ToSql, params};
-
-use super::ledger::Entry;
+use super::movement::Entry;
 use super::progress::{Phase, Progress};
 use crate::error::{Error, Kind, Result};
 use crate::model::{ProductId, Reason, Timestamp, WarehouseId};
 use crate::store::Tx;
-use crate::store::postgres::bulk::{Copied, copy_movements};
+use crate::store::ledger::{self as stored, DroppedIndexes, NewMovement};
 
 // The tuning knobs of a batch, all of them.
 
@@ -32,18 +30,8 @@ use crate::store::postgres::bulk::{Copied, copy_movements};
 pub(crate) const CHUNK: usize = 500_000;
 /// A batch smaller than this never rebuilds the ledger's indexes.
 const BULK_MIN_ROWS: u64 = 200_000;
-/// SQLite page cache while a batch writes, in KiB (keeps hot index pages in memory).
-pub(crate) const BATCH_CACHE_KIB: i64 = 48 * 1024;
-/// SQLite page cache while indexes are rebuilt, in KiB (sorting needs less).
-const REBUILD_CACHE_KIB: i64 = 16 * 1024;
-/// Threads SQLite may sort with while rebuilding (the machine's second core).
-const SORT_THREADS: i64 = 2;
-
-/// Movements one insert statement writes in a flush (amortises the
-/// statement's set-up: cursors, constraint program, bindings).
-const ROWS_PER_INSERT: usize = 32;
-/// How often (in movements, a multiple of `ROWS_PER_INSERT`) a flush reports progress.
-const REPORT_EVERY: usize = 65_536;
+// The page caches, insert sizes and sort threads of each engine's bulk
+// writer live beside it in the store (`sqlite/bulk.rs`, `postgres/bulk.rs`).
 
 /// A buffered movement's note and reference.
 type NoteAndReference = (Option<Box<str>>, Option<Box<str>>);
@@ -83,8 +71,8 @@ pub(crate) struct Loader {
     seen: u64,
     /// Movements written so far.
     written: u64,
-    /// The dropped indexes' definitions, once the bulk path is taken.
-    rebuild: Option<Vec<String>>,
+    /// The dropped indexes, once the bulk path is taken.
+    rebuild: Option<DroppedIndexes>,
 }
 
 impl Loader {
@@ -132,8 +120,8 @@ impl Loader {
     }
 
     /// The one rule: the bulk path once the batch is at least as large as
-    /// the ledger it lands in, and not small (SQLite only: a shared server
-    /// never loses an index, even inside a transaction).
+    /// the ledger it lands in, and not small (where the engine allows it: a
+    /// shared server never loses an index, even inside a transaction).
     fn wants_bulk(&self) -> bool {
         self.seen >= BULK_MIN_ROWS.max(self.existing)
     }
@@ -141,47 +129,8 @@ impl Loader {
     /// Writes the buffered movements, grouped by pair (a stable sort keeps
     /// input order within each pair), deciding the bulk path first.
     pub fn flush(&mut self, sink: &Sink<'_, '_>, progress: &mut dyn Progress) -> Result<()> {
-        match sink.conn {
-            Tx::Sqlite(conn) => self.flush_sqlite(conn, sink, progress),
-            Tx::Postgres(tx) => {
-                progress.written(self.written, self.seen);
-                let Self { buffer, texts, .. } = self;
-                buffer.sort_by_key(|p| (p.product, p.warehouse));
-                copy_movements(
-                    *tx,
-                    buffer.iter().map(|p| {
-                        let (note, reference) = text_of(texts, p);
-                        Copied {
-                            product: p.product.0,
-                            warehouse: p.warehouse.0,
-                            delta: p.delta,
-                            reason: p.reason.as_str(),
-                            note,
-                            reference,
-                            actor: sink.actor,
-                            occurred_at: p.occurred_at.unix_seconds(),
-                            recorded_at: sink.now.unix_seconds(),
-                            bundle: p.bundle.map(|b| b.0),
-                        }
-                    }),
-                )?;
-                buffer.clear();
-                texts.clear();
-                self.written = self.seen;
-                progress.written(self.written, self.seen);
-                Ok(())
-            }
-        }
-    }
-
-    fn flush_sqlite(
-        &mut self,
-        conn: &Connection,
-        sink: &Sink<'_, '_>,
-        progress: &mut dyn Progress,
-    ) -> Result<()> {
         if self.rebuild.is_none() && self.wants_bulk() {
-            self.rebuild = Some(drop_indexes(conn)?);
+            self.rebuild = stored::drop_indexes(sink.conn)?;
         }
         let Self {
             buffer,
@@ -195,53 +144,24 @@ impl Loader {
         if rebuild.is_none() {
             buffer.sort_by_key(|p| (p.product, p.warehouse));
         }
-        let text = |p: &Pending| text_of(texts, p);
-        let mut many = conn.prepare_cached(&multi_row_insert())?;
-        let mut groups = buffer.chunks_exact(ROWS_PER_INSERT);
-        for (g, group) in (&mut groups).enumerate() {
-            if (g * ROWS_PER_INSERT) % REPORT_EVERY == 0 {
-                progress.written(*written + (g * ROWS_PER_INSERT) as u64, *seen);
-            }
-            for (k, p) in group.iter().enumerate() {
-                let (note, reference) = text(p);
-                let values: [&dyn ToSql; 10] = [
-                    &p.product,
-                    &p.warehouse,
-                    &p.delta,
-                    &p.reason,
-                    &note,
-                    &reference,
-                    &sink.actor,
-                    &p.occurred_at,
-                    &sink.now,
-                    &p.bundle,
-                ];
-                for (j, value) in values.into_iter().enumerate() {
-                    many.raw_bind_parameter(k * 10 + j + 1, value)?;
-                }
-            }
-            many.raw_execute()?;
-        }
-        let mut one = conn.prepare_cached(
-            "INSERT INTO movement (product_id, warehouse_id, delta, reason, note, reference,
-                                   actor, occurred_at, recorded_at, bundle_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?;
-        for p in groups.remainder() {
-            let (note, reference) = text(p);
-            one.execute(params![
-                p.product,
-                p.warehouse,
-                p.delta,
-                p.reason,
+        progress.written(*written, *seen);
+        let mut rows = buffer.iter().map(|p| {
+            let (note, reference) = text_of(texts, p);
+            NewMovement {
+                product: p.product,
+                warehouse: p.warehouse,
+                delta: p.delta,
+                reason: p.reason,
                 note,
                 reference,
-                sink.actor,
-                p.occurred_at,
-                sink.now,
-                p.bundle,
-            ])?;
-        }
+                occurred_at: p.occurred_at,
+                bundle: p.bundle,
+            }
+        });
+        let (before, total) = (*written, *seen);
+        stored::append_many(sink.conn, &mut rows, sink.actor, sink.now, &mut |n| {
+            progress.written(before + n, total)
+        })?;
         buffer.clear();
         texts.clear();
         self.written = self.seen;
@@ -251,15 +171,11 @@ impl Loader {
 
     /// Builds the dropped indexes again, if the bulk path was taken; says whether it was.
     pub fn rebuild(self, conn: &Tx<'_>, progress: &mut dyn Progress) -> Result<bool> {
-        let (Some(indexes), Some(conn)) = (self.rebuild, conn.sqlite()) else {
+        let Some(indexes) = self.rebuild else {
             return Ok(false);
         };
         progress.phase(Phase::Indexing);
-        conn.pragma_update(None, "cache_size", -REBUILD_CACHE_KIB)?;
-        conn.pragma_update(None, "threads", SORT_THREADS)?;
-        for sql in &indexes {
-            conn.execute_batch(sql)?;
-        }
+        stored::rebuild_indexes(conn, &indexes)?;
         Ok(true)
     }
 }
@@ -272,37 +188,6 @@ fn text_of<'t>(texts: &'t [NoteAndReference], p: &Pending) -> (Option<&'t str>, 
             .get(i as usize - 1)
             .map_or((None, None), |(n, r)| (n.as_deref(), r.as_deref())),
     }
-}
-
-/// The insert of [`ROWS_PER_INSERT`] movements in one statement, in the
-/// ledger's column order.
-fn multi_row_insert() -> String {
-    let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    format!(
-        "INSERT INTO movement (product_id, warehouse_id, delta, reason, note, reference,
-                               actor, occurred_at, recorded_at, bundle_id) VALUES {}",
-        vec![row; ROWS_PER_INSERT].join(", ")
-    )
-}
-
-/// Drops the ledger's secondary indexes, returning their definitions. A
-/// partial index (`movement_bundle`: only bundle sales) stays: the rows it
-/// skips cost it nothing, and rebuilding it would read the whole ledger.
-fn drop_indexes(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare(
-        "SELECT s.name, s.sql FROM sqlite_schema s
-         JOIN pragma_index_list('movement') i ON i.name = s.name
-         WHERE s.type = 'index' AND s.sql IS NOT NULL AND i.partial = 0 ORDER BY s.name",
-    )?;
-    let indexes = stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut rebuild = Vec::with_capacity(indexes.len());
-    for (name, sql) in indexes {
-        conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
-        rebuild.push(sql);
-    }
-    Ok(rebuild)
 }
 
 #[cfg(test)]

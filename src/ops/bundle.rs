@@ -4,23 +4,15 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::params;
 use serde::Serialize;
 
 use super::lookup::{self, ProductRef};
 use crate::error::{Error, Result};
 use crate::model::{ProductId, Quantity, Sku, WarehouseId};
-use crate::store::{Db, Tx};
+use crate::store::product as stored;
+use crate::store::{Db, Tx, ledger};
 
-/// One component of a bundle.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
-pub struct Component {
-    /// The component's SKU.
-    pub sku: String,
-    /// Units of it in one bundle.
-    pub quantity: i64,
-}
+pub use crate::model::record::Component;
 
 /// A bundle and its components, as `bundle set` prints it.
 #[derive(Debug, Clone, Serialize)]
@@ -46,25 +38,14 @@ pub fn set(db: &mut Db, bundle: &Sku, components: &[(Sku, Quantity)]) -> Result<
         // nor the cycle check below can be undone by a writer beside it.
         tx.ledger_turn()?;
         let b = lookup::product(tx, bundle)?;
-        let stocked: i64 = tx.query_row(
-            "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM inventory WHERE product_id = ?1",
-            params![b.id],
-            |r| r.get(0),
-        )?;
+        let stocked = stored::stocked_units(tx, b.id)?;
         if stocked > 0 && !b.is_bundle {
             return Err(Error::conflict(format!(
                 "{} holds {stocked} units of stock and cannot become a bundle",
                 b.sku
             )));
         }
-        tx.execute(
-            "DELETE FROM bundle_component WHERE bundle_id = ?1",
-            params![b.id],
-        )?;
-        tx.execute(
-            "UPDATE product SET is_bundle = 1 WHERE id = ?1",
-            params![b.id],
-        )?;
+        stored::clear_bundle(tx, b.id)?;
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for (sku, qty) in components {
@@ -78,17 +59,13 @@ pub fn set(db: &mut Db, bundle: &Sku, components: &[(Sku, Quantity)]) -> Result<
             if !seen.insert(c.id) {
                 return Err(Error::invalid(format!("component listed twice: {}", c.sku)));
             }
-            if c.id == b.id || contains(tx, c.id, b.id)? {
+            if c.id == b.id || stored::contains(tx, c.id, b.id)? {
                 return Err(Error::invalid(format!(
                     "a bundle cannot contain itself: {} is or contains {}",
                     c.sku, b.sku
                 )));
             }
-            tx.execute(
-                "INSERT INTO bundle_component (bundle_id, component_id, company_id, quantity)
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![b.id, c.id, b.company_id, qty.0],
-            )?;
+            stored::add_component(tx, b.id, c.id, b.company_id, qty.0)?;
             out.push(Component {
                 sku: c.sku,
                 quantity: qty.0,
@@ -101,54 +78,15 @@ pub fn set(db: &mut Db, bundle: &Sku, components: &[(Sku, Quantity)]) -> Result<
     })
 }
 
-/// Whether `outer` contains `inner`, directly or through other bundles.
-fn contains(conn: &Tx<'_>, outer: ProductId, inner: ProductId) -> Result<bool> {
-    let found: i64 = conn.query_row(
-        "WITH RECURSIVE sub(id) AS (
-             SELECT component_id FROM bundle_component WHERE bundle_id = ?1
-             UNION SELECT bc.component_id FROM bundle_component bc JOIN sub ON bc.bundle_id = sub.id)
-         SELECT count(*) FROM sub WHERE id = ?2",
-        params![outer, inner],
-        |r| r.get(0),
-    )?;
-    Ok(found > 0)
-}
-
 /// The direct components of a bundle, by SKU.
 pub(crate) fn direct(conn: &Tx<'_>, bundle: ProductId) -> Result<Vec<Component>> {
-    conn.query_map(
-        "SELECT p.sku, bc.quantity FROM bundle_component bc JOIN product p ON p.id = bc.component_id
-         WHERE bc.bundle_id = ?1 ORDER BY p.sku_key",
-        params![bundle],
-        |r| {
-            Ok(Component {
-                sku: r.get(0)?,
-                quantity: r.get(1)?,
-            })
-        },
-    )
+    stored::components(conn, bundle)
 }
 
 /// The stocked (non-bundle) products a bundle is made of, with units per
 /// bundle, nested bundles multiplied out and repeated leaves summed.
 pub(crate) fn leaves(conn: &Tx<'_>, bundle: ProductId) -> Result<Vec<(ProductRef, i64)>> {
-    let direct = conn.query_map(
-        "SELECT p.id, p.company_id, p.sku, p.is_bundle, bc.quantity
-         FROM bundle_component bc JOIN product p ON p.id = bc.component_id
-         WHERE bc.bundle_id = ?1 ORDER BY p.sku_key",
-        params![bundle],
-        |r| {
-            Ok((
-                ProductRef {
-                    id: r.get(0)?,
-                    company_id: r.get(1)?,
-                    sku: r.get(2)?,
-                    is_bundle: r.get(3)?,
-                },
-                r.get::<i64>(4)?,
-            ))
-        },
-    )?;
+    let direct = stored::parts(conn, bundle)?;
     let too_many = |sku: &str| {
         Error::invalid(format!(
             "component {sku}: nested bundle quantities multiply past {}",
@@ -185,13 +123,7 @@ pub(crate) fn available(conn: &Tx<'_>, bundle: ProductId) -> Result<Vec<(Warehou
     let mut stock: HashMap<(ProductId, WarehouseId), i64> = HashMap::new();
     let mut warehouses: Vec<WarehouseId> = Vec::new();
     for (p, _) in &parts {
-        let rows = conn.query_map(
-            "SELECT warehouse_id, quantity FROM inventory WHERE product_id = ?1",
-            params![p.id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        for (w, q) in rows {
-            let (w, q): (WarehouseId, i64) = (w, q);
+        for (w, q) in ledger::stock_of_product(conn, p.id)? {
             stock.insert((p.id, w), q);
             if !warehouses.contains(&w) {
                 warehouses.push(w);

@@ -2,38 +2,20 @@
 //! partners they trade with. Names are unique (per company for warehouses and
 //! suppliers), enforced by constraints through `ON CONFLICT DO NOTHING`.
 
-use rusqlite::params;
-use serde::Serialize;
-
 use super::lookup;
 use crate::Ctx;
 use crate::error::{Error, Result};
-use crate::model::{CompanyId, Money, ProductId, Sku, SupplierId, Timestamp, WarehouseId};
-use crate::store::{Db, Row, Tx};
+use crate::model::{CompanyId, Money, Sku, SupplierId};
+use crate::store::catalog::{self as stored, Terms};
+use crate::store::{Db, Tx};
 
-/// A company (tenant).
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
-pub struct Company {
-    /// Its id.
-    pub id: CompanyId,
-    /// Its name, unique case-insensitively.
-    pub name: String,
-    /// When it was created.
-    pub created_at: Timestamp,
-}
+pub use crate::model::record::{Company, Supplier, SupplierLink, Warehouse};
 
 /// Creates a company; a duplicate name is a conflict.
 pub fn create_company(db: &mut Db, ctx: &Ctx, name: &str) -> Result<Company> {
     db.write_retrying(|tx| {
-        let id: Option<CompanyId> = tx.query_opt(
-            "INSERT INTO company (name, created_at) VALUES (?1, ?2)
-                 ON CONFLICT DO NOTHING RETURNING id",
-            params![name, ctx.now],
-            |r| r.get(0),
-        )?;
-        let id =
-            id.ok_or_else(|| Error::conflict(format!("company name already exists: {name}")))?;
+        let id = stored::insert_company(tx, name, ctx.now)?
+            .ok_or_else(|| Error::conflict(format!("company name already exists: {name}")))?;
         Ok(Company {
             id,
             name: name.to_owned(),
@@ -44,33 +26,7 @@ pub fn create_company(db: &mut Db, ctx: &Ctx, name: &str) -> Result<Company> {
 
 /// Every company, by id.
 pub fn list_companies(db: &mut Db) -> Result<Vec<Company>> {
-    db.read(|tx| {
-        tx.query_map(
-            "SELECT id, name, created_at FROM company ORDER BY id",
-            &[],
-            |r| {
-                Ok(Company {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    created_at: r.get(2)?,
-                })
-            },
-        )
-    })
-}
-
-/// A warehouse of a company.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
-pub struct Warehouse {
-    /// Its id.
-    pub id: WarehouseId,
-    /// The owning company.
-    pub company_id: CompanyId,
-    /// Its name, unique within the company.
-    pub name: String,
-    /// Free-text location, if given.
-    pub location: Option<String>,
+    db.read(stored::companies)
 }
 
 /// Creates a warehouse; the company must exist, the name be new within it.
@@ -93,13 +49,7 @@ pub(crate) fn warehouse_in(
     location: Option<&str>,
 ) -> Result<Warehouse> {
     lookup::company(tx, company)?;
-    let id: Option<WarehouseId> = tx.query_opt(
-        "INSERT INTO warehouse (company_id, name, location, created_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT DO NOTHING RETURNING id",
-        params![company, name, location, ctx.now],
-        |r| r.get(0),
-    )?;
-    let id = id.ok_or_else(|| {
+    let id = stored::insert_warehouse(tx, company, name, location, ctx.now)?.ok_or_else(|| {
         Error::conflict(format!(
             "warehouse name already exists in company {company}: {name}"
         ))
@@ -118,48 +68,8 @@ pub fn list_warehouses(db: &mut Db, company: Option<CompanyId>) -> Result<Vec<Wa
         if let Some(c) = company {
             lookup::company(tx, c)?;
         }
-        tx.query_map(
-            "SELECT id, company_id, name, location FROM warehouse
-             WHERE CAST(?1 AS BIGINT) IS NULL OR company_id = ?1 ORDER BY id",
-            &[&company],
-            |r| {
-                Ok(Warehouse {
-                    id: r.get(0)?,
-                    company_id: r.get(1)?,
-                    name: r.get(2)?,
-                    location: r.get(3)?,
-                })
-            },
-        )
+        stored::warehouses(tx, company)
     })
-}
-
-/// A supplier of a company.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
-pub struct Supplier {
-    /// Its id.
-    pub id: SupplierId,
-    /// The owning company.
-    pub company_id: CompanyId,
-    /// Its name, unique within the company.
-    pub name: String,
-    /// Where purchase orders go.
-    pub contact_email: Option<String>,
-    /// A phone number, as given.
-    pub phone: Option<String>,
-}
-
-impl Supplier {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            id: r.get(0)?,
-            company_id: r.get(1)?,
-            name: r.get(2)?,
-            contact_email: r.get(3)?,
-            phone: r.get(4)?,
-        })
-    }
 }
 
 /// What `supplier create` needs (email already validated).
@@ -183,12 +93,13 @@ pub fn create_supplier(db: &mut Db, ctx: &Ctx, new: &NewSupplier) -> Result<Supp
 /// `create_supplier` inside the caller's transaction.
 pub(crate) fn supplier_in(tx: &Tx<'_>, ctx: &Ctx, new: &NewSupplier) -> Result<Supplier> {
     lookup::company(tx, new.company)?;
-    tx.query_opt(
-        "INSERT INTO supplier (company_id, name, contact_email, phone, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT DO NOTHING RETURNING id, company_id, name, contact_email, phone",
-        params![new.company, new.name, new.email, new.phone, ctx.now],
-        Supplier::from_row,
+    stored::insert_supplier(
+        tx,
+        new.company,
+        &new.name,
+        new.email.as_deref(),
+        new.phone.as_deref(),
+        ctx.now,
     )?
     .ok_or_else(|| {
         Error::conflict(format!(
@@ -204,57 +115,8 @@ pub fn list_suppliers(db: &mut Db, company: Option<CompanyId>) -> Result<Vec<Sup
         if let Some(c) = company {
             lookup::company(tx, c)?;
         }
-        tx.query_map(
-            "SELECT id, company_id, name, contact_email, phone FROM supplier
-             WHERE CAST(?1 AS BIGINT) IS NULL OR company_id = ?1 ORDER BY id",
-            &[&company],
-            Supplier::from_row,
-        )
+        stored::suppliers(tx, company)
     })
-}
-
-/// A supplier as linked to one product: the supplier's own keys, the
-/// product's SKU, and the link's terms.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
-pub struct SupplierLink {
-    /// The supplier.
-    #[serde(flatten)]
-    pub supplier: Supplier,
-    /// The product's SKU.
-    pub sku: String,
-    /// Whether this is the product's one primary supplier.
-    pub is_primary: bool,
-    /// Days from order to delivery.
-    pub lead_time_days: Option<i64>,
-    /// Unit cost from this supplier.
-    pub cost: Option<Money>,
-}
-
-/// The suppliers linked to a product, primary first (or only `only`).
-pub(crate) fn links_of(
-    conn: &Tx<'_>,
-    product: ProductId,
-    sku: &str,
-    only: Option<SupplierId>,
-) -> Result<Vec<SupplierLink>> {
-    conn.query_map(
-        "SELECT s.id, s.company_id, s.name, s.contact_email, s.phone,
-                ps.is_primary, ps.lead_time_days, ps.cost_cents
-         FROM product_supplier ps JOIN supplier s ON s.id = ps.supplier_id
-         WHERE ps.product_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR ps.supplier_id = ?2)
-         ORDER BY ps.is_primary DESC, ps.supplier_id",
-        params![product, only],
-        |r| {
-            Ok(SupplierLink {
-                supplier: Supplier::from_row(r)?,
-                sku: sku.to_owned(),
-                is_primary: r.get(5)?,
-                lead_time_days: r.get(6)?,
-                cost: r.get(7)?,
-            })
-        },
-    )
 }
 
 /// What `supplier link` sets. `None` fields keep their current value on a re-link.
@@ -282,32 +144,14 @@ pub(crate) fn link_in(tx: &Tx<'_>, link: &Link) -> Result<SupplierLink> {
     lookup::supplier_of(tx, link.supplier, product.company_id)?;
     // The product's row is locked first, so concurrent links of one product
     // queue: the demotion and the new primary are one step for each.
-    tx.lock("SELECT 1 FROM product WHERE id = ?1", params![product.id])?;
-    if link.primary {
-        tx.execute(
-            "UPDATE product_supplier SET is_primary = 0
-             WHERE product_id = ?1 AND supplier_id <> ?2 AND is_primary = 1",
-            params![product.id, link.supplier],
-        )?;
-    }
-    tx.execute(
-        "INSERT INTO product_supplier (product_id, supplier_id, company_id, is_primary, lead_time_days, cost_cents)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (product_id, supplier_id) DO UPDATE SET
-             is_primary = CASE WHEN excluded.is_primary = 1 THEN 1
-                               ELSE product_supplier.is_primary END,
-             lead_time_days = coalesce(excluded.lead_time_days, product_supplier.lead_time_days),
-             cost_cents = coalesce(excluded.cost_cents, product_supplier.cost_cents)",
-        params![
-            product.id,
-            link.supplier,
-            product.company_id,
-            link.primary,
-            link.lead_time_days,
-            link.cost
-        ],
-    )?;
-    links_of(tx, product.id, &product.sku, Some(link.supplier))?
+    crate::store::product::lock(tx, product.id)?;
+    let terms = Terms {
+        primary: link.primary,
+        lead_time_days: link.lead_time_days,
+        cost: link.cost,
+    };
+    stored::link(tx, product.id, product.company_id, link.supplier, terms)?;
+    stored::links_of(tx, product.id, &product.sku, Some(link.supplier))?
         .pop()
         .ok_or_else(|| Error::new(crate::Kind::Internal, "supplier link vanished"))
 }

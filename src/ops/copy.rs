@@ -15,13 +15,12 @@
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::types::Value;
 use serde::Serialize;
 
 use super::check;
 use crate::error::{Error, Result};
-use crate::store::tables::{TABLES, Table};
-use crate::store::{self, Db, Tx};
+use crate::store::tables::TABLES;
+use crate::store::{self, Db};
 
 /// What `copy` wrote.
 #[derive(Debug, Clone, Serialize)]
@@ -57,14 +56,20 @@ pub fn run(source: &Path, target: &Path, busy_timeout: Duration) -> Result<Copie
 }
 
 fn copy_into(from: &mut Db, target: &Path, busy_timeout: Duration) -> Result<Copied> {
+    // Before anything touches a target file: init would upgrade an older one.
+    store::refuse_copy_target(target)?;
     let (mut to, _) = Db::init(target, busy_timeout)?;
     let shown = to.shown();
     let tables = from.read(|src| {
         to.write_batch(|dst| {
-            refuse_rows(dst, &shown)?;
+            if let Some((table, rows)) = store::copy::first_rows(dst)? {
+                return Err(Error::conflict(format!(
+                    "{shown} is not empty ({rows} row(s) in {table}); copy writes only into a new or empty database"
+                )));
+            }
             let mut counts = Vec::new();
             for table in TABLES {
-                let rows = copy_table(src, dst, table)?;
+                let rows = store::copy::table(src, dst, table)?;
                 counts.push(TableCount {
                     table: table.0.to_owned(),
                     rows: i64::try_from(rows).unwrap_or(i64::MAX),
@@ -87,87 +92,11 @@ fn copy_into(from: &mut Db, target: &Path, busy_timeout: Duration) -> Result<Cop
     })
 }
 
-/// Copy writes only into a database without rows.
-fn refuse_rows(dst: &Tx<'_>, shown: &str) -> Result<()> {
-    for (table, _, _) in TABLES {
-        let rows: i64 = dst.query_row(&format!("SELECT count(*) FROM \"{table}\""), &[], |r| {
-            r.get(0)
-        })?;
-        if rows > 0 {
-            return Err(Error::conflict(format!(
-                "{shown} is not empty ({rows} row(s) in {table}); copy writes only into a new or empty database"
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Streams one table from `src` into `dst`, ids and all; returns the rows written.
-fn copy_table(src: &Tx<'_>, dst: &Tx<'_>, table: &Table) -> Result<u64> {
-    let (name, _, columns) = *table;
-    let list: Vec<String> = columns.iter().map(|(c, _)| format!("\"{c}\"")).collect();
-    let list = list.join(", ");
-    let select = format!("SELECT {list} FROM \"{name}\" ORDER BY 1, 2");
-    let width = columns.len();
-    let read = |r: &store::Row<'_>| (0..width).map(|i| r.get::<Value>(i)).collect();
-    src.stream(&select, &[], read, |rows| dst.load(table, rows))
-}
-
 /// Removes a target this copy created, with its WAL and shared-memory files.
 fn remove(target: &Path) {
     for suffix in ["", "-wal", "-shm"] {
         let mut path = target.as_os_str().to_owned();
         path.push(suffix);
         let _ = std::fs::remove_file(path);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::tables::Kind::{Bytes, Int, Text};
-
-    /// The copy list is the schema: every table, every column, in order, of
-    /// the kind SQLite declares (the PostgreSQL schema is compared with
-    /// SQLite's by `tests/cli/postgres.rs`).
-    #[test]
-    fn the_table_list_is_the_whole_sqlite_schema() {
-        let dir = tempfile::tempdir().unwrap();
-        let (db, _) =
-            store::sqlite::Db::init(&dir.path().join("c.db"), store::DEFAULT_BUSY_TIMEOUT).unwrap();
-        let conn = db.conn();
-        let mut names: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
-        let mut listed: Vec<String> = TABLES.iter().map(|t| t.0.to_owned()).collect();
-        names.sort();
-        listed.sort();
-        assert_eq!(listed, names);
-        for (table, has_id, columns) in TABLES {
-            let declared: Vec<(String, String)> = conn
-                .prepare("SELECT name, type FROM pragma_table_info(?1) ORDER BY cid")
-                .unwrap()
-                .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
-            let expected: Vec<(String, String)> = columns
-                .iter()
-                .map(|(c, kind)| {
-                    let ty = match kind {
-                        Int => "INTEGER",
-                        Text => "TEXT",
-                        Bytes => "BLOB",
-                    };
-                    ((*c).to_owned(), ty.to_owned())
-                })
-                .collect();
-            assert_eq!(expected, declared, "{table}");
-            assert_eq!(*has_id, columns[0].0 == "id", "{table}");
-        }
     }
 }

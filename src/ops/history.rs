@@ -1,10 +1,10 @@
 //! Reading the ledger: `stock history`, streamed newest first.
 
-use rusqlite::ToSql;
-
-use super::stock::Movement;
+use super::lookup::Tenant;
+use super::movement::Movement;
 use crate::error::Result;
 use crate::model::{CompanyId, Sku, Timestamp, WarehouseId};
+use crate::store::history::{self as stored, Query};
 use crate::store::{Db, Tx};
 
 /// Filters for `stock history`.
@@ -33,82 +33,52 @@ pub fn history<T>(
     filter: &HistoryFilter,
     f: impl FnOnce(&mut dyn Iterator<Item = Result<Movement>>) -> Result<T>,
 ) -> Result<T> {
-    db.read(|tx| {
-        let (sql, args) = select(tx, filter)?;
-        let args: Vec<&dyn ToSql> = args.iter().map(|a| &**a).collect();
-        tx.stream(
-            &sql,
-            &args,
-            |r| {
-                Ok(Movement {
-                    id: r.get(0)?,
-                    product_id: r.get(1)?,
-                    sku: r.get(2)?,
-                    warehouse_id: r.get(3)?,
-                    delta: r.get(4)?,
-                    reason: r.get(5)?,
-                    note: r.get(6)?,
-                    reference: r.get(7)?,
-                    actor: r.get(8)?,
-                    occurred_at: r.get(9)?,
-                    recorded_at: r.get(10)?,
-                    bundle_sku: r.get(11)?,
-                    quantity: None,
-                    warehouse_name: r.get(12)?,
-                })
-            },
-            f,
-        )
-    })
+    history_as(db, Tenant::Any, filter, f)
 }
 
-/// The history query for `filter` and its arguments.
-fn select(tx: &Tx<'_>, filter: &HistoryFilter) -> Result<(String, Vec<Box<dyn ToSql>>)> {
-    let mut sql = String::from(
-        "SELECT m.id, m.product_id, p.sku, m.warehouse_id, m.delta, m.reason, m.note,
-                m.reference, m.actor, m.occurred_at, m.recorded_at, b.sku, w.name
-         FROM movement m JOIN product p ON p.id = m.product_id
-         JOIN warehouse w ON w.id = m.warehouse_id
-         LEFT JOIN product b ON b.id = m.bundle_id WHERE TRUE",
-    );
-    let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+/// [`history`] as `tenant` sees the database: only its company's movements,
+/// and another company's SKU or warehouse is not found.
+pub(crate) fn history_as<T>(
+    db: &mut Db,
+    tenant: Tenant,
+    filter: &HistoryFilter,
+    f: impl FnOnce(&mut dyn Iterator<Item = Result<Movement>>) -> Result<T>,
+) -> Result<T> {
+    db.read(|tx| stored::stream(tx, &query(tx, tenant, filter)?, f))
+}
+
+/// The store's query for `filter`: every id it names looked up (exit 4 when
+/// unknown, or another company's), a bundle's SKU meaning its sales.
+fn query(tx: &Tx<'_>, tenant: Tenant, filter: &HistoryFilter) -> Result<Query> {
+    let company = filter.company.or(tenant.only());
+    let mut q = Query {
+        warehouse: filter.warehouse,
+        since: filter.since,
+        until: filter.until,
+        company,
+        after_id: filter.after_id,
+        limit: filter.limit.unwrap_or(i64::MAX),
+        ..Query::default()
+    };
+    if let Some(c) = company {
+        tenant.company(c)?;
+        super::lookup::company(tx, c)?;
+    }
     if let Some(sku) = &filter.sku {
-        let product = super::lookup::product(tx, sku)?;
-        sql.push_str(if product.is_bundle {
-            " AND m.bundle_id = ?"
+        let product = super::lookup::product_for(tx, sku, tenant)?;
+        if product.is_bundle {
+            q.bundle = Some(product.id);
         } else {
-            " AND m.product_id = ?"
-        });
-        args.push(Box::new(product.id));
+            q.product = Some(product.id);
+        }
     }
     if let Some(w) = filter.warehouse {
-        super::lookup::warehouse(tx, w)?;
-        sql.push_str(" AND m.warehouse_id = ?");
-        args.push(Box::new(w));
+        match company {
+            Some(c) => super::lookup::warehouse_for(tx, w, c, tenant)?,
+            None => super::lookup::warehouse(tx, w)?,
+        }
     }
-    if let Some(t) = filter.since {
-        sql.push_str(" AND m.occurred_at >= ?");
-        args.push(Box::new(t));
-    }
-    if let Some(t) = filter.until {
-        sql.push_str(" AND m.occurred_at <= ?");
-        args.push(Box::new(t));
-    }
-    if let Some(c) = filter.company {
-        // `+`: no index for this term, so the planner keeps walking the
-        // ledger in the ORDER BY's index and stops at LIMIT, instead of
-        // sorting every movement of the company, notes and all.
-        sql.push_str(" AND +p.company_id = ?");
-        args.push(Box::new(c));
-    }
-    if let Some(id) = filter.after_id {
-        sql.push_str(" AND m.id > ? ORDER BY m.id LIMIT ?");
-        args.push(Box::new(id));
-    } else {
-        sql.push_str(" ORDER BY m.occurred_at DESC, m.id DESC LIMIT ?");
-    }
-    args.push(Box::new(filter.limit.unwrap_or(i64::MAX)));
-    Ok((sql, args))
+    Ok(q)
 }
 
 #[cfg(test)]
@@ -127,14 +97,8 @@ mod tests {
     }
 
     fn plan_of(db: &mut Db, filter: &HistoryFilter) -> String {
-        db.read(|tx| {
-            let (sql, args) = select(tx, filter)?;
-            let args: Vec<&dyn ToSql> = args.iter().map(|a| &**a).collect();
-            let rows: Vec<String> =
-                tx.query_map(&format!("EXPLAIN QUERY PLAN {sql}"), &args, |r| r.get(3))?;
-            Ok(rows.join("\n"))
-        })
-        .unwrap()
+        db.read(|tx| stored::plan(tx, &query(tx, Tenant::Any, filter)?))
+            .unwrap()
     }
 
     #[test]

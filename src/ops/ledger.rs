@@ -14,41 +14,17 @@
 
 use std::rc::Rc;
 
-use rusqlite::params;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::bulk::{Loader, Sink};
-use super::lookup::{self, ProductRef};
+use super::lookup::{self, ProductRef, Tenant};
+use super::movement::{Entry, Written};
 use super::progress::{Phase, Progress, Quiet};
 use crate::Ctx;
 use crate::error::{Error, Result};
-use crate::model::{CompanyId, MAX_UNITS, ProductId, Reason, Sku, Timestamp, WarehouseId};
-use crate::store::Tx;
-use crate::store::postgres::bulk::{StockRow, write_stock};
-
-/// One movement to write.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Entry<'a> {
-    pub product: ProductId,
-    pub company: CompanyId,
-    pub sku: &'a str,
-    pub warehouse: WarehouseId,
-    pub delta: i64,
-    pub reason: Reason,
-    pub note: Option<&'a str>,
-    pub reference: Option<&'a str>,
-    pub occurred_at: Timestamp,
-    pub bundle: Option<ProductId>,
-}
-
-/// What was written for one entry.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Written {
-    /// The movement's id; `None` while it waits in a buffered ledger.
-    pub id: Option<i64>,
-    /// The stock of the pair after this movement.
-    pub quantity: i64,
-}
+use crate::model::{CompanyId, MAX_UNITS, ProductId, Sku, Timestamp, WarehouseId};
+use crate::store::ledger::{self as stored, StockRow};
+use crate::store::{Tx, catalog};
 
 #[derive(Debug, Clone, Copy)]
 struct Pair {
@@ -88,11 +64,14 @@ pub(crate) struct Ledger<'c> {
     actor: &'c str,
     now: Timestamp,
     pairs: HashMap<(ProductId, WarehouseId), Pair>,
-    warehouses: HashMap<WarehouseId, Option<CompanyId>>,
+    /// Each warehouse seen: its company and name, or `None` when it does not exist.
+    warehouses: HashMap<WarehouseId, Option<(CompanyId, Rc<str>)>>,
     products: HashMap<Rc<str>, Rc<ProductRef>>,
     last_product: Option<(Rc<str>, Rc<ProductRef>)>,
     components: HashMap<ProductId, Vec<(ProductRef, i64)>>,
     loader: Option<Loader>,
+    /// Whose products and warehouses this writer may touch.
+    tenant: Tenant,
     /// A PostgreSQL batch, which holds the inventory table against other
     /// writers: stock is read a product at a time (these products' rows are
     /// all in `pairs`), new rows and new quantities are written at the end.
@@ -110,6 +89,12 @@ impl std::fmt::Debug for Ledger<'_> {
 impl<'c> Ledger<'c> {
     /// A ledger writer on `conn`, which must be inside a write transaction.
     pub fn new(conn: &'c Tx<'c>, ctx: &'c Ctx) -> Result<Self> {
+        Self::for_tenant(conn, ctx, Tenant::Any)
+    }
+
+    /// A ledger writer acting for `tenant`: another company's products and
+    /// warehouses are not found, exactly as missing ones.
+    pub fn for_tenant(conn: &'c Tx<'c>, ctx: &'c Ctx, tenant: Tenant) -> Result<Self> {
         // Before any stock row is locked, so the turn is always the first
         // lock a ledger writer waits for (no deadlock with the row locks).
         conn.ledger_turn()?;
@@ -123,6 +108,7 @@ impl<'c> Ledger<'c> {
             last_product: None,
             components: HashMap::default(),
             loader: None,
+            tenant,
             table_locked: None,
         })
     }
@@ -131,14 +117,10 @@ impl<'c> Ledger<'c> {
     /// inside [`Db::write_batch`](crate::store::Db::write_batch), which on
     /// PostgreSQL locks the inventory table against other writers first.
     pub fn buffered(mut self) -> Result<Self> {
-        if let Tx::Postgres(_) = self.conn {
+        if stored::batch_reads_by_product(self.conn) {
             self.table_locked = Some(HashSet::default());
         }
-        let existing: i64 =
-            self.conn
-                .query_row("SELECT coalesce(max(id), 0) FROM movement", &[], |r| {
-                    r.get(0)
-                })?;
+        let existing = stored::last_id(self.conn)?;
         self.loader = Some(Loader::new(u64::try_from(existing).unwrap_or(0)));
         Ok(self)
     }
@@ -170,7 +152,11 @@ impl<'c> Ledger<'c> {
             self.last_product = Some((Rc::clone(key), Rc::clone(found)));
             return Ok(Rc::clone(found));
         }
-        let found = Rc::new(lookup::product(self.conn, &Sku::parse(text)?)?);
+        let found = Rc::new(lookup::product_for(
+            self.conn,
+            &Sku::parse(text)?,
+            self.tenant,
+        )?);
         self.products.insert(Rc::from(text), Rc::clone(&found));
         Ok(found)
     }
@@ -191,12 +177,7 @@ impl<'c> Ledger<'c> {
             // No other writer holds or can take a row of the table until
             // commit: plain reads, every warehouse of the product at once.
             if loaded.insert(product) {
-                let rows = self.conn.query_map(
-                    "SELECT warehouse_id, quantity FROM inventory WHERE product_id = ?1",
-                    params![product],
-                    |r| Ok((r.get::<WarehouseId>(0)?, r.get::<i64>(1)?)),
-                )?;
-                for (w, quantity) in rows {
+                for (w, quantity) in stored::stock_of_product(self.conn, product)? {
                     let pair = Pair {
                         quantity,
                         dirty: false,
@@ -207,11 +188,7 @@ impl<'c> Ledger<'c> {
             }
             return Ok(self.pairs.get(&(product, warehouse)).copied());
         }
-        let quantity: Option<i64> = self.conn.query_opt_locked(
-            "SELECT quantity FROM inventory WHERE product_id = ?1 AND warehouse_id = ?2",
-            params![product, warehouse],
-            |r| r.get(0),
-        )?;
+        let quantity = stored::stock_locked(self.conn, product, warehouse)?;
         Ok(quantity.map(|quantity| {
             let pair = Pair {
                 quantity,
@@ -225,20 +202,27 @@ impl<'c> Ledger<'c> {
 
     /// Checks that `warehouse` exists and belongs to `company` (cached).
     pub fn check_warehouse(&mut self, warehouse: WarehouseId, company: CompanyId) -> Result<()> {
-        let owner = match self.warehouses.get(&warehouse) {
-            Some(owner) => *owner,
-            None => {
-                let owner = lookup::warehouse_owner(self.conn, warehouse)?;
-                self.warehouses.insert(warehouse, owner);
-                owner
-            }
-        };
-        lookup::owned_by(warehouse, owner, company)
+        let owner = self.warehouse(warehouse)?.map(|(c, _)| *c);
+        lookup::owned_by_for(warehouse, owner, company, self.tenant)
     }
 
-    /// Refuses text the engine cannot store (a NUL on PostgreSQL).
-    pub fn storable(&self, what: &str, value: Option<&str>) -> Result<()> {
-        self.conn.storable(what, value)
+    /// The name of a warehouse, for what a write prints (cached).
+    pub fn warehouse_name(&mut self, warehouse: WarehouseId) -> Result<String> {
+        match self.warehouse(warehouse)? {
+            Some((_, name)) => Ok(name.to_string()),
+            None => Err(Error::not_found(format!(
+                "warehouse {warehouse} does not exist"
+            ))),
+        }
+    }
+
+    fn warehouse(&mut self, id: WarehouseId) -> Result<Option<&(CompanyId, Rc<str>)>> {
+        if !self.warehouses.contains_key(&id) {
+            let facts = catalog::warehouse_facts(self.conn, id)?;
+            self.warehouses
+                .insert(id, facts.map(|(c, name)| (c, Rc::from(name))));
+        }
+        Ok(self.warehouses.get(&id).and_then(Option::as_ref))
     }
 
     /// Makes sure an inventory row exists for the pair (with 0 when new).
@@ -263,12 +247,8 @@ impl<'c> Ledger<'c> {
         }
         // Another writer may insert the same row meanwhile (PostgreSQL): then
         // this waits for it, inserts nothing, and reads (and locks) its row.
-        let inserted = self.conn.execute(
-            "INSERT INTO inventory (product_id, warehouse_id, company_id, quantity)
-             VALUES (?1, ?2, ?3, 0) ON CONFLICT DO NOTHING",
-            params![product, warehouse, company],
-        )?;
-        if inserted == 0 && self.pair(product, warehouse)?.is_some() {
+        let inserted = stored::open_pair(self.conn, product, warehouse, company)?;
+        if !inserted && self.pair(product, warehouse)?.is_some() {
             return Ok(());
         }
         let fresh = Pair {
@@ -312,24 +292,7 @@ impl<'c> Ledger<'c> {
         pair.quantity = quantity;
         pair.dirty = true;
         let Some(loader) = self.loader.as_mut() else {
-            let id = self.conn.query_row(
-                "INSERT INTO movement (product_id, warehouse_id, delta, reason, note, reference,
-                                       actor, occurred_at, recorded_at, bundle_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
-                params![
-                    e.product,
-                    e.warehouse,
-                    e.delta,
-                    e.reason,
-                    e.note,
-                    e.reference,
-                    self.actor,
-                    e.occurred_at,
-                    self.now,
-                    e.bundle,
-                ],
-                |r| r.get(0),
-            )?;
+            let id = stored::append(self.conn, &e.stored(), self.actor, self.now)?;
             return Ok(Written {
                 id: Some(id),
                 quantity,
@@ -368,35 +331,30 @@ impl<'c> Ledger<'c> {
             };
             loader.flush(&sink, progress)?;
         }
-        if let (Some(_), Tx::Postgres(tx)) = (&self.table_locked, self.conn) {
+        if self.table_locked.is_some() {
             let mut rows: Vec<StockRow> = self
                 .pairs
                 .into_iter()
                 .filter(|(_, pair)| pair.dirty || pair.unwritten.is_some())
                 .map(|((product, warehouse), pair)| StockRow {
-                    product: product.0,
-                    warehouse: warehouse.0,
-                    company: pair.unwritten.map(|c| c.0),
+                    product,
+                    warehouse,
+                    company: pair.unwritten,
                     quantity: pair.quantity,
                 })
                 .collect();
             rows.sort_unstable_by_key(|r| (r.product, r.warehouse));
-            write_stock(*tx, &rows)?;
-            return loader.map_or(Ok(false), |l| l.rebuild(self.conn, progress));
-        }
-        let mut dirty: Vec<_> = self
-            .pairs
-            .into_iter()
-            .filter(|(_, pair)| pair.dirty)
-            .map(|(key, pair)| (key, pair.quantity))
-            .collect();
-        // In key order, so the inventory B-tree is walked once, front to back.
-        dirty.sort_unstable();
-        for ((product, warehouse), quantity) in dirty {
-            self.conn.execute(
-                "UPDATE inventory SET quantity = ?3 WHERE product_id = ?1 AND warehouse_id = ?2",
-                params![product, warehouse, quantity],
-            )?;
+            stored::write_stock(self.conn, &rows)?;
+        } else {
+            let mut dirty: Vec<_> = self
+                .pairs
+                .into_iter()
+                .filter(|(_, pair)| pair.dirty)
+                .map(|((product, warehouse), pair)| (product, warehouse, pair.quantity))
+                .collect();
+            // In key order, so the inventory B-tree is walked once, front to back.
+            dirty.sort_unstable();
+            stored::set_stock(self.conn, &dirty)?;
         }
         loader.map_or(Ok(false), |l| l.rebuild(self.conn, progress))
     }

@@ -3,21 +3,76 @@
 //! uniqueness is never checked this way (constraints do that).
 
 use crate::error::{Error, Result};
-use crate::model::{CompanyId, ProductId, Sku, SupplierId, WarehouseId};
-use crate::store::Tx;
+use crate::model::{CompanyId, Sku, SupplierId, WarehouseId};
+use crate::store::{Tx, catalog, product as products};
 
-/// The facts about a product that most operations need.
-#[derive(Debug, Clone)]
-pub(crate) struct ProductRef {
-    pub id: ProductId,
-    pub company_id: CompanyId,
-    pub sku: String,
-    pub is_bundle: bool,
+pub(crate) use crate::store::product::ProductRef;
+
+/// Whose rows a caller sees: every company's (the CLI: an operator of the
+/// whole database), or one company's (an API token), for which another
+/// company's rows answer exactly as if they did not exist. Every look-up of
+/// an operation takes it, so no caller has to remember a pre-check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tenant {
+    /// Every company's rows.
+    Any,
+    /// Only this company's rows.
+    Only(CompanyId),
+}
+
+impl Tenant {
+    /// The one company seen, if only one is.
+    pub(crate) fn only(self) -> Option<CompanyId> {
+        match self {
+            Self::Any => None,
+            Self::Only(c) => Some(c),
+        }
+    }
+
+    /// Refuses a company other than the tenant's as not existing.
+    pub(crate) fn company(self, id: CompanyId) -> Result<()> {
+        match self {
+            Self::Only(c) if c != id => {
+                Err(Error::not_found(format!("company {id} does not exist")))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Refuses another company's product as not existing.
+    pub(crate) fn product(self, p: &ProductRef, sku: &str) -> Result<()> {
+        match self {
+            Self::Only(c) if c != p.company_id => {
+                Err(Error::not_found(format!("product {sku} does not exist")))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The product whose SKU is `sku`, if the tenant may see it.
+pub(crate) fn product_for(conn: &Tx<'_>, sku: &Sku, tenant: Tenant) -> Result<ProductRef> {
+    let p = product(conn, sku)?;
+    tenant.product(&p, sku.as_str())?;
+    Ok(p)
+}
+
+/// [`warehouse_of`] as the tenant sees it: another company's warehouse does not exist.
+pub(crate) fn warehouse_for(
+    conn: &Tx<'_>,
+    id: WarehouseId,
+    company: CompanyId,
+    tenant: Tenant,
+) -> Result<()> {
+    owned_by_for(id, warehouse_owner(conn, id)?, company, tenant)
 }
 
 pub(crate) fn company(conn: &Tx<'_>, id: CompanyId) -> Result<()> {
-    conn.query_opt("SELECT 1 FROM company WHERE id = ?1", &[&id], |_| Ok(()))?
-        .ok_or_else(|| Error::not_found(format!("company {id} does not exist")))
+    if catalog::company_exists(conn, id)? {
+        Ok(())
+    } else {
+        Err(Error::not_found(format!("company {id} does not exist")))
+    }
 }
 
 pub(crate) fn warehouse_of(conn: &Tx<'_>, id: WarehouseId, company: CompanyId) -> Result<()> {
@@ -34,11 +89,7 @@ pub(crate) fn warehouse(conn: &Tx<'_>, id: WarehouseId) -> Result<()> {
 
 /// The company a warehouse belongs to, if it exists.
 pub(crate) fn warehouse_owner(conn: &Tx<'_>, id: WarehouseId) -> Result<Option<CompanyId>> {
-    conn.query_opt(
-        "SELECT company_id FROM warehouse WHERE id = ?1",
-        &[&id],
-        |r| r.get(0),
-    )
+    catalog::warehouse_owner(conn, id)
 }
 
 /// Turns a warehouse's owner into "fine" or a not-found naming the warehouse.
@@ -47,22 +98,28 @@ pub(crate) fn owned_by(
     owner: Option<CompanyId>,
     company: CompanyId,
 ) -> Result<()> {
+    owned_by_for(id, owner, company, Tenant::Any)
+}
+
+/// [`owned_by`] as the tenant sees it: under one company, another's
+/// warehouse is not found exactly as a missing one.
+pub(crate) fn owned_by_for(
+    id: WarehouseId,
+    owner: Option<CompanyId>,
+    company: CompanyId,
+    tenant: Tenant,
+) -> Result<()> {
     match owner {
         Some(c) if c == company => Ok(()),
-        Some(_) => Err(Error::not_found(format!(
+        Some(_) if tenant == Tenant::Any => Err(Error::not_found(format!(
             "warehouse {id} does not belong to company {company}"
         ))),
-        None => Err(Error::not_found(format!("warehouse {id} does not exist"))),
+        _ => Err(Error::not_found(format!("warehouse {id} does not exist"))),
     }
 }
 
 pub(crate) fn supplier_of(conn: &Tx<'_>, id: SupplierId, company: CompanyId) -> Result<()> {
-    let owner: Option<CompanyId> = conn.query_opt(
-        "SELECT company_id FROM supplier WHERE id = ?1",
-        &[&id],
-        |r| r.get(0),
-    )?;
-    match owner {
+    match catalog::supplier_owner(conn, id)? {
         Some(c) if c == company => Ok(()),
         Some(_) => Err(Error::not_found(format!(
             "supplier {id} does not belong to company {company}"
@@ -72,17 +129,6 @@ pub(crate) fn supplier_of(conn: &Tx<'_>, id: SupplierId, company: CompanyId) -> 
 }
 
 pub(crate) fn product(conn: &Tx<'_>, sku: &Sku) -> Result<ProductRef> {
-    conn.query_opt(
-        "SELECT id, company_id, sku, is_bundle FROM product WHERE sku_key = ?1",
-        &[&sku.key()],
-        |r| {
-            Ok(ProductRef {
-                id: r.get(0)?,
-                company_id: r.get(1)?,
-                sku: r.get(2)?,
-                is_bundle: r.get(3)?,
-            })
-        },
-    )?
-    .ok_or_else(|| Error::not_found(format!("product {sku} does not exist")))
+    products::by_sku(conn, sku)?
+        .ok_or_else(|| Error::not_found(format!("product {sku} does not exist")))
 }

@@ -1,6 +1,7 @@
 //! The domain operations. Each takes plain values already validated by
 //! [`crate::model`], runs in one transaction, and returns data; none prints.
 
+mod adjust;
 pub mod alerts;
 mod batch;
 mod bulk;
@@ -14,6 +15,7 @@ pub mod import;
 pub mod ledger;
 mod levels;
 pub(crate) mod lookup;
+pub(crate) mod movement;
 pub mod product;
 pub mod progress;
 pub mod replenish;

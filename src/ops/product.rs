@@ -1,65 +1,23 @@
 //! Products: creation in one transaction (product, inventory row and
 //! `initial` movement, or nothing), listing, showing, updating, archiving.
 
-use rusqlite::params;
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::bundle::{self, Component};
 use super::catalog::SupplierLink;
-use super::ledger::{Entry, Ledger};
-use super::lookup;
+use super::ledger::Ledger;
+use super::lookup::{self, Tenant};
+use super::movement::Entry;
 use super::stock::StockRow;
 use crate::Ctx;
 use crate::error::{Error, Result};
-use crate::model::{CompanyId, Money, ProductId, Quantity, Reason, Sku, Timestamp, WarehouseId};
-use crate::store::{Db, Row, Tx};
+use crate::model::{CompanyId, Money, Quantity, Reason, Sku, WarehouseId};
+use crate::store::product::{self as stored, Insert, Update};
+use crate::store::{Db, Tx, catalog};
 
-/// A product as listed and printed.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
-pub struct Product {
-    /// Its id.
-    pub id: ProductId,
-    /// The owning company.
-    pub company_id: CompanyId,
-    /// Its SKU, as given at creation.
-    pub sku: String,
-    /// Its name.
-    pub name: String,
-    /// Unit price, exact.
-    pub price: Money,
-    /// Product type (groups thresholds), if any.
-    #[serde(rename = "type")]
-    pub product_type: Option<String>,
-    /// Its own low-stock threshold, if set.
-    pub threshold: Option<i64>,
-    /// Whether it is a bundle of other products.
-    pub is_bundle: bool,
-    /// Whether it is archived.
-    pub archived: bool,
-    /// When it was created.
-    pub created_at: Timestamp,
-}
-
-const PRODUCT_COLUMNS: &str =
-    "id, company_id, sku, name, price_cents, type, threshold, is_bundle, archived, created_at";
-
-impl Product {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            id: r.get(0)?,
-            company_id: r.get(1)?,
-            sku: r.get(2)?,
-            name: r.get(3)?,
-            price: r.get(4)?,
-            product_type: r.get(5)?,
-            threshold: r.get(6)?,
-            is_bundle: r.get(7)?,
-            archived: r.get(8)?,
-            created_at: r.get(9)?,
-        })
-    }
-}
+pub use crate::model::record::Product;
 
 /// What `product create` (and each `import products` row) asks for.
 #[derive(Debug, Clone)]
@@ -82,12 +40,18 @@ pub struct NewProduct {
 
 /// Creates a product, with its opening stock, in one transaction.
 pub fn create(db: &mut Db, ctx: &Ctx, new: &NewProduct) -> Result<Product> {
-    db.write_retrying(|tx| create_in(tx, ctx, new))
+    db.write_retrying(|tx| create_in(tx, ctx, Tenant::Any, new))
 }
 
 /// `create` inside the caller's transaction.
-pub(crate) fn create_in(tx: &Tx<'_>, ctx: &Ctx, new: &NewProduct) -> Result<Product> {
-    let mut ledger = Ledger::new(tx, ctx)?;
+pub(crate) fn create_in(
+    tx: &Tx<'_>,
+    ctx: &Ctx,
+    tenant: Tenant,
+    new: &NewProduct,
+) -> Result<Product> {
+    tenant.company(new.company)?;
+    let mut ledger = Ledger::for_tenant(tx, ctx, tenant)?;
     let product = insert(tx, ctx, &mut ledger, new)?;
     ledger.finish()?;
     Ok(product)
@@ -104,25 +68,15 @@ pub(crate) fn insert(
     if let Some((warehouse, _)) = new.stock {
         ledger.check_warehouse(warehouse, new.company)?;
     }
-    let product = tx
-        .query_opt(
-            &format!(
-                "INSERT INTO product (company_id, sku, sku_key, name, price_cents, type, threshold, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (sku_key) DO NOTHING RETURNING {PRODUCT_COLUMNS}"
-            ),
-            params![
-                new.company,
-                new.sku.as_str(),
-                new.sku.key(),
-                new.name,
-                new.price,
-                new.product_type,
-                new.threshold.map(|q| q.0),
-                ctx.now
-            ],
-            Product::from_row,
-        )?
+    let insert = Insert {
+        company: new.company,
+        sku: &new.sku,
+        name: &new.name,
+        price: new.price,
+        product_type: new.product_type.as_deref(),
+        threshold: new.threshold.map(|q| q.0),
+    };
+    let product = stored::insert(tx, &insert, ctx.now)?
         .ok_or_else(|| Error::conflict(format!("sku already exists: {}", new.sku)))?;
     if let Some((warehouse, qty)) = new.stock {
         ledger.ensure_stocked(product.id, product.company_id, warehouse)?;
@@ -154,25 +108,12 @@ pub fn list(
         if let Some(c) = company {
             lookup::company(tx, c)?;
         }
-        tx.query_map(
-            &format!(
-                "SELECT {PRODUCT_COLUMNS} FROM product
-                 WHERE (CAST(?1 AS BIGINT) IS NULL OR company_id = ?1) AND (?2 OR archived = 0)
-                 ORDER BY sku_key"
-            ),
-            params![company, include_archived],
-            Product::from_row,
-        )
+        stored::list(tx, company, include_archived)
     })
 }
 
-pub(crate) fn get(conn: &Tx<'_>, sku: &Sku) -> Result<Product> {
-    let id = lookup::product(conn, sku)?.id;
-    conn.query_row(
-        &format!("SELECT {PRODUCT_COLUMNS} FROM product WHERE id = ?1"),
-        params![id],
-        Product::from_row,
-    )
+pub(crate) fn get(conn: &Tx<'_>, tenant: Tenant, sku: &Sku) -> Result<Product> {
+    stored::by_id(conn, lookup::product_for(conn, sku, tenant)?.id)
 }
 
 /// `product show`: the product with its stock, suppliers and components.
@@ -193,36 +134,41 @@ pub struct ProductDetail {
 
 /// Everything about one product.
 pub fn show(db: &mut Db, sku: &Sku) -> Result<ProductDetail> {
-    db.read(|tx| {
-        let product = get(tx, sku)?;
-        let stock = if product.is_bundle {
-            let names = super::levels::warehouse_names(tx, product.company_id)?;
-            bundle::available(tx, product.id)?
-                .into_iter()
-                .map(|(w, q)| StockRow {
-                    product_id: product.id,
-                    sku: product.sku.clone(),
-                    product_name: product.name.clone(),
-                    warehouse_id: w,
-                    warehouse_name: names.get(&w).cloned().unwrap_or_default(),
-                    quantity: q,
-                })
-                .collect()
-        } else {
-            super::levels::rows_of_product(tx, product.id)?
-        };
-        let suppliers = super::catalog::links_of(tx, product.id, &product.sku, None)?;
-        let components = if product.is_bundle {
-            Some(bundle::direct(tx, product.id)?)
-        } else {
-            None
-        };
-        Ok(ProductDetail {
-            product,
-            stock,
-            suppliers,
-            components,
-        })
+    db.read(|tx| show_in(tx, Tenant::Any, sku))
+}
+
+/// `show` inside the caller's read, as `tenant` sees it.
+pub(crate) fn show_in(tx: &Tx<'_>, tenant: Tenant, sku: &Sku) -> Result<ProductDetail> {
+    let product = get(tx, tenant, sku)?;
+    let stock = if product.is_bundle {
+        let names: HashMap<_, _> = catalog::warehouse_names(tx, product.company_id)?
+            .into_iter()
+            .collect();
+        bundle::available(tx, product.id)?
+            .into_iter()
+            .map(|(w, q)| StockRow {
+                product_id: product.id,
+                sku: product.sku.clone(),
+                product_name: product.name.clone(),
+                warehouse_id: w,
+                warehouse_name: names.get(&w).cloned().unwrap_or_default(),
+                quantity: q,
+            })
+            .collect()
+    } else {
+        super::levels::rows_of_product(tx, product.id)?
+    };
+    let suppliers = catalog::links_of(tx, product.id, &product.sku, None)?;
+    let components = if product.is_bundle {
+        Some(bundle::direct(tx, product.id)?)
+    } else {
+        None
+    };
+    Ok(ProductDetail {
+        product,
+        stock,
+        suppliers,
+        components,
     })
 }
 
@@ -241,37 +187,32 @@ pub struct Changes {
 
 /// Updates a product's fields.
 pub fn update(db: &mut Db, sku: &Sku, changes: &Changes) -> Result<Product> {
-    db.write_retrying(|tx| update_in(tx, sku, changes))
+    db.write_retrying(|tx| update_in(tx, Tenant::Any, sku, changes))
 }
 
 /// `update` inside the caller's transaction.
-pub(crate) fn update_in(tx: &Tx<'_>, sku: &Sku, changes: &Changes) -> Result<Product> {
-    let id = lookup::product(tx, sku)?.id;
-    let threshold = changes.threshold.map(|t| t.map(|q| q.0));
-    tx.execute(
-        "UPDATE product SET
-             name = coalesce(?2, name),
-             price_cents = coalesce(?3, price_cents),
-             type = coalesce(?4, type),
-             threshold = CASE WHEN ?5 THEN ?6 ELSE threshold END
-         WHERE id = ?1",
-        params![
-            id,
-            changes.name,
-            changes.price,
-            changes.product_type,
-            threshold.is_some(),
-            threshold.flatten()
-        ],
-    )?;
-    get(tx, sku)
+pub(crate) fn update_in(
+    tx: &Tx<'_>,
+    tenant: Tenant,
+    sku: &Sku,
+    changes: &Changes,
+) -> Result<Product> {
+    let id = lookup::product_for(tx, sku, tenant)?.id;
+    let update = Update {
+        name: changes.name.as_deref(),
+        price: changes.price,
+        product_type: changes.product_type.as_deref(),
+        threshold: changes.threshold.map(|t| t.map(|q| q.0)),
+    };
+    stored::update(tx, id, &update)?;
+    get(tx, tenant, sku)
 }
 
 /// Archives a product: its history stays, it leaves lists and alerts.
 pub fn archive(db: &mut Db, sku: &Sku) -> Result<Product> {
     db.write_retrying(|tx| {
         let id = lookup::product(tx, sku)?.id;
-        tx.execute("UPDATE product SET archived = 1 WHERE id = ?1", params![id])?;
-        get(tx, sku)
+        stored::archive(tx, id)?;
+        get(tx, Tenant::Any, sku)
     })
 }

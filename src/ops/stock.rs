@@ -1,206 +1,25 @@
-//! Moving stock: adjust (one movement or a CSV batch), transfer, count. Every
-//! write goes through `Ledger` in one transaction; reading stock back lives
-//! in `levels` and `history`, re-exported here.
+//! Moving stock: adjust (one movement, in `adjust`, or a CSV batch, in
+//! `batch`), transfer, count. Every write goes through `Ledger` in one
+//! transaction; reading stock back lives in `levels` and `history`. This
+//! module is the façade: it re-exports them all.
 
-use serde::Serialize;
-
-use super::ledger::{Entry, Ledger, Written};
-use super::lookup::ProductRef;
+use super::adjust::{bundle_has_no_stock, named, written};
+use super::ledger::Ledger;
+use super::lookup::Tenant;
+use super::movement::Entry;
 use crate::Ctx;
 use crate::error::{Error, Result};
-use crate::model::{Delta, ProductId, Quantity, Reason, Sku, Timestamp, WarehouseId};
+use crate::model::{Quantity, Reason, Sku, Timestamp, WarehouseId, free_text};
 use crate::store::{Db, Tx};
 
+pub(crate) use super::adjust::adjust_in;
+pub use super::adjust::{Adjustment, adjust};
 pub use super::batch::{Applied, adjust_file};
+pub(crate) use super::history::history_as;
 pub use super::history::{HistoryFilter, history};
+pub(crate) use super::levels::list_as;
 pub use super::levels::{StockFilter, StockRow, list};
-
-/// One ledger movement. `quantity` is the new stock, present after a write.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
-pub struct Movement {
-    /// Its id (ledger order).
-    pub id: i64,
-    /// The product moved.
-    pub product_id: ProductId,
-    /// Its SKU.
-    pub sku: String,
-    /// Where.
-    pub warehouse_id: WarehouseId,
-    /// The signed change.
-    pub delta: i64,
-    /// Why.
-    pub reason: Reason,
-    /// Free-text note.
-    pub note: Option<String>,
-    /// External reference (order number, ...).
-    pub reference: Option<String>,
-    /// Who recorded it.
-    pub actor: String,
-    /// When it happened.
-    pub occurred_at: Timestamp,
-    /// When it was written.
-    pub recorded_at: Timestamp,
-    /// The bundle it was sold or returned through, if any.
-    pub bundle_sku: Option<String>,
-    /// Stock after this movement (only right after a write).
-    pub quantity: Option<i64>,
-    /// The warehouse's name, where the query read it (`stock history`), for
-    /// tables; JSON and CSV carry `warehouse_id`.
-    #[serde(skip)]
-    pub warehouse_name: Option<String>,
-}
-
-fn written(e: &Entry<'_>, w: Written, ctx: &Ctx, bundle_sku: Option<&str>) -> Result<Movement> {
-    let id = w.id.ok_or_else(|| {
-        Error::new(
-            crate::Kind::Internal,
-            "movement id unknown in a buffered ledger",
-        )
-    })?;
-    Ok(Movement {
-        id,
-        product_id: e.product,
-        sku: e.sku.to_owned(),
-        warehouse_id: e.warehouse,
-        delta: e.delta,
-        reason: e.reason,
-        note: e.note.map(str::to_owned),
-        reference: e.reference.map(str::to_owned),
-        actor: ctx.actor.clone(),
-        occurred_at: e.occurred_at,
-        recorded_at: ctx.now,
-        bundle_sku: bundle_sku.map(str::to_owned),
-        warehouse_name: None,
-        quantity: Some(w.quantity),
-    })
-}
-
-/// One `stock adjust`.
-#[derive(Debug, Clone, Copy)]
-pub struct Adjustment<'a> {
-    /// The product (SKU as given).
-    pub sku: &'a str,
-    /// Where.
-    pub warehouse: WarehouseId,
-    /// The signed change.
-    pub delta: Delta,
-    /// Why (a user reason).
-    pub reason: Reason,
-    /// Free-text note.
-    pub note: Option<&'a str>,
-    /// External reference.
-    pub reference: Option<&'a str>,
-    /// When it happened (default: now).
-    pub at: Option<Timestamp>,
-}
-
-/// Applies one adjustment. A bundle's sale or return moves each component,
-/// so the result holds one movement per component.
-pub fn adjust(db: &mut Db, ctx: &Ctx, adj: &Adjustment<'_>) -> Result<Vec<Movement>> {
-    db.write_retrying(|tx| adjust_in(tx, ctx, std::slice::from_ref(adj)))
-}
-
-/// Applies adjustments in order inside the caller's transaction: all or
-/// nothing when the caller rolls back on an error.
-pub(crate) fn adjust_in(tx: &Tx<'_>, ctx: &Ctx, adjs: &[Adjustment<'_>]) -> Result<Vec<Movement>> {
-    let mut ledger = Ledger::new(tx, ctx)?;
-    if adjs.len() > 1 {
-        lock_all(&mut ledger, adjs)?;
-    }
-    let mut out = Vec::new();
-    for adj in adjs {
-        apply_adjustment(&mut ledger, adj, ctx.now, |e, w, bundle| {
-            out.push(written(e, w, ctx, bundle));
-        })?;
-    }
-    ledger.finish()?;
-    out.into_iter().collect()
-}
-
-/// Locks the stock of every pair `adjs` moves (a bundle's: its parts') in
-/// one fixed order before any moves, so two writers sending the same pairs
-/// in opposite orders (two array bodies) queue instead of deadlocking.
-fn lock_all(ledger: &mut Ledger<'_>, adjs: &[Adjustment<'_>]) -> Result<()> {
-    let mut pairs = Vec::with_capacity(adjs.len());
-    for adj in adjs {
-        let product = ledger.product(adj.sku)?;
-        if product.is_bundle {
-            for (part, _) in ledger.components(product.id)? {
-                pairs.push((part.id, adj.warehouse, product.company_id));
-            }
-        } else {
-            pairs.push((product.id, adj.warehouse, product.company_id));
-        }
-    }
-    ledger.lock_in_order(&mut pairs)
-}
-
-/// Validates and applies one adjustment through `ledger`, calling `done` for
-/// each movement written. Shared by `adjust` and the CSV batch.
-pub(crate) fn apply_adjustment(
-    ledger: &mut Ledger<'_>,
-    adj: &Adjustment<'_>,
-    now: Timestamp,
-    mut done: impl FnMut(&Entry<'_>, Written, Option<&str>),
-) -> Result<()> {
-    adj.reason.check_sign(adj.delta)?;
-    let product = ledger.product(adj.sku)?;
-    let base = Entry {
-        product: product.id,
-        company: product.company_id,
-        sku: &product.sku,
-        warehouse: adj.warehouse,
-        delta: adj.delta.0,
-        reason: adj.reason,
-        note: adj.note,
-        reference: adj.reference,
-        occurred_at: adj.at.unwrap_or(now),
-        bundle: None,
-    };
-    if !product.is_bundle {
-        let w = ledger.apply(&base)?;
-        done(&base, w, None);
-        return Ok(());
-    }
-    if !matches!(adj.reason, Reason::Sale | Reason::Return) {
-        return Err(bundle_has_no_stock(&product, adj.reason.as_str()));
-    }
-    ledger.check_warehouse(adj.warehouse, product.company_id)?;
-    let parts = ledger.components(product.id)?;
-    let mut pairs: Vec<_> = parts
-        .iter()
-        .map(|(part, _)| (part.id, adj.warehouse, product.company_id))
-        .collect();
-    ledger.lock_in_order(&mut pairs)?;
-    for (part, per) in parts {
-        let e = Entry {
-            product: part.id,
-            sku: &part.sku,
-            delta: adj.delta.0.checked_mul(per).ok_or_else(|| {
-                Error::invalid(format!(
-                    "delta {} of bundle {} needs more than {} units of {}",
-                    adj.delta.0,
-                    product.sku,
-                    i64::MAX,
-                    part.sku
-                ))
-            })?,
-            bundle: Some(product.id),
-            ..base
-        };
-        let w = ledger.apply(&e)?;
-        done(&e, w, Some(&product.sku));
-    }
-    Ok(())
-}
-
-fn bundle_has_no_stock(product: &ProductRef, what: &str) -> Error {
-    Error::invalid(format!(
-        "{} is a bundle and has no stock of its own: a {what} must be made on its components",
-        product.sku
-    ))
-}
+pub use super::movement::Movement;
 
 /// One `stock transfer`.
 #[derive(Debug, Clone)]
@@ -222,11 +41,16 @@ pub struct Transfer {
 /// Moves units between two warehouses of the product's company: a
 /// `transfer_out` and a `transfer_in`, in one transaction.
 pub fn transfer(db: &mut Db, ctx: &Ctx, t: &Transfer) -> Result<Vec<Movement>> {
-    db.write_retrying(|tx| transfer_in(tx, ctx, t))
+    db.write_retrying(|tx| transfer_in(tx, ctx, Tenant::Any, t))
 }
 
-/// `transfer` inside the caller's transaction.
-pub(crate) fn transfer_in(tx: &Tx<'_>, ctx: &Ctx, t: &Transfer) -> Result<Vec<Movement>> {
+/// `transfer` inside the caller's transaction, as `tenant` sees the database.
+pub(crate) fn transfer_in(
+    tx: &Tx<'_>,
+    ctx: &Ctx,
+    tenant: Tenant,
+    t: &Transfer,
+) -> Result<Vec<Movement>> {
     let Transfer {
         sku,
         from,
@@ -236,12 +60,13 @@ pub(crate) fn transfer_in(tx: &Tx<'_>, ctx: &Ctx, t: &Transfer) -> Result<Vec<Mo
         at,
     } = t;
     let (from, to) = (*from, *to);
+    free_text("note", note.as_deref())?;
     if from == to {
         return Err(Error::invalid(format!(
             "a transfer needs two different warehouses: {from} and {to}"
         )));
     }
-    let mut ledger = Ledger::new(tx, ctx)?;
+    let mut ledger = Ledger::for_tenant(tx, ctx, tenant)?;
     let product = ledger.product(sku.as_str())?;
     if product.is_bundle {
         return Err(bundle_has_no_stock(&product, "transfer"));
@@ -271,11 +96,13 @@ pub(crate) fn transfer_in(tx: &Tx<'_>, ctx: &Ctx, t: &Transfer) -> Result<Vec<Mo
     };
     let w_out = ledger.apply(&out)?;
     let w_in = ledger.apply(&inn)?;
-    ledger.finish()?;
-    Ok(vec![
+    let mut moves = vec![
         written(&out, w_out, ctx, None)?,
         written(&inn, w_in, ctx, None)?,
-    ])
+    ];
+    named(&mut ledger, &mut moves)?;
+    ledger.finish()?;
+    Ok(moves)
 }
 
 /// One `stock count`.
@@ -296,11 +123,16 @@ pub struct Count {
 /// Records a cycle count: the difference from the current stock becomes a
 /// `count` movement; no difference writes nothing and returns `None`.
 pub fn count(db: &mut Db, ctx: &Ctx, c: &Count) -> Result<Option<Movement>> {
-    db.write_retrying(|tx| count_in(tx, ctx, c))
+    db.write_retrying(|tx| count_in(tx, ctx, Tenant::Any, c))
 }
 
-/// `count` inside the caller's transaction.
-pub(crate) fn count_in(tx: &Tx<'_>, ctx: &Ctx, c: &Count) -> Result<Option<Movement>> {
+/// `count` inside the caller's transaction, as `tenant` sees the database.
+pub(crate) fn count_in(
+    tx: &Tx<'_>,
+    ctx: &Ctx,
+    tenant: Tenant,
+    c: &Count,
+) -> Result<Option<Movement>> {
     let Count {
         sku,
         warehouse,
@@ -309,7 +141,8 @@ pub(crate) fn count_in(tx: &Tx<'_>, ctx: &Ctx, c: &Count) -> Result<Option<Movem
         at,
     } = c;
     let warehouse = *warehouse;
-    let mut ledger = Ledger::new(tx, ctx)?;
+    free_text("note", note.as_deref())?;
+    let mut ledger = Ledger::for_tenant(tx, ctx, tenant)?;
     let product = ledger.product(sku.as_str())?;
     if product.is_bundle {
         return Err(bundle_has_no_stock(&product, "count"));
@@ -338,6 +171,8 @@ pub(crate) fn count_in(tx: &Tx<'_>, ctx: &Ctx, c: &Count) -> Result<Option<Movem
         bundle: None,
     };
     let w = ledger.apply(&e)?;
+    let mut moved = written(&e, w, ctx, None)?;
+    moved.warehouse_name = ledger.warehouse_name(warehouse)?;
     ledger.finish()?;
-    Ok(Some(written(&e, w, ctx, None)?))
+    Ok(Some(moved))
 }

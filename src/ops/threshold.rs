@@ -2,13 +2,12 @@
 //! (product, warehouse), then the product's own, then the company's for the
 //! product's type, then the company default, otherwise [`FALLBACK`].
 
-use rusqlite::params;
-use serde::Serialize;
-
 use super::lookup;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, Quantity, Sku, WarehouseId};
-use crate::store::Db;
+use crate::store::{Db, catalog, threshold as stored};
+
+pub use crate::model::record::Threshold;
 
 /// The threshold when nothing more specific is set.
 pub const FALLBACK: i64 = 10;
@@ -24,28 +23,6 @@ pub enum Scope {
     Location(Sku, WarehouseId),
 }
 
-/// A threshold as set or listed.
-#[derive(Debug, Clone, Serialize)]
-pub struct Threshold {
-    /// `default`, `type`, `product` or `product_warehouse`.
-    pub scope: &'static str,
-    /// The company.
-    pub company_id: CompanyId,
-    /// The product type, for `type`.
-    #[serde(rename = "type")]
-    pub product_type: Option<String>,
-    /// The product, for `product` and `product_warehouse`.
-    pub sku: Option<String>,
-    /// The warehouse, for `product_warehouse`.
-    pub warehouse_id: Option<WarehouseId>,
-    /// Stock strictly below this raises an alert.
-    pub quantity: i64,
-    /// The warehouse's name, for `product_warehouse` (tables; JSON and CSV
-    /// carry `warehouse_id`).
-    #[serde(skip)]
-    pub warehouse_name: Option<String>,
-}
-
 /// Sets (or replaces) a threshold.
 pub fn set(db: &mut Db, scope: &Scope, quantity: Quantity) -> Result<Threshold> {
     db.write_retrying(|tx| {
@@ -53,31 +30,12 @@ pub fn set(db: &mut Db, scope: &Scope, quantity: Quantity) -> Result<Threshold> 
         Ok(match scope {
             Scope::Default(company) => {
                 lookup::company(tx, *company)?;
-                tx.execute(
-                    "UPDATE company SET default_threshold = ?2 WHERE id = ?1",
-                    params![company, q],
-                )?;
+                stored::set_default(tx, *company, q)?;
                 row("default", *company, None, None, None, q)
             }
             Scope::Type(company, ty) => {
                 lookup::company(tx, *company)?;
-                // Types match without case (ASCII, as SQLite's NOCASE): the
-                // one stored keeps its spelling. Setters of one type queue.
-                tx.lock_key(&format!(
-                    "type threshold {company} {}",
-                    ty.to_ascii_lowercase()
-                ))?;
-                let updated = tx.execute(
-                    "UPDATE type_threshold SET quantity = ?3
-                     WHERE company_id = ?1 AND lower(type) = lower(?2)",
-                    params![company, ty, q],
-                )?;
-                if updated == 0 {
-                    tx.execute(
-                        "INSERT INTO type_threshold (company_id, type, quantity) VALUES (?1, ?2, ?3)",
-                        params![company, ty, q],
-                    )?;
-                }
+                stored::set_type(tx, *company, ty, q)?;
                 row("type", *company, Some(ty.clone()), None, None, q)
             }
             Scope::Location(sku, warehouse) => {
@@ -89,19 +47,10 @@ pub fn set(db: &mut Db, scope: &Scope, quantity: Quantity) -> Result<Threshold> 
                         product.sku
                     )));
                 }
-                tx.execute(
-                    "INSERT INTO location_threshold (product_id, warehouse_id, company_id, quantity)
-                     VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (product_id, warehouse_id) DO UPDATE SET quantity = excluded.quantity",
-                    params![product.id, warehouse, product.company_id, q],
-                )?;
-                let name = tx.query_row(
-                    "SELECT name FROM warehouse WHERE id = ?1",
-                    params![warehouse],
-                    |r| r.get(0),
-                )?;
+                stored::set_location(tx, product.id, *warehouse, product.company_id, q)?;
+                let name = catalog::warehouse_facts(tx, *warehouse)?.map(|(_, name)| name);
                 Threshold {
-                    warehouse_name: Some(name),
+                    warehouse_name: name,
                     ..row(
                         "product_warehouse",
                         product.company_id,
@@ -139,32 +88,28 @@ fn row(
 pub fn list(db: &mut Db, company: CompanyId) -> Result<Vec<Threshold>> {
     db.read(|tx| {
         lookup::company(tx, company)?;
-        let sql = format!(
-            "SELECT 'default', NULL, NULL, CAST(NULL AS BIGINT), default_threshold, 0, '', NULL FROM company
-                 WHERE id = ?1 AND default_threshold IS NOT NULL
-             UNION ALL SELECT 'type', type, NULL, NULL, quantity, 1, type {}, NULL FROM type_threshold
-                 WHERE company_id = ?1
-             UNION ALL SELECT 'product', NULL, sku, NULL, threshold, 2, sku_key, NULL FROM product
-                 WHERE company_id = ?1 AND threshold IS NOT NULL
-             UNION ALL SELECT 'product_warehouse', NULL, p.sku, lt.warehouse_id, lt.quantity, 3,
-                              p.sku_key, w.name
-                 FROM location_threshold lt JOIN product p ON p.id = lt.product_id
-                 JOIN warehouse w ON w.id = lt.warehouse_id
-                 WHERE lt.company_id = ?1
-             ORDER BY 6, 7, 4",
-            tx.bytewise()
-        );
-        tx.query_map(&sql, params![company], |r| {
-            let scope = match r.get::<String>(0)?.as_str() {
-                "default" => "default",
-                "type" => "type",
-                "product" => "product",
-                _ => "product_warehouse",
-            };
-            Ok(Threshold {
-                warehouse_name: r.get(7)?,
-                ..row(scope, company, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)
+        let rows = stored::list(tx, company)?;
+        Ok(rows
+            .into_iter()
+            .map(|t| {
+                let scope = match t.scope.as_str() {
+                    "default" => "default",
+                    "type" => "type",
+                    "product" => "product",
+                    _ => "product_warehouse",
+                };
+                Threshold {
+                    warehouse_name: t.warehouse_name,
+                    ..row(
+                        scope,
+                        company,
+                        t.product_type,
+                        t.sku,
+                        t.warehouse_id,
+                        t.quantity,
+                    )
+                }
             })
-        })
+            .collect())
     })
 }

@@ -4,7 +4,6 @@
 //! of a random secret leaks nothing through timing), and the stored hash is
 //! compared again in constant time.
 
-use rusqlite::params;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -13,42 +12,12 @@ use super::lookup;
 use crate::Ctx;
 use crate::error::{Error, Kind, Result};
 use crate::model::{CompanyId, Timestamp};
-use crate::store::{Db, Row, Tx};
+use crate::store::{Db, Tx, tokens as stored};
+
+pub use crate::model::record::Token;
 
 /// The prefix of every token, so a leaked one is recognisable in logs and scans.
 const PREFIX: &str = "sf_";
-
-/// A token as stored: never its secret.
-#[derive(Debug, Clone, Serialize)]
-pub struct Token {
-    /// Its id (for `token revoke`).
-    pub id: i64,
-    /// The company it acts for.
-    pub company_id: CompanyId,
-    /// A label chosen by its creator.
-    pub name: Option<String>,
-    /// When it was created.
-    pub created_at: Timestamp,
-    /// When it stops working, if ever.
-    pub expires_at: Option<Timestamp>,
-    /// When it was revoked, if it was.
-    pub revoked_at: Option<Timestamp>,
-}
-
-const COLUMNS: &str = "id, company_id, name, created_at, expires_at, revoked_at";
-
-impl Token {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            id: r.get(0)?,
-            company_id: r.get(1)?,
-            name: r.get(2)?,
-            created_at: r.get(3)?,
-            expires_at: r.get(4)?,
-            revoked_at: r.get(5)?,
-        })
-    }
-}
 
 /// A token just created, with its secret: the only time it is ever shown.
 #[derive(Debug, Clone, Serialize)]
@@ -98,14 +67,7 @@ pub fn create(
     let secret = format!("{PREFIX}{}", hex(&bytes));
     let token = db.write_retrying(|tx| {
         lookup::company(tx, company)?;
-        tx.query_row(
-            &format!(
-                "INSERT INTO api_token (company_id, name, hash, created_at, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING {COLUMNS}"
-            ),
-            params![company, name, hash(&secret).as_slice(), ctx.now, expires],
-            Token::from_row,
-        )
+        stored::insert(tx, company, name, &hash(&secret), ctx.now, expires)
     })?;
     Ok(Created {
         token,
@@ -119,28 +81,15 @@ pub fn list(db: &mut Db, company: Option<CompanyId>) -> Result<Vec<Token>> {
         if let Some(c) = company {
             lookup::company(tx, c)?;
         }
-        tx.query_map(
-            &format!(
-                "SELECT {COLUMNS} FROM api_token WHERE CAST(?1 AS BIGINT) IS NULL OR company_id = ?1 ORDER BY id"
-            ),
-            params![company],
-            Token::from_row,
-        )
+        stored::list(tx, company)
     })
 }
 
 /// Revokes a token from now on; revoking it again keeps the first time.
 pub fn revoke(db: &mut Db, ctx: &Ctx, id: i64) -> Result<Token> {
     db.write_retrying(|tx| {
-        tx.query_opt(
-            &format!(
-                "UPDATE api_token SET revoked_at = coalesce(revoked_at, ?2)
-                 WHERE id = ?1 RETURNING {COLUMNS}"
-            ),
-            params![id, ctx.now],
-            Token::from_row,
-        )?
-        .ok_or_else(|| Error::not_found(format!("token {id} does not exist")))
+        stored::revoke(tx, id, ctx.now)?
+            .ok_or_else(|| Error::not_found(format!("token {id} does not exist")))
     })
 }
 
@@ -161,11 +110,7 @@ pub fn authenticate(conn: &Tx<'_>, secret: &str, now: Timestamp) -> Result<Optio
         return Ok(None);
     }
     let digest = hash(secret);
-    let found = conn.query_opt(
-        &format!("SELECT {COLUMNS}, hash FROM api_token WHERE hash = ?1"),
-        params![digest.as_slice()],
-        |r| Ok((Token::from_row(r)?, r.get::<Vec<u8>>(6)?)),
-    )?;
+    let found = stored::by_hash(conn, &digest)?;
     Ok(found.and_then(|(token, stored)| {
         let same: bool = stored.ct_eq(digest.as_slice()).into();
         let live = token.revoked_at.is_none() && token.expires_at.is_none_or(|t| now < t);

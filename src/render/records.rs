@@ -365,6 +365,7 @@ impl Record for Movement {
             "product_id",
             "sku",
             "warehouse_id",
+            "warehouse_name",
             "delta",
             "reason",
             "note",
@@ -382,6 +383,7 @@ impl Record for Movement {
             Cell::num(Some(self.product_id)),
             Cell::Text(self.sku.clone()),
             Cell::num(Some(self.warehouse_id)),
+            Cell::Text(self.warehouse_name.clone()),
             Cell::num(Some(self.delta)),
             Cell::Text(self.reason.as_str().to_owned()),
             Cell::text(self.note.as_deref()),
@@ -416,9 +418,7 @@ impl Record for Movement {
         vec![
             when(self.occurred_at),
             self.sku.clone(),
-            self.warehouse_name
-                .clone()
-                .unwrap_or_else(|| format!("#{}", self.warehouse_id)),
+            self.warehouse_name.clone(),
             format!("{:+}", self.delta),
             reason,
             self.quantity.map(|q| q.to_string()).unwrap_or_default(),

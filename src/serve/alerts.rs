@@ -12,7 +12,6 @@ use utoipa::IntoParams;
 use super::body;
 use super::error::ApiError;
 use super::products::page;
-use super::scope;
 use super::state::{Auth, State, blocking, now};
 use crate::model::{CompanyId, Quantity, WarehouseId};
 use crate::ops::alerts::{self, Report};
@@ -51,7 +50,6 @@ pub(crate) async fn low_stock(
 ) -> Result<Json<Report>, ApiError> {
     let q = body::query(q)?;
     let company = CompanyId::parse(&company_id)?;
-    scope::company(auth.company, company)?;
     let query = alerts::Query {
         company,
         warehouse: q
@@ -66,12 +64,7 @@ pub(crate) async fn low_stock(
         offset: page("offset", q.offset.as_deref())?.unwrap_or(0),
     };
     let report = blocking(&state, move |s| {
-        s.with_db(|db| {
-            if let Some(w) = query.warehouse {
-                db.read(|tx| scope::warehouse(tx, company, w))?;
-            }
-            alerts::low_stock(db, &query)
-        })
+        s.with_db(|db| alerts::low_stock_as(db, auth.tenant(), &query))
     })
     .await?;
     Ok(Json(report))

@@ -112,13 +112,7 @@ fn run(db: &mut Db, jobs: Vec<Job>, answers: &[Answer]) -> Result<Vec<Result<Rep
                 results.push(Err(Error::new(Kind::Internal, "the caller has gone")));
                 continue;
             }
-            tx.execute_batch("SAVEPOINT request")?;
-            let result = job(tx);
-            if result.is_err() {
-                tx.execute_batch("ROLLBACK TO request")?;
-            }
-            tx.execute_batch("RELEASE request")?;
-            results.push(result);
+            results.push(tx.savepoint(job));
         }
         Ok(results)
     })
@@ -133,10 +127,8 @@ mod tests {
 
     fn insert(name: &'static str, then_fail: bool) -> Job {
         Box::new(move |tx: &Tx<'_>| {
-            tx.execute(
-                "INSERT INTO company (name, created_at) VALUES (?1, 0)",
-                &[&name],
-            )?;
+            let epoch = crate::model::Timestamp::parse("1970-01-01")?;
+            crate::store::catalog::insert_company(tx, name, epoch)?;
             if then_fail {
                 return Err(Error::conflict(format!("refused {name}")));
             }
@@ -158,8 +150,11 @@ mod tests {
         let ok: Vec<bool> = results.iter().map(Result::is_ok).collect();
         assert_eq!(ok, [true, false, true]);
         let names: Vec<String> = db
-            .read(|tx| tx.query_map("SELECT name FROM company ORDER BY name", &[], |r| r.get(0)))
-            .unwrap();
+            .read(crate::store::catalog::companies)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
         assert_eq!(names, ["a", "c"]);
     }
 }

@@ -6,15 +6,17 @@
 //! running it again is safe). Keys older than 24 hours are removed by the
 //! next keyed write of the same company.
 
+use axum::body::Bytes;
+use axum::extract::{FromRequest, MatchedPath, Request};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use rusqlite::params;
 use serde::Serialize;
 
+use super::body;
 use super::error::ApiError;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, Timestamp};
-use crate::store::Tx;
+use crate::store::{Tx, idempotency as stored};
 
 /// How long a key is kept, at least.
 const KEEP_DAYS: i64 = 1;
@@ -42,46 +44,78 @@ pub(crate) fn key(headers: &HeaderMap) -> Result<Option<Key>, ApiError> {
     Ok(Some(Key(String::from_utf8_lossy(bytes).into_owned())))
 }
 
+/// What every POST handler reads the same way (axum's
+/// customize-extractor-error pattern): the body's bytes (413 / 400 as
+/// [`body::bytes`] says) and its `Idempotency-Key` with the hash of the
+/// request it was sent with: method, route (as matched, not as typed by
+/// hand) and body. The key's own error is kept, so a handler reports a bad
+/// body before a bad key, as before.
+#[derive(Debug)]
+pub(crate) struct Keyed {
+    /// The body.
+    pub bytes: Bytes,
+    /// The key and the request's hash, if a key was sent.
+    pub key: Result<Option<(Key, [u8; 32])>, ApiError>,
+}
+
+impl<S: Send + Sync> FromRequest<S> for Keyed {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let route = format!(
+            "{} {}",
+            req.method(),
+            req.extensions()
+                .get::<MatchedPath>()
+                .map_or_else(|| req.uri().path(), MatchedPath::as_str)
+        );
+        let sent = key(req.headers());
+        let bytes = body::bytes(Bytes::from_request(req, state).await)?;
+        let request = crate::ops::token::hash([route.as_bytes(), b"\n", &bytes].concat());
+        Ok(Self {
+            key: sent.map(|k| k.map(|k| (k, request))),
+            bytes,
+        })
+    }
+}
+
 /// A successful answer to a write, as stored and replayed.
 #[derive(Debug, Clone)]
-pub(crate) struct Reply {
-    status: u16,
-    body: String,
-    location: Option<String>,
-}
+pub(crate) struct Reply(stored::Stored);
 
 impl Reply {
     /// `value` as JSON under `status`.
     pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Result<Self> {
-        Ok(Self {
+        Ok(Self(stored::Stored {
             status: status.as_u16(),
             body: serde_json::to_string(value)?,
             location: None,
-        })
+        }))
     }
 
     /// With a `Location` header.
     pub fn located(self, location: String) -> Self {
-        Self {
+        Self(stored::Stored {
             location: Some(location),
-            ..self
-        }
+            ..self.0
+        })
     }
 }
 
 impl IntoResponse for Reply {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::OK);
+        let Self(stored) = self;
+        let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
         let mut response = (
             status,
             [(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             )],
-            self.body,
+            stored.body,
         )
             .into_response();
-        if let Some(loc) = self.location.and_then(|l| HeaderValue::try_from(l).ok()) {
+        if let Some(loc) = stored.location.and_then(|l| HeaderValue::try_from(l).ok()) {
             response.headers_mut().insert(header::LOCATION, loc);
         }
         response
@@ -102,47 +136,17 @@ pub(crate) fn once(
         return write();
     };
     // Requests with one key queue here, so the second sees the first's reply.
-    tx.lock_key(&format!("idempotency {company} {key}"))?;
-    let stored = tx.query_opt(
-        "SELECT request_hash, status, body, location FROM idempotency_key
-         WHERE company_id = ?1 AND key = ?2",
-        params![company, key],
-        |r| {
-            Ok((
-                r.get::<Vec<u8>>(0)?,
-                Reply {
-                    status: r.get(1)?,
-                    body: r.get(2)?,
-                    location: r.get(3)?,
-                },
-            ))
-        },
-    )?;
-    if let Some((hash, reply)) = stored {
+    stored::lock(tx, company, key)?;
+    if let Some((hash, answer)) = stored::find(tx, company, key)? {
         if hash == request {
-            return Ok(reply);
+            return Ok(Reply(answer));
         }
         return Err(Error::conflict(format!(
             "Idempotency-Key {key} was already used for another request"
         )));
     }
-    tx.execute(
-        "DELETE FROM idempotency_key WHERE company_id = ?1 AND created_at < ?2",
-        params![company, now.plus_days(-KEEP_DAYS)],
-    )?;
+    stored::forget_before(tx, company, now.plus_days(-KEEP_DAYS))?;
     let reply = write()?;
-    tx.execute(
-        "INSERT INTO idempotency_key (company_id, key, request_hash, status, body, location, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            company,
-            key,
-            request.as_slice(),
-            reply.status,
-            reply.body,
-            reply.location,
-            now
-        ],
-    )?;
+    stored::remember(tx, company, key, &request, &reply.0, now)?;
     Ok(reply)
 }

@@ -18,7 +18,6 @@ mod log;
 mod meta;
 mod products;
 mod schema;
-mod scope;
 mod state;
 mod stock;
 mod suppliers;
@@ -31,7 +30,7 @@ use std::time::Duration;
 use crate::store::Tx;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderMap, Method, Request, Uri};
+use axum::http::{Method, Request, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -47,7 +46,6 @@ use idempotency::Reply;
 use state::Auth;
 
 use crate::Ctx;
-use crate::ops::token;
 
 /// The largest request body accepted (413 beyond).
 pub const MAX_BODY: usize = 16 << 20;
@@ -161,16 +159,6 @@ pub fn shutdown() -> std::io::Result<impl std::future::Future<Output = ()> + Sen
     Ok(async {
         let _ = tokio::signal::ctrl_c().await;
     })
-}
-
-/// A POST's idempotency key, with the hash of its route and body.
-fn keyed(
-    headers: &HeaderMap,
-    route: &str,
-    body: &[u8],
-) -> Result<Option<(idempotency::Key, [u8; 32])>, ApiError> {
-    let request = token::hash([route.as_bytes(), b"\n", body].concat());
-    Ok(idempotency::key(headers)?.map(|k| (k, request)))
 }
 
 /// A write: the request's writes, with its idempotency record when keyed,

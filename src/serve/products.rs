@@ -6,16 +6,16 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State as Shared};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
 
 use super::body::{self, Body};
 use super::error::ApiError;
-use super::idempotency::Reply;
+use super::idempotency::{Keyed, Reply};
 use super::state::{Auth, State, blocking};
-use super::{keyed, scope, write};
+use super::write;
 use crate::model::{self, Sku, WarehouseId};
 use crate::ops::product::{self, Changes, NewProduct, Product, ProductDetail};
 
@@ -31,7 +31,8 @@ pub(crate) struct NewProductBody {
     #[serde(rename = "type")]
     product_type: Option<String>,
     threshold: Option<i64>,
-    warehouse_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    warehouse_id: Option<WarehouseId>,
     initial_quantity: Option<i64>,
 }
 
@@ -50,10 +51,7 @@ impl Body for NewProductBody {
 impl NewProductBody {
     fn into_new(self, company: model::CompanyId) -> crate::Result<NewProduct> {
         let stock = match (self.warehouse_id, self.initial_quantity) {
-            (Some(w), Some(q)) => Some((
-                WarehouseId::parse(&w.to_string())?,
-                body::quantity("initial_quantity", q)?,
-            )),
+            (Some(w), Some(q)) => Some((w, body::quantity("initial_quantity", q)?)),
             (None, None) => None,
             _ => {
                 return Err(crate::Error::invalid(
@@ -87,24 +85,15 @@ impl NewProductBody {
 pub(crate) async fn create(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
-    headers: HeaderMap,
-    bytes: Result<Bytes, BytesRejection>,
+    keyed: Keyed,
 ) -> Result<Reply, ApiError> {
-    let bytes = body::bytes(bytes)?;
+    let bytes = keyed.bytes;
     let new = body::object::<NewProductBody>(&bytes)?.into_new(auth.company)?;
-    write(
-        &state,
-        auth,
-        keyed(&headers, "POST /api/products", &bytes)?,
-        move |tx, ctx| {
-            if let Some((w, _)) = new.stock {
-                scope::warehouse(tx, auth.company, w)?;
-            }
-            let p = product::create_in(tx, ctx, &new)?;
-            let location = format!("/api/products/{}", path_segment(&p.sku));
-            Ok(Reply::json(StatusCode::CREATED, &p)?.located(location))
-        },
-    )
+    write(&state, auth, keyed.key?, move |tx, ctx| {
+        let p = product::create_in(tx, ctx, auth.tenant(), &new)?;
+        let location = format!("/api/products/{}", path_segment(&p.sku));
+        Ok(Reply::json(StatusCode::CREATED, &p)?.located(location))
+    })
     .await
 }
 
@@ -182,10 +171,7 @@ pub(crate) async fn show(
 ) -> Result<Json<ProductDetail>, ApiError> {
     let sku = Sku::parse(&sku)?;
     let detail = blocking(&state, move |s| {
-        s.with_db(|db| {
-            db.read(|tx| scope::product(tx, auth.company, &sku))?;
-            product::show(db, &sku)
-        })
+        s.with_db(|db| db.read(|tx| product::show_in(tx, auth.tenant(), &sku)))
     })
     .await?;
     Ok(Json(detail))
@@ -248,8 +234,10 @@ pub(crate) async fn update(
             .transpose()?,
     };
     write(&state, auth, None, move |tx, _| {
-        scope::product(tx, auth.company, &sku)?;
-        Reply::json(StatusCode::OK, &product::update_in(tx, &sku, &changes)?)
+        Reply::json(
+            StatusCode::OK,
+            &product::update_in(tx, auth.tenant(), &sku, &changes)?,
+        )
     })
     .await
 }

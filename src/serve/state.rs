@@ -14,8 +14,9 @@ use super::error::ApiError;
 use crate::Ctx;
 use crate::error::{Error, Kind, Result};
 use crate::model::{CompanyId, Timestamp};
+use crate::ops::lookup::Tenant;
+use crate::store::Db;
 use crate::store::cancel::Canceller;
-use crate::store::{Db, Engine};
 
 /// Most connections open at once (kept open between requests): a request
 /// that finds them all in use waits for one, up to the busy timeout.
@@ -40,9 +41,10 @@ impl State {
     /// `group_max` queued writes in one transaction.
     pub fn open(path: &Path, busy_timeout: Duration, group_max: usize) -> Result<Arc<Self>> {
         let db = reader(path, busy_timeout)?;
-        let committer = match db.engine() {
-            Engine::Sqlite => Some(Committer::start(Db::open(path, busy_timeout)?, group_max)?),
-            Engine::Postgres => None,
+        let committer = if db.wants_group_commit() {
+            Some(Committer::start(Db::open(path, busy_timeout)?, group_max)?)
+        } else {
+            None
         };
         Ok(Arc::new(Self {
             path: path.to_owned(),
@@ -172,15 +174,10 @@ struct Pool {
     open: usize,
 }
 
-/// A pooled connection for reads. It lives across requests, so it maps the
-/// file (`mmap_size`): pages are read through the OS page cache without a
-/// copy or a system call per page, which a one-shot CLI process cannot reuse.
+/// A pooled connection for reads, tuned to live across requests.
 fn reader(path: &Path, busy_timeout: Duration) -> Result<Db> {
     let db = Db::open(path, busy_timeout)?;
-    if let Db::Sqlite(file) = &db {
-        file.conn()
-            .query_row("PRAGMA mmap_size = 1073741824", [], |_| Ok(()))?;
-    }
+    db.tune_for_long_lived_reader()?;
     Ok(db)
 }
 
@@ -319,4 +316,12 @@ pub(crate) struct Auth {
     pub company: CompanyId,
     /// The token's id (the actor of its writes).
     pub token: i64,
+}
+
+impl Auth {
+    /// The request acts for the token's company: every operation is given
+    /// it, and another company's rows do not exist for it.
+    pub fn tenant(&self) -> Tenant {
+        Tenant::Only(self.company)
+    }
 }

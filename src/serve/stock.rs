@@ -5,34 +5,30 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State as Shared};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::body::{self, Body};
 use super::error::ApiError;
-use super::idempotency::Reply;
+use super::idempotency::{Keyed, Reply};
 use super::state::{Auth, State, blocking};
-use super::{keyed, scope, write};
+use super::write;
 use crate::error::Result;
 use crate::model::{Delta, Quantity, Reason, Sku, Timestamp, WarehouseId};
 use crate::ops::stock::{
     self, Adjustment, Count, HistoryFilter, Movement, StockFilter, StockRow, Transfer,
 };
 
-fn warehouse(n: i64) -> Result<WarehouseId> {
-    WarehouseId::parse(&n.to_string())
-}
-
 /// One adjustment in `POST /api/stock/adjustments`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AdjustBody {
     sku: String,
-    warehouse_id: i64,
+    #[schema(value_type = i64)]
+    warehouse_id: WarehouseId,
     delta: i64,
     /// receipt, return, sale, damage or correction
     reason: String,
@@ -69,7 +65,7 @@ impl AdjustBody {
     fn check(self) -> Result<Checked> {
         Ok(Checked {
             sku: Sku::parse(&self.sku)?,
-            warehouse: warehouse(self.warehouse_id)?,
+            warehouse: self.warehouse_id,
             delta: Delta::parse(&self.delta.to_string())?,
             reason: Reason::parse_user(&self.reason)?,
             note: self.note,
@@ -86,10 +82,9 @@ impl AdjustBody {
 pub(crate) async fn adjust(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
-    headers: HeaderMap,
-    bytes: Result<Bytes, BytesRejection>,
+    keyed: Keyed,
 ) -> Result<Reply, ApiError> {
-    let bytes = body::bytes(bytes)?;
+    let bytes = keyed.bytes;
     let many = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
     let items = body::one_or_many::<AdjustBody>(&bytes)?;
     let checked = items
@@ -106,36 +101,27 @@ pub(crate) async fn adjust(
             })
         })
         .collect::<std::result::Result<Vec<_>, _>>()?;
-    write(
-        &state,
-        auth,
-        keyed(&headers, "POST /api/stock/adjustments", &bytes)?,
-        move |tx, ctx| {
-            for c in &checked {
-                scope::product(tx, auth.company, &c.sku)?;
-                scope::warehouse(tx, auth.company, c.warehouse)?;
-            }
-            let adjs: Vec<Adjustment<'_>> = checked
-                .iter()
-                .map(|c| Adjustment {
-                    sku: c.sku.as_str(),
-                    warehouse: c.warehouse,
-                    delta: c.delta,
-                    reason: c.reason,
-                    note: c.note.as_deref(),
-                    reference: c.reference.as_deref(),
-                    at: c.at,
-                })
-                .collect();
-            let moved = stock::adjust_in(tx, ctx, &adjs)?;
-            // As `stock adjust` prints it: one object for one plain movement;
-            // an array for an array body or a bundle's component movements.
-            match moved.as_slice() {
-                [one] if !many && one.bundle_sku.is_none() => Reply::json(StatusCode::CREATED, one),
-                _ => Reply::json(StatusCode::CREATED, &moved),
-            }
-        },
-    )
+    write(&state, auth, keyed.key?, move |tx, ctx| {
+        let adjs: Vec<Adjustment<'_>> = checked
+            .iter()
+            .map(|c| Adjustment {
+                sku: c.sku.as_str(),
+                warehouse: c.warehouse,
+                delta: c.delta,
+                reason: c.reason,
+                note: c.note.as_deref(),
+                reference: c.reference.as_deref(),
+                at: c.at,
+            })
+            .collect();
+        let moved = stock::adjust_in(tx, ctx, auth.tenant(), &adjs)?;
+        // As `stock adjust` prints it: one object for one plain movement;
+        // an array for an array body or a bundle's component movements.
+        match moved.as_slice() {
+            [one] if !many && one.bundle_sku.is_none() => Reply::json(StatusCode::CREATED, one),
+            _ => Reply::json(StatusCode::CREATED, &moved),
+        }
+    })
     .await
 }
 
@@ -144,8 +130,10 @@ pub(crate) async fn adjust(
 #[serde(deny_unknown_fields)]
 pub(crate) struct TransferBody {
     sku: String,
-    from_warehouse_id: i64,
-    to_warehouse_id: i64,
+    #[schema(value_type = i64)]
+    from_warehouse_id: WarehouseId,
+    #[schema(value_type = i64)]
+    to_warehouse_id: WarehouseId,
     quantity: i64,
     note: Option<String>,
     at: Option<String>,
@@ -168,30 +156,24 @@ impl Body for TransferBody {
 pub(crate) async fn transfer(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
-    headers: HeaderMap,
-    bytes: Result<Bytes, BytesRejection>,
+    keyed: Keyed,
 ) -> Result<Reply, ApiError> {
-    let bytes = body::bytes(bytes)?;
+    let bytes = keyed.bytes;
     let b = body::object::<TransferBody>(&bytes)?;
     let t = Transfer {
         sku: Sku::parse(&b.sku)?,
-        from: warehouse(b.from_warehouse_id)?,
-        to: warehouse(b.to_warehouse_id)?,
+        from: b.from_warehouse_id,
+        to: b.to_warehouse_id,
         quantity: Quantity::parse_positive("quantity", &b.quantity.to_string())?,
         note: b.note,
         at: body::time(b.at.as_deref())?,
     };
-    write(
-        &state,
-        auth,
-        keyed(&headers, "POST /api/stock/transfers", &bytes)?,
-        move |tx, ctx| {
-            scope::product(tx, auth.company, &t.sku)?;
-            scope::warehouse(tx, auth.company, t.from)?;
-            scope::warehouse(tx, auth.company, t.to)?;
-            Reply::json(StatusCode::CREATED, &stock::transfer_in(tx, ctx, &t)?)
-        },
-    )
+    write(&state, auth, keyed.key?, move |tx, ctx| {
+        Reply::json(
+            StatusCode::CREATED,
+            &stock::transfer_in(tx, ctx, auth.tenant(), &t)?,
+        )
+    })
     .await
 }
 
@@ -200,7 +182,8 @@ pub(crate) async fn transfer(
 #[serde(deny_unknown_fields)]
 pub(crate) struct CountBody {
     sku: String,
-    warehouse_id: i64,
+    #[schema(value_type = i64)]
+    warehouse_id: WarehouseId,
     quantity: i64,
     note: Option<String>,
     at: Option<String>,
@@ -218,14 +201,13 @@ impl Body for CountBody {
 pub(crate) async fn count(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
-    headers: HeaderMap,
-    bytes: Result<Bytes, BytesRejection>,
+    keyed: Keyed,
 ) -> Result<Reply, ApiError> {
-    let bytes = body::bytes(bytes)?;
+    let bytes = keyed.bytes;
     let b = body::object::<CountBody>(&bytes)?;
     let c = Count {
         sku: Sku::parse(&b.sku)?,
-        warehouse: warehouse(b.warehouse_id)?,
+        warehouse: b.warehouse_id,
         counted: body::quantity("quantity", b.quantity)?,
         note: b.note,
         at: body::time(b.at.as_deref())?,
@@ -233,14 +215,10 @@ pub(crate) async fn count(
     write(
         &state,
         auth,
-        keyed(&headers, "POST /api/stock/counts", &bytes)?,
-        move |tx, ctx| {
-            scope::product(tx, auth.company, &c.sku)?;
-            scope::warehouse(tx, auth.company, c.warehouse)?;
-            match stock::count_in(tx, ctx, &c)? {
-                Some(m) => Reply::json(StatusCode::CREATED, &m),
-                None => Reply::json(StatusCode::OK, &()),
-            }
+        keyed.key?,
+        move |tx, ctx| match stock::count_in(tx, ctx, auth.tenant(), &c)? {
+            Some(m) => Reply::json(StatusCode::CREATED, &m),
+            None => Reply::json(StatusCode::OK, &()),
         },
     )
     .await
@@ -276,27 +254,13 @@ pub(crate) async fn list(
     };
     let rows = blocking(&state, move |s| {
         s.with_db(|db| {
-            db.read(|tx| in_scope(tx, auth, filter.warehouse, filter.sku.as_ref()))?;
-            stock::list(db, &filter, |rows| rows.collect::<Result<Vec<_>>>())
+            stock::list_as(db, auth.tenant(), &filter, |rows| {
+                rows.collect::<Result<Vec<_>>>()
+            })
         })
     })
     .await?;
     Ok(Json(rows))
-}
-
-fn in_scope(
-    conn: &crate::store::Tx<'_>,
-    auth: Auth,
-    warehouse: Option<WarehouseId>,
-    sku: Option<&Sku>,
-) -> Result<()> {
-    if let Some(w) = warehouse {
-        scope::warehouse(conn, auth.company, w)?;
-    }
-    if let Some(sku) = sku {
-        scope::product(conn, auth.company, sku)?;
-    }
-    Ok(())
 }
 
 /// How many movements `GET /api/stock/history` returns without `limit`.
@@ -347,8 +311,9 @@ pub(crate) async fn history(
     };
     let rows = blocking(&state, move |s| {
         s.with_db(|db| {
-            db.read(|tx| in_scope(tx, auth, filter.warehouse, filter.sku.as_ref()))?;
-            stock::history(db, &filter, |rows| rows.collect::<Result<Vec<_>>>())
+            stock::history_as(db, auth.tenant(), &filter, |rows| {
+                rows.collect::<Result<Vec<_>>>()
+            })
         })
     })
     .await?;

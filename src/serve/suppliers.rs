@@ -3,18 +3,16 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State as Shared;
-use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::body::{self, Body};
 use super::error::ApiError;
-use super::idempotency::Reply;
+use super::idempotency::{Keyed, Reply};
 use super::state::{Auth, State, blocking};
-use super::{keyed, write};
+use super::write;
 use crate::model;
 use crate::ops::catalog::{self, NewSupplier, Supplier};
 
@@ -51,10 +49,9 @@ pub(crate) async fn list(
 pub(crate) async fn create(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
-    headers: HeaderMap,
-    bytes: Result<Bytes, BytesRejection>,
+    keyed: Keyed,
 ) -> Result<Reply, ApiError> {
-    let bytes = body::bytes(bytes)?;
+    let bytes = keyed.bytes;
     let b = body::object::<NewSupplierBody>(&bytes)?;
     let new = NewSupplier {
         company: auth.company,
@@ -62,11 +59,8 @@ pub(crate) async fn create(
         email: b.email.as_deref().map(model::email).transpose()?,
         phone: b.phone,
     };
-    write(
-        &state,
-        auth,
-        keyed(&headers, "POST /api/suppliers", &bytes)?,
-        move |tx, ctx| Reply::json(StatusCode::CREATED, &catalog::supplier_in(tx, ctx, &new)?),
-    )
+    write(&state, auth, keyed.key?, move |tx, ctx| {
+        Reply::json(StatusCode::CREATED, &catalog::supplier_in(tx, ctx, &new)?)
+    })
     .await
 }

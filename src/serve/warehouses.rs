@@ -3,18 +3,16 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State as Shared;
-use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::body::{self, Body};
 use super::error::ApiError;
-use super::idempotency::Reply;
+use super::idempotency::{Keyed, Reply};
 use super::state::{Auth, State, blocking};
-use super::{keyed, write};
+use super::write;
 use crate::model;
 use crate::ops::catalog::{self, Warehouse};
 
@@ -50,20 +48,14 @@ pub(crate) async fn list(
 pub(crate) async fn create(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
-    headers: HeaderMap,
-    bytes: Result<Bytes, BytesRejection>,
+    keyed: Keyed,
 ) -> Result<Reply, ApiError> {
-    let bytes = body::bytes(bytes)?;
+    let bytes = keyed.bytes;
     let b = body::object::<NewWarehouseBody>(&bytes)?;
     let name = model::name("warehouse name", &b.name)?;
-    write(
-        &state,
-        auth,
-        keyed(&headers, "POST /api/warehouses", &bytes)?,
-        move |tx, ctx| {
-            let w = catalog::warehouse_in(tx, ctx, auth.company, &name, b.location.as_deref())?;
-            Reply::json(StatusCode::CREATED, &w)
-        },
-    )
+    write(&state, auth, keyed.key?, move |tx, ctx| {
+        let w = catalog::warehouse_in(tx, ctx, auth.company, &name, b.location.as_deref())?;
+        Reply::json(StatusCode::CREATED, &w)
+    })
     .await
 }

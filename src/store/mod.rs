@@ -1,24 +1,39 @@
-//! The storage seam: which engine holds the data, and the one way the
-//! operations talk to it.
+//! The storage seam: which engine holds the data, and typed functions per
+//! noun that fetch and write it.
 //!
 //! `--db` names a SQLite file (the embedded default, [`sqlite`]) or a
 //! PostgreSQL server (`postgres://` or `postgresql://`, [`postgres`]). The
 //! choice is an enum, not a trait object: two engines, known at compile time,
-//! matched where they differ.
+//! matched where they differ — here, never above.
 //!
-//! The operations in [`crate::ops`] hold the rules and speak SQL through
-//! [`Tx`] in the subset both engines understand (`?N` placeholders, integer
-//! columns, `RETURNING`, `ON CONFLICT`), with SQLite's value model (null,
-//! integer, real, text, blob) as the common currency: the newtypes'
-//! `ToSql`/`FromSql` conversions are written once, and the PostgreSQL engine
-//! converts `BIGINT`, `TEXT` and `BYTEA` at its edge, losslessly. What only
-//! one engine does — schema and upgrades, connections, locking, the bulk
-//! path, integrity checks — lives in that engine's module.
+//! The operations in [`crate::ops`] hold the rules and no SQL: they call one
+//! function per domain operation ([`product::by_sku`], [`ledger::append`],
+//! [`history::stream`], ...), which take and return the library's types
+//! ([`crate::model`], its records in [`crate::model::record`]) and read
+//! columns by name. Under them, the SQL both engines share is written once
+//! through [`Tx`] (`?N` placeholders, `RETURNING`, `ON CONFLICT`), with
+//! optional conditions added by one [`filter::Filter`]; SQLite's value model
+//! is the common currency of the two drivers, converted losslessly at the
+//! PostgreSQL edge. What only one engine does — schema and upgrades,
+//! connections, locking, the bulk writers, integrity checks, driver error
+//! mapping — lives in that engine's module.
 
+pub mod alerts;
 pub mod cancel;
+pub mod catalog;
+pub mod check;
+pub mod copy;
+pub mod filter;
+pub mod history;
+pub mod idempotency;
+pub mod ledger;
 pub mod postgres;
+pub mod product;
 pub mod sqlite;
+pub mod stock;
 pub mod tables;
+pub mod threshold;
+pub mod tokens;
 
 use std::time::Duration;
 
@@ -128,6 +143,29 @@ impl Db {
         }
     }
 
+    /// Whether this server's writes should go through one writer that
+    /// commits queued requests together (group commit): SQLite, whose file
+    /// has one writer at a time; a PostgreSQL server orders writers by row
+    /// locks itself, so each write runs on a pooled connection.
+    pub fn wants_group_commit(&self) -> bool {
+        matches!(self, Self::Sqlite(_))
+    }
+
+    /// Tunes a connection that lives across requests (a server's reader):
+    /// SQLite maps the file (`mmap_size`), so pages are read through the OS
+    /// page cache without a copy or a system call per page, which a one-shot
+    /// CLI process cannot reuse. Nothing on PostgreSQL.
+    pub fn tune_for_long_lived_reader(&self) -> Result<()> {
+        match self {
+            Self::Sqlite(file) => {
+                Ok(file
+                    .conn()
+                    .query_row("PRAGMA mmap_size = 1073741824", [], |_| Ok(()))?)
+            }
+            Self::Postgres(_) => Ok(()),
+        }
+    }
+
     /// Whether the connection is gone (PostgreSQL: the server ended the
     /// session, or the network dropped it); a SQLite file never is.
     pub fn is_closed(&self) -> bool {
@@ -179,21 +217,27 @@ impl Tx<'_> {
         }
     }
 
-    /// Refuses text this engine cannot store (exit 3, naming `what` and the
-    /// value): PostgreSQL's `TEXT` cannot hold a NUL character.
-    pub fn storable(&self, what: &str, value: Option<&str>) -> Result<()> {
-        match (self, value) {
-            (Self::Postgres(_), Some(text)) => postgres::storable_text(what, text),
-            _ => Ok(()),
-        }
-    }
-
     /// Runs one statement; returns the number of rows it changed.
     pub fn execute(&self, sql: &str, params: Params<'_>) -> Result<u64> {
         match self {
-            Self::Sqlite(c) => Ok(c.prepare_cached(sql)?.execute(params)? as u64),
+            Self::Sqlite(c) => {
+                refuse_nul(params)?;
+                Ok(c.prepare_cached(sql)?.execute(params)? as u64)
+            }
             Self::Postgres(t) => t.execute(sql, params),
         }
+    }
+
+    /// Runs `f` inside a savepoint: what it wrote is rolled back, and only
+    /// that, when it fails (the transaction goes on).
+    pub fn savepoint<T>(&self, f: impl FnOnce(&Self) -> Result<T>) -> Result<T> {
+        self.execute_batch("SAVEPOINT request")?;
+        let result = f(self);
+        if result.is_err() {
+            self.execute_batch("ROLLBACK TO request")?;
+        }
+        self.execute_batch("RELEASE request")?;
+        result
     }
 
     /// Runs statements without parameters, one after another.
@@ -272,6 +316,7 @@ impl Tx<'_> {
     ) -> Result<()> {
         match self {
             Self::Sqlite(c) => {
+                refuse_nul(params)?;
                 let mut stmt = c.prepare_cached(sql)?;
                 let mut rows = stmt.query(params)?;
                 while let Some(row) = rows.next()? {
@@ -302,24 +347,6 @@ impl Tx<'_> {
                 consume(&mut rows)
             }
             Self::Postgres(t) => t.stream(sql, params, |r| map(&Row::Postgres(r)), consume),
-        }
-    }
-
-    /// The engine's own integrity checks for `check`: queries yielding one
-    /// text row per problem, with what each checks.
-    pub fn engine_checks(&self) -> &'static [(&'static str, &'static str)] {
-        match self {
-            Self::Sqlite(_) => sqlite::check::CHECKS,
-            Self::Postgres(_) => postgres::check::CHECKS,
-        }
-    }
-
-    /// The engine's checks that are not one query: on SQLite, that every
-    /// stored text is valid UTF-8 (PostgreSQL refuses any other).
-    pub fn engine_problems(&self, problems: &mut Vec<String>) -> Result<()> {
-        match self {
-            Self::Sqlite(c) => sqlite::check::text_is_utf8(c, problems),
-            Self::Postgres(_) => Ok(()),
         }
     }
 
@@ -360,14 +387,6 @@ impl Tx<'_> {
                 .iter()
                 .filter(|(_, has_id, _)| *has_id)
                 .try_for_each(|(name, _, _)| postgres::bulk::advance_sequence(*t, name)),
-        }
-    }
-
-    /// The SQLite connection, for what only SQLite does.
-    pub fn sqlite(&self) -> Option<&rusqlite::Connection> {
-        match self {
-            Self::Sqlite(c) => Some(c),
-            Self::Postgres(_) => None,
         }
     }
 
@@ -417,13 +436,89 @@ pub enum Row<'r> {
 }
 
 impl Row<'_> {
-    /// Column `i`, converted as rusqlite converts it (the newtypes' `FromSql`).
-    pub fn get<T: FromSql>(&self, i: usize) -> rusqlite::Result<T> {
+    /// Column `i` (a name, or a position), converted as rusqlite converts it
+    /// (the newtypes' `FromSql`).
+    pub fn get<T: FromSql>(&self, i: impl Column) -> rusqlite::Result<T> {
         match self {
             Self::Sqlite(r) => r.get(i),
-            Self::Postgres(r) => postgres::column(r, i),
+            Self::Postgres(r) => {
+                let at = i.position(r).ok_or_else(|| i.missing())?;
+                postgres::column(r, at)
+            }
         }
     }
+}
+
+/// The position of column `name` in a select's column list, resolved at
+/// compile time (`const { position(COLUMNS, "sku") }`): a streamed read of
+/// millions of rows names its columns without looking each one up per row,
+/// and a name not in the list does not compile.
+pub(crate) const fn position(columns: &[(&str, &str)], name: &str) -> usize {
+    let mut i = 0;
+    while i < columns.len() {
+        let (a, b) = (columns[i].1.as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("no such column in the select")
+}
+
+/// A select list from `(expression, name)` pairs: `m.id AS id, ...`.
+pub(crate) fn select_list(columns: &[(&str, &str)]) -> String {
+    let list: Vec<String> = columns.iter().map(|(e, n)| format!("{e} AS {n}")).collect();
+    list.join(", ")
+}
+
+/// How a column of a row is named: by its name (`"quantity"`) or position.
+pub trait Column: rusqlite::RowIndex + Copy {
+    /// Its position in a PostgreSQL row.
+    fn position(self, row: &::postgres::Row) -> Option<usize>;
+    /// The error for a column the row does not have.
+    fn missing(self) -> rusqlite::Error;
+}
+
+impl Column for usize {
+    fn position(self, row: &::postgres::Row) -> Option<usize> {
+        (self < row.len()).then_some(self)
+    }
+    fn missing(self) -> rusqlite::Error {
+        rusqlite::Error::InvalidColumnIndex(self)
+    }
+}
+
+impl Column for &str {
+    fn position(self, row: &::postgres::Row) -> Option<usize> {
+        row.columns().iter().position(|c| c.name() == self)
+    }
+    fn missing(self) -> rusqlite::Error {
+        rusqlite::Error::InvalidColumnName(self.to_owned())
+    }
+}
+
+/// Refuses a statement binding text with a NUL character, on SQLite as the
+/// PostgreSQL engine does for every value it binds: neither engine stores one
+/// ([`crate::model::refuse_nul`]), so every file copies to a server.
+fn refuse_nul(params: Params<'_>) -> Result<()> {
+    use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+    for p in params {
+        let text = match p.to_sql()? {
+            ToSqlOutput::Borrowed(ValueRef::Text(t)) => t.contains(&0).then(|| t.to_vec()),
+            ToSqlOutput::Owned(Value::Text(t)) => t.contains('\0').then(|| t.into_bytes()),
+            _ => None,
+        };
+        if let Some(text) = text {
+            crate::model::refuse_nul("text", &String::from_utf8_lossy(&text))?;
+        }
+    }
+    Ok(())
 }
 
 /// Whether a query stopped because a sum passed 64 bits (SQLite's
@@ -439,6 +534,16 @@ pub fn is_overflow(err: &Error) -> bool {
         .downcast_ref::<::postgres::Error>()
         .and_then(::postgres::Error::code)
         == Some(&::postgres::error::SqlState::NUMERIC_VALUE_OUT_OF_RANGE)
+}
+
+/// Refuses a `copy --to` target before anything is written to it: a file
+/// that holds rows or an older schema (read, never upgraded). A server
+/// database is checked inside the copy's transaction, which rolls back.
+pub fn refuse_copy_target(target: &std::path::Path) -> Result<()> {
+    match server_url(target) {
+        Some(_) => Ok(()),
+        None => sqlite::refuse_copy_target(target),
+    }
 }
 
 /// The PostgreSQL URL `--db` names, if it names one (SPEC section 10).
@@ -482,12 +587,14 @@ pub fn without_password(url: &str) -> String {
     };
     let tail = match tail.split_once('?') {
         Some((path, query)) => {
+            // By the key as the driver reads it, percent-decoded
+            // (`pass%77ord` is `password`); a key that does not decode
+            // cleanly could be anything, so it goes too.
             let kept: Vec<&str> = query
                 .split('&')
                 .filter(|kv| {
-                    !kv.split('=')
-                        .next()
-                        .is_some_and(|k| k.eq_ignore_ascii_case("password"))
+                    let key = kv.split('=').next().unwrap_or_default();
+                    percent_decoded(key).is_some_and(|k| !k.eq_ignore_ascii_case("password"))
                 })
                 .collect();
             if kept.is_empty() {
@@ -501,9 +608,44 @@ pub fn without_password(url: &str) -> String {
     format!("{scheme}://{authority}{tail}")
 }
 
+/// `text` with its `%XX` escapes decoded, if they all are valid and the
+/// result is UTF-8.
+fn percent_decoded(text: &str) -> Option<String> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut bytes = text.bytes();
+    while let Some(b) = bytes.next() {
+        if b == b'%' {
+            let hex = [bytes.next()?, bytes.next()?];
+            let hex = std::str::from_utf8(&hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+        } else {
+            out.push(b);
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_password_is_redacted_by_its_decoded_key() {
+        for url in [
+            "postgresql://h/db?user=u&pass%77ord=SECRET",
+            "postgresql://h/db?user=u&%70%61%73%73%77%6F%72%64=SECRET",
+            "postgresql://h/db?user=u&PASS%57ORD=SECRET",
+            "postgresql://h/db?user=u&pass%7word=SECRET",
+        ] {
+            let shown = without_password(url);
+            assert!(!shown.contains("SECRET"), "{url} -> {shown}");
+            assert_eq!(shown, "postgresql://h/db?user=u", "{url}");
+        }
+        assert_eq!(
+            without_password("postgresql://h/db?application%5Fname=x"),
+            "postgresql://h/db?application%5Fname=x"
+        );
+    }
 
     #[test]
     fn server_urls_are_named_without_their_password() {

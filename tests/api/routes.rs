@@ -928,3 +928,92 @@ async fn openapi_types_numeric_and_boolean_query_parameters() {
         assert_eq!(ty(path, name), want, "{path} {name}");
     }
 }
+
+/// SPEC 5 through the API: a note or reference over 1,000 characters, or
+/// any text with a NUL character, is 422 naming the field; nothing written.
+#[tokio::test]
+async fn notes_over_1000_characters_and_nul_text_are_422() {
+    let api = Api::new();
+    api.product("P", 10).await;
+    let w = api.warehouse;
+    let rows = api.sf.ledger_rows();
+    let long = "r".repeat(1001);
+    let body =
+        json!({"sku": "P", "warehouse_id": w, "delta": 1, "reason": "receipt", "reference": long});
+    let msg = api
+        .call("POST", "/api/stock/adjustments", Some(&body.to_string()))
+        .await
+        .error(422, "invalid_input");
+    assert!(
+        msg.contains("reference must be at most 1000 characters (1001 given)"),
+        "{msg}"
+    );
+    let body = json!({"sku": "P", "from_warehouse_id": w, "to_warehouse_id": w, "quantity": 1, "note": "a\u{0}b"});
+    let msg = api
+        .call("POST", "/api/stock/transfers", Some(&body.to_string()))
+        .await
+        .error(422, "invalid_input");
+    assert!(msg.contains("NUL"), "{msg}");
+    let body = json!({"name": "W\u{0}"});
+    api.call("POST", "/api/warehouses", Some(&body.to_string()))
+        .await
+        .error(422, "invalid_input");
+    assert_eq!(api.sf.ledger_rows(), rows);
+}
+
+/// The idempotency hash covers the route as matched (the shared extractor
+/// reads it), so one key with the same body on another route is 409.
+#[tokio::test]
+async fn an_idempotency_key_is_bound_to_its_route() {
+    let api = Api::new();
+    let auth = format!("Bearer {}", api.token);
+    let headers = [("authorization", auth.as_str()), ("idempotency-key", "k-1")];
+    let body = json!({"name": "Same"}).to_string();
+    api.send("POST", "/api/warehouses", Some(&body), &headers)
+        .await
+        .expect(201);
+    api.send("POST", "/api/warehouses", Some(&body), &headers)
+        .await
+        .expect(201);
+    api.send("POST", "/api/suppliers", Some(&body), &headers)
+        .await
+        .error(409, "conflict");
+}
+
+/// Bodies deserialise straight into ids: a warehouse id that is not a
+/// positive integer is 422 naming the key and the value, nothing written.
+#[tokio::test]
+async fn body_ids_are_positive_integers_named_by_their_key() {
+    let api = Api::new();
+    api.product("P", 10).await;
+    let rows = api.sf.ledger_rows();
+    for (path, body, part) in [
+        (
+            "/api/stock/adjustments",
+            json!({"sku": "P", "warehouse_id": 0, "delta": 1, "reason": "receipt"}),
+            "warehouse_id: warehouse id must be a positive integer: 0",
+        ),
+        (
+            "/api/stock/transfers",
+            json!({"sku": "P", "from_warehouse_id": 1, "to_warehouse_id": -2, "quantity": 1}),
+            "to_warehouse_id: warehouse id must be a positive integer: -2",
+        ),
+        (
+            "/api/stock/counts",
+            json!({"sku": "P", "warehouse_id": 0, "quantity": 1}),
+            "warehouse_id: warehouse id must be a positive integer: 0",
+        ),
+        (
+            "/api/products",
+            json!({"name": "n", "sku": "NEW", "price": 1, "warehouse_id": 0, "initial_quantity": 1}),
+            "warehouse_id: warehouse id must be a positive integer: 0",
+        ),
+    ] {
+        let msg = api
+            .call("POST", path, Some(&body.to_string()))
+            .await
+            .error(422, "invalid_input");
+        assert!(msg.contains(part), "{path}: {msg}");
+    }
+    assert_eq!(api.sf.ledger_rows(), rows);
+}

@@ -134,14 +134,19 @@ fn hostile_csv_inputs_fail_on_one_line_with_exit_3_or_load_exactly() {
         3,
         "line 3, column note: not valid UTF-8",
     );
-    // A 10 MB field: as a SKU it is refused on one line; as a note it is kept.
+    // A 10 MB field is refused on one line, as a SKU and as a note (SPEC 5:
+    // a note is at most 1,000 characters), naming its length.
     let huge = "x".repeat(10 << 20);
     let text = format!("sku,warehouse_id,delta,reason\n{huge},1,1,receipt\n");
     adjust_fails(&sf, text.as_bytes(), 3, "line 2, column sku");
     let text = format!("sku,warehouse_id,delta,reason,note\nWID-1,1,1,receipt,{huge}\n");
-    let path = sf.file("note.csv", &text);
-    sf.run(&["stock", "adjust", "--file", &path]).ok();
-    assert_eq!(sf.stock("WID-1", 1), 14);
+    adjust_fails(
+        &sf,
+        text.as_bytes(),
+        3,
+        "line 2, column note: note must be at most 1000 characters (10485760 given)",
+    );
+    assert_eq!(sf.stock("WID-1", 1), 13);
     // Ragged rows name their line.
     adjust_fails(
         &sf,

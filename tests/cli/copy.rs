@@ -161,3 +161,67 @@ fn copy_from_a_missing_database_creates_nothing() {
     assert!(!target.exists());
     assert!(!sf.created());
 }
+
+/// Part D: a refused `copy --to` changes no byte of a target file: one
+/// with rows (exit 5), or one of an older schema, which copy never upgrades
+/// (exit 7); an empty target of the current schema still takes the copy.
+#[test]
+fn a_refused_copy_changes_no_byte_of_the_target_file() {
+    let sf = filled();
+    let dir = tempfile::tempdir().unwrap();
+    let with_rows = Sf::new_on(crate::support::Engine::Sqlite);
+    with_rows.company("Other");
+    let older = dir.path().join("v1.db");
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/v1.db");
+    std::fs::copy(fixture, &older).unwrap();
+    for (target, code, part) in [
+        (
+            with_rows.db.clone(),
+            5,
+            "is not empty (1 row(s) in company)",
+        ),
+        (older.clone(), 7, "has schema version 1, older than"),
+    ] {
+        let bytes = std::fs::read(&target).unwrap();
+        sf.run(&["copy", "--to", target.to_str().unwrap()])
+            .fails(code, part);
+        assert!(
+            std::fs::read(&target).unwrap() == bytes,
+            "{} changed",
+            target.display()
+        );
+    }
+}
+
+/// Part D: a file written before NUL was refused on SQLite can hold one in a
+/// note, which a server cannot store: the copy to PostgreSQL is refused
+/// naming the movement, and the server database stays empty.
+#[test]
+fn a_copy_error_names_the_movement_it_stopped_at() {
+    if crate::support::skip_unless_postgres() {
+        return;
+    }
+    let file = Sf::new_on(crate::support::Engine::Sqlite);
+    fill(&file);
+    let conn = rusqlite::Connection::open(&file.db).unwrap();
+    conn.execute(
+        "INSERT INTO movement (product_id, warehouse_id, delta, reason, note, actor, occurred_at, recorded_at)
+         SELECT product_id, warehouse_id, 1, 'receipt', 'a' || char(0) || 'b', 'old', 0, 0
+         FROM inventory LIMIT 1",
+        [],
+    )
+    .unwrap();
+    let id: i64 = conn
+        .query_row("SELECT max(id) FROM movement", [], |r| r.get(0))
+        .unwrap();
+    drop(conn);
+    let server = Sf::new_on(crate::support::Engine::Postgres);
+    file.run(&["copy", "--to", server.url()]).fails(
+        3,
+        &format!("movement {id}: text cannot contain a NUL character"),
+    );
+    assert_eq!(
+        server.snapshot(),
+        Sf::new_on(crate::support::Engine::Postgres).snapshot()
+    );
+}

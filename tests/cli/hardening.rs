@@ -1035,3 +1035,21 @@ fn a_panic_report_asked_for_has_no_colour() {
         out.explain()
     );
 }
+
+/// Part D: a PostgreSQL URL's password is redacted by its decoded query key
+/// (`pass%77ord` is `password` to the driver) in every message.
+#[test]
+fn a_password_under_an_encoded_key_is_never_printed() {
+    let sf = Sf::new_on(crate::support::Engine::Sqlite);
+    let url = "postgresql://u@127.0.0.1:1/db?connect_timeout=2&pass%77ord=SECRET";
+    let out = sf
+        .cmd(&["--db", url, "company", "list", "--format", "json"])
+        .env_remove("STOCKFLOW_DB")
+        .output()
+        .code(7);
+    assert!(!out.stderr.contains("SECRET"), "{}", out.explain());
+    assert!(out.stderr.contains("127.0.0.1"), "{}", out.explain());
+    let copy = sf.run(&["copy", "--to", url]).code(7);
+    assert!(!copy.stderr.contains("SECRET"), "{}", copy.explain());
+    assert!(copy.stderr.contains("127.0.0.1"), "{}", copy.explain());
+}

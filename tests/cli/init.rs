@@ -137,16 +137,22 @@ fn v1_copy(sf: &Sf) {
     std::fs::copy(fixture, &sf.db).unwrap();
 }
 
-/// sqlite_schema without root pages (where b-trees landed in the file is not the schema).
+/// sqlite_schema without root pages (where b-trees landed in the file is not
+/// the schema), each statement's runs of white space as one space (schema.sql
+/// indents the tables an upgrade created in a string literal differently).
 fn sqlite_schema(path: &Path) -> Vec<(String, String, String, Option<String>)> {
     let conn = rusqlite::Connection::open(path).unwrap();
     let mut stmt = conn
         .prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name")
         .unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+    let spaced =
+        |sql: Option<String>| sql.map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "));
+    stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, spaced(r.get(3)?)))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
 }
 
 fn user_version(path: &Path) -> i64 {

@@ -694,3 +694,202 @@ fn actor_falls_back_to_the_login_user_without_user_or_logname() {
     let actor = out.json()["actor"].as_str().unwrap_or_default().to_owned();
     assert!(!actor.is_empty() && actor != "unknown", "actor: {actor:?}");
 }
+
+/// Part B: `stock history` and `stock list` take `--company`, so a report
+/// never mixes tenants; an unknown company is exit 4 naming it.
+#[test]
+fn history_and_list_keep_to_the_company_asked_for() {
+    let sf = setup();
+    sf.product(2, "THEIRS", &["--warehouse", "3", "--quantity", "8"]);
+    let skus = |args: &[&str]| -> Vec<String> {
+        sf.json(args)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["sku"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(skus(&["stock", "history"]), ["THEIRS", "WID-1"]);
+    assert_eq!(skus(&["stock", "history", "--company", "1"]), ["WID-1"]);
+    assert_eq!(skus(&["stock", "history", "--company", "2"]), ["THEIRS"]);
+    assert_eq!(skus(&["stock", "list", "--company", "2"]), ["THEIRS"]);
+    let before = sf.snapshot();
+    for cmd in ["history", "list"] {
+        let out = sf
+            .run(&["stock", cmd, "--company", "9"])
+            .fails(4, "company 9 does not exist");
+        assert!(out.stdout.is_empty(), "{}", out.explain());
+        sf.run(&["stock", cmd, "--company", "1", "--warehouse", "3"])
+            .fails(4, "warehouse 3 does not belong to company 1");
+        sf.run(&["stock", cmd, "--company", "x1"]).fails(3, "x1");
+    }
+    assert_eq!(sf.snapshot(), before);
+}
+
+/// Part B: a write's result names the warehouse (JSON `warehouse_name`, the
+/// table's Warehouse column), not `#N`.
+#[test]
+fn write_results_name_their_warehouses() {
+    let sf = setup();
+    let adjusted = sf.json(&[
+        "stock",
+        "adjust",
+        "--sku",
+        "WID-1",
+        "--warehouse",
+        "1",
+        "--delta",
+        "-2",
+        "--reason",
+        "sale",
+    ]);
+    assert_eq!(adjusted["warehouse_name"], "Main", "{adjusted}");
+    let moved = sf.json(&[
+        "stock",
+        "transfer",
+        "--sku",
+        "WID-1",
+        "--from",
+        "1",
+        "--to",
+        "2",
+        "--quantity",
+        "3",
+    ]);
+    let names: Vec<&str> = moved
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["warehouse_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Main", "North"]);
+    let counted = sf.json(&[
+        "stock",
+        "count",
+        "--sku",
+        "WID-1",
+        "--warehouse",
+        "2",
+        "--quantity",
+        "1",
+    ]);
+    assert_eq!(counted["warehouse_name"], "North", "{counted}");
+    let table = sf
+        .run(&[
+            "stock",
+            "adjust",
+            "--sku",
+            "WID-1",
+            "--warehouse",
+            "2",
+            "--delta",
+            "4",
+            "--reason",
+            "receipt",
+        ])
+        .ok()
+        .stdout;
+    assert!(table.contains("North") && !table.contains("#2"), "{table}");
+    let (header, rows) = sf
+        .run(&["stock", "history", "--format", "csv", "--limit", "1"])
+        .ok()
+        .csv();
+    let at = header.iter().position(|h| h == "warehouse_name").unwrap();
+    assert_eq!(rows[0][at], "North");
+}
+
+/// SPEC 5: `note` and `reference` are at most 1,000 characters, on every
+/// write that takes them (exit 3 naming the field and the length, nothing
+/// written); 1,000 is accepted.
+#[test]
+fn notes_and_references_are_at_most_1000_characters() {
+    let sf = setup();
+    let long = "n".repeat(1001);
+    let before = sf.snapshot();
+    let base = [
+        "stock",
+        "adjust",
+        "--sku",
+        "WID-1",
+        "--warehouse",
+        "1",
+        "--delta",
+        "1",
+        "--reason",
+        "receipt",
+    ];
+    for field in ["--note", "--reference"] {
+        let mut args = base.to_vec();
+        args.extend([field, &long]);
+        let name = &field[2..];
+        sf.run(&args).fails(
+            3,
+            &format!("{name} must be at most 1000 characters (1001 given)"),
+        );
+    }
+    sf.run(&[
+        "stock",
+        "transfer",
+        "--sku",
+        "WID-1",
+        "--from",
+        "1",
+        "--to",
+        "2",
+        "--quantity",
+        "1",
+        "--note",
+        &long,
+    ])
+    .fails(3, "note must be at most 1000 characters");
+    sf.run(&[
+        "stock",
+        "count",
+        "--sku",
+        "WID-1",
+        "--warehouse",
+        "1",
+        "--quantity",
+        "3",
+        "--note",
+        &long,
+    ])
+    .fails(3, "note must be at most 1000 characters");
+    let csv = format!(
+        "sku,warehouse_id,delta,reason,reference\nWID-1,1,1,receipt,ok\nWID-1,1,1,receipt,{long}\n"
+    );
+    sf.cmd(&["stock", "adjust", "--file", "-"])
+        .stdin(&csv)
+        .output()
+        .fails(
+            3,
+            "line 3, column reference: reference must be at most 1000 characters",
+        );
+    assert_eq!(sf.snapshot(), before, "nothing was written");
+    let mut args = base.to_vec();
+    let most = "é".repeat(1000);
+    args.extend(["--note", &most, "--format", "json"]);
+    let moved = sf.run(&args).ok().json();
+    assert_eq!(moved["note"].as_str().unwrap().chars().count(), 1000);
+}
+
+/// Part D: a NUL character in any text is refused on either engine (a file
+/// holding one could never be copied to PostgreSQL), naming the field.
+#[test]
+fn a_nul_in_any_text_is_refused_on_either_engine() {
+    let sf = setup();
+    let before = sf.snapshot();
+    sf.cmd(&["stock", "adjust", "--file", "-"])
+        .stdin("sku,warehouse_id,delta,reason,note\nWID-1,1,1,receipt,ok\nWID-1,1,1,receipt,\"a\0b\"\n")
+        .output()
+        .fails(3, "line 3, column note: note cannot contain a NUL character");
+    sf.cmd(&["import", "products", "-"])
+        .stdin("company_id,sku,name,price\n1,NEW,\"x\0y\",1\n")
+        .output()
+        .fails(3, "NUL character");
+    sf.cmd(&["import", "products", "-"])
+        .stdin("company_id,sku,name,price,type\n1,NEW,New,1,\"t\0\"\n")
+        .output()
+        .code(3);
+    assert_eq!(sf.snapshot(), before, "nothing was written");
+}

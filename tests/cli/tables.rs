@@ -507,10 +507,11 @@ fn tables_name_warehouses_where_json_has_their_ids() {
         .stdout;
     assert!(history.contains("Hamburg North"), "{history}");
     assert!(history.contains("When (UTC)") && !history.contains("occurred_at"));
-    // JSON keeps the ids (and gains no table-only keys).
+    // JSON keeps the ids; a movement carries its warehouse's name too
+    // (write results print it, so history does the same).
     let json = sf.json(&["stock", "history", "--sku", "ADH-1144"]);
     assert_eq!(json[0]["warehouse_id"], 2);
-    assert!(json[0].get("warehouse_name").is_none(), "{json}");
+    assert_eq!(json[0]["warehouse_name"], "Hamburg North", "{json}");
     let json = sf.json(&["threshold", "list", "--company", "1"]);
     assert!(json.to_string().contains("\"warehouse_id\":1"), "{json}");
     assert!(!json.to_string().contains("warehouse_name"), "{json}");

@@ -2,7 +2,7 @@
 //! the server in one binary `COPY` per chunk, straight into the ledger table
 //! (its constraints, foreign keys and triggers all apply; nothing is dropped
 //! on a shared server). The rules were checked row by row by the same
-//! [`Ledger`](crate::ops::ledger) code as on SQLite, naming each CSV line, so
+//! `ops::ledger` code as on SQLite, naming each CSV line, so
 //! a staging table would only be a second copy of every row.
 
 use postgres::binary_copy::BinaryCopyInWriter;
@@ -12,24 +12,11 @@ use rusqlite::types::Value;
 
 use super::Tx;
 use crate::error::Result;
+use crate::model::Timestamp;
+use crate::store::ledger::{NewMovement, StockRow};
 use crate::store::tables::Kind;
 
 type BoxError = Box<dyn std::error::Error + Sync + Send>;
-
-/// One movement as the ledger table stores it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Copied<'a> {
-    pub product: i64,
-    pub warehouse: i64,
-    pub delta: i64,
-    pub reason: &'a str,
-    pub note: Option<&'a str>,
-    pub reference: Option<&'a str>,
-    pub actor: &'a str,
-    pub occurred_at: i64,
-    pub recorded_at: i64,
-    pub bundle: Option<i64>,
-}
 
 /// The ledger's columns in `COPY` order, with their types.
 const COLUMNS: [Type; 10] = [
@@ -48,7 +35,9 @@ const COLUMNS: [Type; 10] = [
 /// Appends `rows` to the ledger in one binary `COPY`, inside the caller's transaction.
 pub(crate) fn copy_movements<'a>(
     tx: Tx<'_>,
-    rows: impl Iterator<Item = Copied<'a>>,
+    rows: &mut dyn Iterator<Item = NewMovement<'a>>,
+    actor: &str,
+    now: Timestamp,
 ) -> Result<u64> {
     let mut client = tx.client()?;
     let sink = client.copy_in(
@@ -56,34 +45,26 @@ pub(crate) fn copy_movements<'a>(
                         actor, occurred_at, recorded_at, bundle_id) FROM STDIN BINARY",
     )?;
     let mut writer = BinaryCopyInWriter::new(sink, &COLUMNS);
+    let recorded_at = now.unix_seconds();
+    super::storable_text("actor", actor)?;
     for m in rows {
-        for text in [Some(m.reason), m.note, m.reference, Some(m.actor)] {
+        for text in [m.note, m.reference] {
             text.map_or(Ok(()), |t| super::storable_text("text", t))?;
         }
         writer.write(&[
-            &m.product,
-            &m.warehouse,
+            &m.product.0,
+            &m.warehouse.0,
             &m.delta,
-            &m.reason,
+            &m.reason.as_str(),
             &m.note,
             &m.reference,
-            &m.actor,
-            &m.occurred_at,
-            &m.recorded_at,
-            &m.bundle,
+            &actor,
+            &m.occurred_at.unix_seconds(),
+            &recorded_at,
+            &m.bundle.map(|b| b.0),
         ])?;
     }
     Ok(writer.finish()?)
-}
-
-/// One inventory row as a batch leaves it: `company` is set for a row still
-/// to be inserted, `None` for one whose quantity changes.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct StockRow {
-    pub product: i64,
-    pub warehouse: i64,
-    pub company: Option<i64>,
-    pub quantity: i64,
 }
 
 /// Writes a batch's inventory rows in three statements whatever their number:
@@ -108,7 +89,12 @@ pub(crate) fn write_stock(tx: Tx<'_>, rows: &[StockRow]) -> Result<()> {
     )?;
     let mut writer = BinaryCopyInWriter::new(sink, &[Type::INT8; 4]);
     for r in rows {
-        writer.write(&[&r.product, &r.warehouse, &r.company, &r.quantity])?;
+        writer.write(&[
+            &r.product.0,
+            &r.warehouse.0,
+            &r.company.map(|c| c.0),
+            &r.quantity,
+        ])?;
     }
     writer.finish()?;
     client.batch_execute(
@@ -150,7 +136,7 @@ pub(crate) fn copy_rows(
         let row = row?;
         for value in &row {
             if let Value::Text(t) = value {
-                super::storable_text(&format!("{table} text"), t)?;
+                super::storable_text(&row_name(table, columns, &row), t)?;
             }
         }
         let cells: Vec<Cell<'_>> = row.iter().map(Cell).collect();
@@ -159,6 +145,14 @@ pub(crate) fn copy_rows(
         writer.write(&refs)?;
     }
     Ok(writer.finish()?)
+}
+
+/// A copied row as a message names it: `movement 17` (its id), else the table.
+fn row_name(table: &str, columns: &[(&str, Kind)], row: &[Value]) -> String {
+    match (columns.first(), row.first()) {
+        (Some(("id", _)), Some(Value::Integer(id))) => format!("{table} {id}: text"),
+        _ => format!("{table} text"),
+    }
 }
 
 /// Moves `table`'s id sequence past the largest id in it, so the next row

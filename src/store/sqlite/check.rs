@@ -9,11 +9,11 @@ use crate::error::Result;
 /// (which a batch may have skipped).
 pub(crate) const CHECKS: &[(&str, &str)] = &[
     (
-        "SELECT integrity_check FROM pragma_integrity_check WHERE integrity_check <> 'ok'",
+        "SELECT integrity_check AS problem FROM pragma_integrity_check WHERE integrity_check <> 'ok'",
         "integrity",
     ),
     (
-        "SELECT \"table\" || ' row ' || coalesce(rowid, '?') || ' references missing ' || parent
+        "SELECT \"table\" || ' row ' || coalesce(rowid, '?') || ' references missing ' || parent AS problem
          FROM pragma_foreign_key_check",
         "foreign key",
     ),

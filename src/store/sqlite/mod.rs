@@ -10,11 +10,14 @@
 //! a command must never do it to another application's file. Only [`Db::init`]
 //! creates a file or converts it.
 //!
-//! The schema is `schema.sql` (version 1) followed by [`UPGRADES`], an
-//! append-only list applied in one `IMMEDIATE` transaction, so a fresh and an
-//! upgraded database are built by the same steps.
+//! A new file gets the top-level `schema.sql`, the current schema; an older
+//! file is brought to it by [`UPGRADES`], an append-only list applied in one
+//! `IMMEDIATE` transaction. A test upgrades a version-1 file written by the
+//! first release and compares it with a fresh one.
 
+pub(crate) mod bulk;
 pub(crate) mod check;
+mod error;
 pub mod sku_keys;
 
 use std::path::{Path, PathBuf};
@@ -25,8 +28,9 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use super::InitReport;
 use crate::error::{Error, Kind, Result};
 
-/// The baseline schema (version 1), embedded in the binary.
-pub const SCHEMA: &str = include_str!("schema.sql");
+/// The current schema (version [`SCHEMA_VERSION`]), embedded in the binary:
+/// what `init` runs on a new file.
+pub const SCHEMA: &str = include_str!("../../../schema.sql");
 
 /// One schema upgrade (cargo's `Migration`): SQL, or Rust for what SQL alone
 /// cannot do (rewriting values with the library's own rules).
@@ -38,9 +42,10 @@ pub enum Upgrade {
     Rust(fn(&Transaction<'_>) -> Result<()>),
 }
 
-/// Upgrades after the baseline, append-only: `UPGRADES[i]` takes a database
-/// from version `i + 1` to `i + 2`. Adding one is appending one entry; never
-/// edit or reorder a published one (and never edit `schema.sql`).
+/// The upgrades of older files, append-only: `UPGRADES[i]` takes a database
+/// from version `i + 1` to `i + 2`. A schema change is one new entry here and
+/// the same change in `schema.sql` (whose header names the version); never
+/// edit or reorder a published entry.
 pub const UPGRADES: &[Upgrade] = &[
     // 2: `stock history --sku BUNDLE` finds a bundle's movements without a
     // scan of the ledger, newest first.
@@ -133,8 +138,10 @@ impl Db {
             if version == 0 {
                 tx.execute_batch(SCHEMA)?;
                 tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+                tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            } else {
+                upgrade(tx, path, version, UPGRADES)?;
             }
-            upgrade(tx, path, version.max(1), UPGRADES)?;
             Ok(InitReport {
                 from_version: version,
                 version: SCHEMA_VERSION,
@@ -262,6 +269,53 @@ impl Db {
             .transaction_with_behavior(TransactionBehavior::Deferred)?;
         f(&tx)
     }
+}
+
+/// What a copy target file holds, read without writing a byte of it (no
+/// WAL switch, no upgrade): refused unless it is new, empty (0 bytes), or an
+/// empty stockflow database of the current version. Another writer may still
+/// fill it before the copy's own transaction, which checks again.
+pub fn refuse_copy_target(path: &Path) -> Result<()> {
+    check_path(path)?;
+    if std::fs::metadata(path).map_or(true, |m| m.len() == 0) {
+        return Ok(());
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| Error::database(format!("cannot open {}: {e}", path.display())))?;
+    let read = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => not_stockflow(path),
+        _ => Error::database(format!("cannot read {}: {e}", path.display())),
+    };
+    let id = identity_of(&conn).map_err(read)?;
+    refuse_foreign(path, id)?;
+    if id.app != APPLICATION_ID {
+        // An empty SQLite file of nobody's: init makes it ours.
+        return Ok(());
+    }
+    if id.version < SCHEMA_VERSION {
+        return Err(Error::database(format!(
+            "{} has schema version {}, older than this stockflow's {SCHEMA_VERSION}; copy writes only into a new or empty database and never upgrades one (give a new file)",
+            path.display(),
+            id.version
+        )));
+    }
+    for (table, _, _) in super::tables::TABLES {
+        let rows: i64 = conn
+            .query_row(&format!("SELECT count(*) AS n FROM \"{table}\""), [], |r| {
+                r.get("n")
+            })
+            .map_err(read)?;
+        if rows > 0 {
+            return Err(Error::conflict(format!(
+                "{} is not empty ({rows} row(s) in {table}); copy writes only into a new or empty database",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// What a file is, read (by reads alone) in one statement, so one snapshot.
@@ -395,6 +449,12 @@ mod tests {
             .query_row("PRAGMA synchronous", [], |r| r.get(0))
             .unwrap();
         assert_eq!(sync, 2, "synchronous=FULL");
+    }
+
+    #[test]
+    fn schema_sql_declares_the_version_the_upgrades_reach() {
+        let header = format!("version {SCHEMA_VERSION} (PRAGMA user_version = {SCHEMA_VERSION})");
+        assert!(SCHEMA.lines().next().unwrap().contains(&header), "{header}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
--- stockflow schema on PostgreSQL, the baseline of the PostgreSQL engine: the
--- same tables, columns and rules as SQLite's schema version 4 (schema.sql and
--- its upgrades), so both engines carry the same version numbers.
+-- stockflow's current schema on PostgreSQL, version 4: what `init` runs on an
+-- empty database. The same tables, columns and rules as SQLite's schema.sql
+-- at the same version number; older databases reach it through the upgrades
+-- in src/store/postgres/mod.rs.
 --
 -- The same rules are held by the database as on SQLite: exact money (integer
 -- cents, never NUMERIC), timestamps as BIGINT Unix seconds (UTC), tenancy

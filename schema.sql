@@ -1,4 +1,7 @@
--- stockflow schema, version 1 (PRAGMA user_version = 1).
+-- stockflow's current SQLite schema, version 4 (PRAGMA user_version = 4):
+-- what `init` runs on a new file. Older files reach the same schema through
+-- the upgrades in src/store/sqlite/mod.rs (a test compares the two); a change
+-- here is a new version: bump it and append the matching upgrade.
 --
 -- Rules the database can hold are held here, not only in Rust:
 -- exact money (integer cents), timestamps as integer Unix seconds (UTC),
@@ -143,6 +146,9 @@ CREATE TABLE movement (
 -- filters by product and time; check sums each pair's deltas.
 CREATE INDEX movement_pair_time ON movement (product_id, warehouse_id, occurred_at, reason, delta);
 CREATE INDEX movement_time ON movement (occurred_at);
+-- `stock history --sku BUNDLE` finds a bundle's movements without a scan of
+-- the ledger, newest first (version 2).
+CREATE INDEX movement_bundle ON movement (bundle_id, occurred_at) WHERE bundle_id IS NOT NULL;
 
 CREATE TRIGGER movement_append_only_update BEFORE UPDATE ON movement
 BEGIN
@@ -152,3 +158,26 @@ CREATE TRIGGER movement_append_only_delete BEFORE DELETE ON movement
 BEGIN
     SELECT RAISE(ABORT, 'the movement ledger is append-only');
 END;
+
+-- API tokens (only a SHA-256 of each is stored) and the idempotency keys of
+-- API writes, kept with the stored response (`stockflow serve`, version 4).
+CREATE TABLE api_token (
+    id         INTEGER PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES company (id),
+    name       TEXT,
+    hash       BLOB    NOT NULL UNIQUE CHECK (length(hash) = 32),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    revoked_at INTEGER
+) STRICT;
+CREATE TABLE idempotency_key (
+    company_id   INTEGER NOT NULL REFERENCES company (id),
+    key          TEXT    NOT NULL CHECK (length(key) BETWEEN 1 AND 255),
+    request_hash BLOB    NOT NULL,
+    status       INTEGER NOT NULL,
+    body         TEXT    NOT NULL,
+    location     TEXT,
+    created_at   INTEGER NOT NULL,
+    PRIMARY KEY (company_id, key)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX idempotency_key_age ON idempotency_key (created_at);

@@ -1,0 +1,96 @@
+//! Integer ids of the tenants and what they own: positive, parsed from ASCII digits only.
+
+use std::fmt;
+
+use rusqlite::ToSql;
+use rusqlite::types::{FromSql, FromSqlResult, ToSqlOutput, ValueRef};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::{Error, Result};
+
+macro_rules! id_type {
+    ($name:ident, $what:literal) => {
+        #[doc = concat!("The integer id of a ", $what, ".")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl $name {
+            /// Parses a positive integer id; the message names the value.
+            pub fn parse(text: &str) -> Result<Self> {
+                parse_id(concat!($what, " id"), text).map(Self)
+            }
+        }
+
+        /// From a JSON integer (an API body), checked as [`Self::parse`] checks text.
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+                let n = i64::deserialize(d)?;
+                if n > 0 {
+                    Ok(Self(n))
+                } else {
+                    Err(serde::de::Error::custom(format!(
+                        concat!($what, " id must be a positive integer: {}"),
+                        n
+                    )))
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                self.0.to_sql()
+            }
+        }
+
+        impl FromSql for $name {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                i64::column_result(value).map(Self)
+            }
+        }
+    };
+}
+
+id_type!(CompanyId, "company");
+id_type!(WarehouseId, "warehouse");
+id_type!(SupplierId, "supplier");
+id_type!(ProductId, "product");
+
+/// Parses ASCII digits only (no sign, no space, no `1.0`), positive, within `i64`.
+fn parse_id(what: &str, text: &str) -> Result<i64> {
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    match text.parse::<i64>() {
+        Ok(n) if digits && n > 0 => Ok(n),
+        _ => Err(Error::invalid(format!(
+            "{what} must be a positive integer: {text}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_in_json_are_positive_integers_as_in_text() {
+        let id: WarehouseId = serde_json::from_str("7").unwrap();
+        assert_eq!(id, WarehouseId(7));
+        for (bad, shown) in [("0", "0"), ("-3", "-3")] {
+            let err = serde_json::from_str::<WarehouseId>(bad).unwrap_err();
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("warehouse id must be a positive integer: {shown}")),
+                "{err}"
+            );
+        }
+        for bad in ["1.5", "\"7\"", "null"] {
+            assert!(serde_json::from_str::<WarehouseId>(bad).is_err(), "{bad}");
+        }
+    }
+}

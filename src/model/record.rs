@@ -1,0 +1,196 @@
+//! The records commands return and the store reads and writes: plain data
+//! in the library's newtypes, serialised with the keys of SPEC section 5. The
+//! operations (`crate::ops`) build them from the rules; the store
+//! (`crate::store`) from rows; neither owns them.
+
+use serde::Serialize;
+
+use super::{CompanyId, Money, ProductId, Reason, SupplierId, Timestamp, WarehouseId};
+
+/// A company (tenant).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
+pub struct Company {
+    /// Its id.
+    pub id: CompanyId,
+    /// Its name, unique case-insensitively.
+    pub name: String,
+    /// When it was created.
+    pub created_at: Timestamp,
+}
+
+/// A warehouse of a company.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
+pub struct Warehouse {
+    /// Its id.
+    pub id: WarehouseId,
+    /// The owning company.
+    pub company_id: CompanyId,
+    /// Its name, unique within the company.
+    pub name: String,
+    /// Free-text location, if given.
+    pub location: Option<String>,
+}
+
+/// A supplier of a company.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
+pub struct Supplier {
+    /// Its id.
+    pub id: SupplierId,
+    /// The owning company.
+    pub company_id: CompanyId,
+    /// Its name, unique within the company.
+    pub name: String,
+    /// Where purchase orders go.
+    pub contact_email: Option<String>,
+    /// A phone number, as given.
+    pub phone: Option<String>,
+}
+
+/// A supplier as linked to one product: the supplier's own keys, the
+/// product's SKU, and the link's terms.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
+pub struct SupplierLink {
+    /// The supplier.
+    #[serde(flatten)]
+    pub supplier: Supplier,
+    /// The product's SKU.
+    pub sku: String,
+    /// Whether this is the product's one primary supplier.
+    pub is_primary: bool,
+    /// Days from order to delivery.
+    pub lead_time_days: Option<i64>,
+    /// Unit cost from this supplier.
+    pub cost: Option<Money>,
+}
+
+/// A product as listed and printed.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
+pub struct Product {
+    /// Its id.
+    pub id: ProductId,
+    /// The owning company.
+    pub company_id: CompanyId,
+    /// Its SKU, as given at creation.
+    pub sku: String,
+    /// Its name.
+    pub name: String,
+    /// Unit price, exact.
+    pub price: Money,
+    /// Product type (groups thresholds), if any.
+    #[serde(rename = "type")]
+    pub product_type: Option<String>,
+    /// Its own low-stock threshold, if set.
+    pub threshold: Option<i64>,
+    /// Whether it is a bundle of other products.
+    pub is_bundle: bool,
+    /// Whether it is archived.
+    pub archived: bool,
+    /// When it was created.
+    pub created_at: Timestamp,
+}
+
+/// One component of a bundle.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
+pub struct Component {
+    /// The component's SKU.
+    pub sku: String,
+    /// Units of it in one bundle.
+    pub quantity: i64,
+}
+
+/// Stock of one product in one warehouse.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
+pub struct StockRow {
+    /// The product's id.
+    pub product_id: ProductId,
+    /// The product's SKU.
+    pub sku: String,
+    /// The product's name.
+    pub product_name: String,
+    /// The warehouse's id.
+    pub warehouse_id: WarehouseId,
+    /// The warehouse's name.
+    pub warehouse_name: String,
+    /// Units in stock.
+    pub quantity: i64,
+}
+
+/// One ledger movement. `quantity` is the new stock, present after a write.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
+pub struct Movement {
+    /// Its id (ledger order).
+    pub id: i64,
+    /// The product moved.
+    pub product_id: ProductId,
+    /// Its SKU.
+    pub sku: String,
+    /// Where.
+    pub warehouse_id: WarehouseId,
+    /// The signed change.
+    pub delta: i64,
+    /// Why.
+    pub reason: Reason,
+    /// Free-text note.
+    pub note: Option<String>,
+    /// External reference (order number, ...).
+    pub reference: Option<String>,
+    /// Who recorded it.
+    pub actor: String,
+    /// When it happened.
+    pub occurred_at: Timestamp,
+    /// When it was written.
+    pub recorded_at: Timestamp,
+    /// The bundle it was sold or returned through, if any.
+    pub bundle_sku: Option<String>,
+    /// Stock after this movement (only right after a write).
+    pub quantity: Option<i64>,
+    /// The warehouse's name.
+    pub warehouse_name: String,
+}
+
+/// A threshold as set or listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Threshold {
+    /// `default`, `type`, `product` or `product_warehouse`.
+    pub scope: &'static str,
+    /// The company.
+    pub company_id: CompanyId,
+    /// The product type, for `type`.
+    #[serde(rename = "type")]
+    pub product_type: Option<String>,
+    /// The product, for `product` and `product_warehouse`.
+    pub sku: Option<String>,
+    /// The warehouse, for `product_warehouse`.
+    pub warehouse_id: Option<WarehouseId>,
+    /// Stock strictly below this raises an alert.
+    pub quantity: i64,
+    /// The warehouse's name, for `product_warehouse` (tables; JSON and CSV
+    /// carry `warehouse_id`).
+    #[serde(skip)]
+    pub warehouse_name: Option<String>,
+}
+
+/// A token as stored: never its secret.
+#[derive(Debug, Clone, Serialize)]
+pub struct Token {
+    /// Its id (for `token revoke`).
+    pub id: i64,
+    /// The company it acts for.
+    pub company_id: CompanyId,
+    /// A label chosen by its creator.
+    pub name: Option<String>,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it stops working, if ever.
+    pub expires_at: Option<Timestamp>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<Timestamp>,
+}
