@@ -365,7 +365,6 @@ impl Record for Movement {
             "product_id",
             "sku",
             "warehouse_id",
-            "warehouse_name",
             "delta",
             "reason",
             "note",
@@ -375,6 +374,7 @@ impl Record for Movement {
             "recorded_at",
             "bundle_sku",
             "quantity",
+            "warehouse_name",
         ]
     }
     fn cells(&self) -> Vec<Cell> {
@@ -383,7 +383,6 @@ impl Record for Movement {
             Cell::num(Some(self.product_id)),
             Cell::Text(self.sku.clone()),
             Cell::num(Some(self.warehouse_id)),
-            Cell::Text(self.warehouse_name.clone()),
             Cell::num(Some(self.delta)),
             Cell::Text(self.reason.as_str().to_owned()),
             Cell::text(self.note.as_deref()),
@@ -393,6 +392,8 @@ impl Record for Movement {
             Cell::Text(self.recorded_at.to_string()),
             Cell::text(self.bundle_sku.as_deref()),
             Cell::num(self.quantity),
+            // Last: it came after the others, and CSV readers may go by position.
+            Cell::Text(self.warehouse_name.clone()),
         ]
     }
     fn table() -> &'static [Column] {

@@ -798,6 +798,33 @@ fn write_results_name_their_warehouses() {
     assert_eq!(rows[0][at], "North");
 }
 
+/// A cron job may read the history's CSV by position: the columns it had keep
+/// their places, and a column added since (warehouse_name) comes after them.
+#[test]
+fn history_csv_keeps_its_columns_in_place_and_adds_new_ones_at_the_end() {
+    let sf = setup();
+    let (header, _) = sf.run(&["stock", "history", "--format", "csv"]).ok().csv();
+    assert_eq!(
+        header,
+        [
+            "id",
+            "product_id",
+            "sku",
+            "warehouse_id",
+            "delta",
+            "reason",
+            "note",
+            "reference",
+            "actor",
+            "occurred_at",
+            "recorded_at",
+            "bundle_sku",
+            "quantity",
+            "warehouse_name",
+        ]
+    );
+}
+
 /// SPEC 5: `note` and `reference` are at most 1,000 characters, on every
 /// write that takes them (exit 3 naming the field and the length, nothing
 /// written); 1,000 is accepted.
