@@ -190,10 +190,10 @@ impl App {
     /// The renderer on buffered stdout; on a terminal, its notes (what the
     /// terminal's width and row cap left out) go to stderr after the results.
     pub fn out(&self) -> Out<Stdout<'_>> {
-        let stdout = Stdout {
-            w: BufWriter::new(std::io::stdout().lock()),
+        let stdout = BufWriter::new(Tracked {
+            w: std::io::stdout().lock(),
             failed: &self.output_failed,
-        };
+        });
         let out = Out::new(stdout, self.format, self.color).width(self.width);
         if self.width.is_some() {
             out.notes(Box::new(std::io::stderr()))
@@ -205,13 +205,18 @@ impl App {
 
 /// Buffered stdout that remembers a failure to write it, so that [`run`]
 /// can tell a result that could not be printed from a command that failed.
+/// The buffer is outside: results are copied into it at full speed, and
+/// only its writes to stdout are watched.
+pub type Stdout<'a> = BufWriter<Tracked<'a>>;
+
+/// Stdout, remembering whether a write to it failed.
 #[derive(Debug)]
-pub struct Stdout<'a> {
-    w: BufWriter<StdoutLock<'static>>,
+pub struct Tracked<'a> {
+    w: StdoutLock<'static>,
     failed: &'a Cell<bool>,
 }
 
-impl Write for Stdout<'_> {
+impl Write for Tracked<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.w.write(buf).inspect_err(|_| self.failed.set(true))
     }

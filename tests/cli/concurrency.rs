@@ -1,9 +1,8 @@
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::support::{BIN, Sf, count, product_create, shell_loops, skip_unless_sqlite, wait_all};
+use crate::support::{
+    Sf, count, kill_at, product_create, shell_loops, skip_unless_sqlite, wait_all,
+};
 
 #[test]
 fn concurrent_adjusts_queue_and_all_land() {
@@ -78,37 +77,6 @@ fn a_writer_that_waits_too_long_is_busy_and_writes_nothing() {
     let expected = format!("{} is locked by another writer", sf.db.display());
     out.fails(6, &expected);
     assert_eq!(sf.json(&["company", "list"]).as_array().unwrap().len(), 1);
-}
-
-/// Starts a batch with one plain progress line per phase on stderr, and
-/// SIGKILLs it `delay` after it reports `phase`. Returns whether the phase
-/// was reached, and whether the batch was still running when killed.
-fn kill_at(sf: &Sf, path: &str, phase: &str, delay: Duration) -> (bool, bool) {
-    let mut child = Command::new(BIN)
-        .env_clear()
-        .env("STOCKFLOW_DB", &sf.db)
-        .env("STOCKFLOW_ACTOR", "worker")
-        .args(["stock", "adjust", "--file", path, "--progress", "plain"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let stderr = child.stderr.take().expect("stderr");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let want = format!("progress: {phase}");
-    let reached = rx.iter().any(|line| line == want);
-    std::thread::sleep(delay);
-    let running = child.try_wait().expect("try_wait").is_none();
-    let _ = child.kill(); // SIGKILL
-    let _ = child.wait();
-    (reached, running)
 }
 
 #[test]
