@@ -1,3 +1,4 @@
+use std::process::Child;
 use std::time::Duration;
 
 use crate::support::{
