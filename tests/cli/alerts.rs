@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{Sf, product_create};
+use crate::support::{Sf, argv, product_create};
 
 const AS_OF: &str = "2026-03-31T00:00:00Z";
 
@@ -22,26 +22,11 @@ fn example() -> Sf {
     sf.warehouse(2, "Yard");
     sf.supplier(1, "Primary Co", "primary@example.com");
     sf.supplier(1, "Backup Co", "backup@example.com");
-    sf.run(&[
-        "threshold",
-        "set",
-        "--company",
-        "1",
-        "--default",
-        "--quantity",
-        "8",
-    ])
-    .ok();
-    sf.run(&[
-        "threshold",
-        "set",
-        "--company",
-        "1",
-        "--type",
-        "cable",
-        "--quantity",
-        "25",
-    ])
+    sf.run(&argv("threshold set --company 1 --default --quantity 8"))
+        .ok();
+    sf.run(&argv(
+        "threshold set --company 1 --type cable --quantity 25",
+    ))
     .ok();
 
     // CAB-1 (type threshold 25). Main: 30 − 10 = 20 < 25. North: 12 − 2 = 10 < 25.
@@ -54,28 +39,13 @@ fn example() -> Sf {
     sf.adjust("CAB-1", 1, -10, "sale", "2026-03-10");
     sf.adjust("CAB-1", 2, 12, "receipt", "2026-02-01");
     sf.adjust("CAB-1", 2, -2, "sale", "2026-03-25");
-    sf.run(&[
-        "supplier",
-        "link",
-        "--sku",
-        "CAB-1",
-        "--supplier",
-        "2",
-        "--lead-time-days",
-        "1",
-    ])
+    sf.run(&argv(
+        "supplier link --sku CAB-1 --supplier 2 --lead-time-days 1",
+    ))
     .ok();
-    sf.run(&[
-        "supplier",
-        "link",
-        "--sku",
-        "CAB-1",
-        "--supplier",
-        "1",
-        "--primary",
-        "--lead-time-days",
-        "5",
-    ])
+    sf.run(&argv(
+        "supplier link --sku CAB-1 --supplier 1 --primary --lead-time-days 5",
+    ))
     .ok();
 
     // PRD-1: own threshold 50 beats the type's 25. Main: 60 − 15 = 45 < 50.
@@ -84,46 +54,22 @@ fn example() -> Sf {
         &sf,
         "1",
         "PRD-1",
-        &[
-            "--type",
-            "cable",
-            "--threshold",
-            "50",
-            "--warehouse",
-            "1",
-            "--quantity",
-            "60",
-        ],
+        &argv("--type cable --threshold 50 --warehouse 1 --quantity 60"),
     );
     sf.adjust("PRD-1", 1, -15, "sale", "2026-03-15");
     sf.adjust("PRD-1", 2, 40, "receipt", "2026-02-01");
     sf.adjust("PRD-1", 2, -34, "sale", "2026-03-15");
-    sf.run(&[
-        "threshold",
-        "set",
-        "--sku",
-        "PRD-1",
-        "--warehouse",
-        "2",
-        "--quantity",
-        "5",
-    ])
+    sf.run(&argv(
+        "threshold set --sku PRD-1 --warehouse 2 --quantity 5",
+    ))
     .ok();
 
     // DEF-1: company default 8. 20 − 13 = 7 < 8. Primary supplier Backup Co, lead 10.
     create(&sf, "1", "DEF-1", &["--warehouse", "1", "--quantity", "20"]);
     sf.adjust("DEF-1", 1, -13, "sale", "2026-03-25");
-    sf.run(&[
-        "supplier",
-        "link",
-        "--sku",
-        "DEF-1",
-        "--supplier",
-        "2",
-        "--primary",
-        "--lead-time-days",
-        "10",
-    ])
+    sf.run(&argv(
+        "supplier link --sku DEF-1 --supplier 2 --primary --lead-time-days 10",
+    ))
     .ok();
 
     // Each (sku, opening stock in Main, sale, when), company default threshold 8:
@@ -329,15 +275,9 @@ fn bad_queries_and_exit_codes() {
         .fails(3, "soon");
     run(&["--company", "x"]).fails(3, "x");
     run(&["--company", "1", "--exit-code"]).code(10);
-    sf.run(&[
-        "alerts",
-        "low-stock",
-        "--company",
-        "1",
-        "--as-of",
-        "2020-01-01",
-        "--exit-code",
-    ])
+    sf.run(&argv(
+        "alerts low-stock --company 1 --as-of 2020-01-01 --exit-code",
+    ))
     .code(0);
     // A company with no warehouses: an empty list, exit 0.
     sf.company("Empty");

@@ -1,4 +1,4 @@
-use crate::support::Sf;
+use crate::support::{Sf, argv};
 
 /// Acme: warehouse 1; A (10 units), B (5 units), KIT = 2×A + 1×B.
 fn setup() -> Sf {
@@ -6,15 +6,7 @@ fn setup() -> Sf {
     sf.product(1, "A", &["--warehouse", "1", "--quantity", "10"]);
     sf.product(1, "B", &["--warehouse", "1", "--quantity", "5"]);
     sf.product(1, "KIT", &[]);
-    let set = sf.json(&[
-        "bundle",
-        "set",
-        "KIT",
-        "--component",
-        "A=2",
-        "--component",
-        "b=1",
-    ]);
+    let set = sf.json(&argv("bundle set KIT --component A=2 --component b=1"));
     assert_eq!(set["components"][0]["sku"], "A");
     assert_eq!(set["components"][1]["quantity"], 1);
     sf
@@ -39,18 +31,9 @@ fn bundle_availability_is_the_scarcest_component() {
 #[test]
 fn a_bundle_sale_moves_every_component_atomically() {
     let sf = setup();
-    let moves = sf.json(&[
-        "stock",
-        "adjust",
-        "--sku",
-        "KIT",
-        "--warehouse",
-        "1",
-        "--delta",
-        "-2",
-        "--reason",
-        "sale",
-    ]);
+    let moves = sf.json(&argv(
+        "stock adjust --sku KIT --warehouse 1 --delta -2 --reason sale",
+    ));
     let summary: Vec<(&str, i64, i64)> = moves
         .as_array()
         .unwrap()
@@ -69,32 +52,14 @@ fn a_bundle_sale_moves_every_component_atomically() {
     assert_eq!(through.as_array().unwrap().len(), 2);
     // 4 kits need 8 A (have 6) and 4 B (have 3): refused whole.
     let before = sf.snapshot();
-    sf.run(&[
-        "stock",
-        "adjust",
-        "--sku",
-        "KIT",
-        "--warehouse",
-        "1",
-        "--delta",
-        "-4",
-        "--reason",
-        "sale",
-    ])
+    sf.run(&argv(
+        "stock adjust --sku KIT --warehouse 1 --delta -4 --reason sale",
+    ))
     .fails(5, "not enough stock of A");
     assert_eq!(sf.snapshot(), before);
-    sf.json(&[
-        "stock",
-        "adjust",
-        "--sku",
-        "KIT",
-        "--warehouse",
-        "1",
-        "--delta",
-        "1",
-        "--reason",
-        "return",
-    ]);
+    sf.json(&argv(
+        "stock adjust --sku KIT --warehouse 1 --delta 1 --reason return",
+    ));
     assert_eq!((sf.stock("A", 1), sf.stock("B", 1)), (8, 4));
     sf.run(&["check"]).ok();
 }
@@ -106,18 +71,9 @@ fn a_bundle_has_no_stock_of_its_own() {
     // the bundle rule and not from "a transfer needs two different warehouses".
     let second = sf.warehouse(1, "Second");
     let before = sf.snapshot();
-    sf.run(&[
-        "stock",
-        "adjust",
-        "--sku",
-        "KIT",
-        "--warehouse",
-        "1",
-        "--delta",
-        "1",
-        "--reason",
-        "receipt",
-    ])
+    sf.run(&argv(
+        "stock adjust --sku KIT --warehouse 1 --delta 1 --reason receipt",
+    ))
     .fails(3, "KIT is a bundle");
     sf.run(&[
         "stock",
@@ -132,17 +88,8 @@ fn a_bundle_has_no_stock_of_its_own() {
         "1",
     ])
     .fails(3, "KIT is a bundle");
-    sf.run(&[
-        "stock",
-        "count",
-        "--sku",
-        "KIT",
-        "--warehouse",
-        "1",
-        "--quantity",
-        "1",
-    ])
-    .fails(3, "bundle");
+    sf.run(&argv("stock count --sku KIT --warehouse 1 --quantity 1"))
+        .fails(3, "bundle");
     assert_eq!(sf.snapshot(), before);
 }
 
@@ -171,17 +118,8 @@ fn bundle_rules_refuse_cycles_stock_and_strangers() {
     sf.run(&["bundle", "set", "KIT"]).code(2);
     assert_eq!(sf.snapshot(), before);
     // A nested bundle sells through to the leaves: BOX = 1 KIT = 2 A + 1 B.
-    sf.json(&[
-        "stock",
-        "adjust",
-        "--sku",
-        "BOX",
-        "--warehouse",
-        "1",
-        "--delta",
-        "-1",
-        "--reason",
-        "sale",
-    ]);
+    sf.json(&argv(
+        "stock adjust --sku BOX --warehouse 1 --delta -1 --reason sale",
+    ));
     assert_eq!((sf.stock("A", 1), sf.stock("B", 1)), (8, 4));
 }

@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::support::{Sf, id, product_create};
+use crate::support::{Sf, argv, id, product_create};
 
 #[test]
 fn company_names_are_unique_case_insensitively() {
@@ -228,46 +228,15 @@ fn linking_again_updates_and_primary_is_unique() {
 fn thresholds_at_every_level_are_listed() {
     let sf = Sf::acme();
     sf.product(1, "WID", &["--threshold", "12", "--type", "widget"]);
-    sf.json(&[
-        "threshold",
-        "set",
-        "--company",
-        "1",
-        "--default",
-        "--quantity",
-        "15",
-    ]);
-    sf.json(&[
-        "threshold",
-        "set",
-        "--company",
-        "1",
-        "--type",
-        "widget",
-        "--quantity",
-        "30",
-    ]);
-    let t = sf.json(&[
-        "threshold",
-        "set",
-        "--sku",
-        "WID",
-        "--warehouse",
-        "1",
-        "--quantity",
-        "3",
-    ]);
+    sf.json(&argv("threshold set --company 1 --default --quantity 15"));
+    sf.json(&argv(
+        "threshold set --company 1 --type widget --quantity 30",
+    ));
+    let t = sf.json(&argv("threshold set --sku WID --warehouse 1 --quantity 3"));
     assert_eq!(t["scope"], "product_warehouse");
-    sf.json(&[
-        "threshold",
-        "set",
-        "--company",
-        "1",
-        "--type",
-        "widget",
-        "--quantity",
-        "31",
-    ]);
+    sf.json(&argv(
+        "threshold set --company 1 --type widget --quantity 31",
+    ));
     let listed = sf.json(&["threshold", "list", "--company", "1"]);
     let summary: Vec<(String, i64)> = listed
         .as_array()
@@ -289,37 +258,12 @@ fn thresholds_at_every_level_are_listed() {
     assert_eq!(summary, expected.map(|(s, q)| (s.to_owned(), q)));
     sf.run(&["threshold", "set", "--company", "1", "--quantity", "3"])
         .code(2);
-    sf.run(&[
-        "threshold",
-        "set",
-        "--company",
-        "1",
-        "--default",
-        "--quantity",
-        "-3",
-    ])
-    .fails(3, "-3");
-    sf.run(&[
-        "threshold",
-        "set",
-        "--company",
-        "8",
-        "--default",
-        "--quantity",
-        "3",
-    ])
-    .fails(4, "company 8");
-    sf.run(&[
-        "threshold",
-        "set",
-        "--sku",
-        "WID",
-        "--warehouse",
-        "5",
-        "--quantity",
-        "3",
-    ])
-    .fails(4, "warehouse 5");
+    sf.run(&argv("threshold set --company 1 --default --quantity -3"))
+        .fails(3, "-3");
+    sf.run(&argv("threshold set --company 8 --default --quantity 3"))
+        .fails(4, "company 8");
+    sf.run(&argv("threshold set --sku WID --warehouse 5 --quantity 3"))
+        .fails(4, "warehouse 5");
 }
 
 #[test]

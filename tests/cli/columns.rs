@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::support::{Sf, product_create};
+use crate::support::{Sf, argv, product_create};
 
 /// The one rename SPEC 5 makes when it flattens: the alert's supplier
 /// e-mail is `supplier_email`, not `supplier_contact_email`.
@@ -81,16 +81,9 @@ fn every_record_has_the_same_fields_in_csv_as_in_json() {
         .ok();
     sf.run(&["bundle", "set", "KIT-1", "--component", "WID-001=1"])
         .ok();
-    sf.run(&[
-        "threshold",
-        "set",
-        "--sku",
-        "WID-001",
-        "--warehouse",
-        "1",
-        "--quantity",
-        "7",
-    ])
+    sf.run(&argv(
+        "threshold set --sku WID-001 --warehouse 1 --quantity 7",
+    ))
     .ok();
     sf.json(&["token", "create", "--company", "1", "--name", "shop"]);
     // Each listing, read twice: JSON and CSV.
@@ -117,61 +110,20 @@ fn every_record_has_the_same_fields_in_csv_as_in_json() {
     // Writes: each run once per format, each time a change of its own.
     let writes: [(&[&str], &[&str]); 5] = [
         (
-            &[
-                "stock",
-                "adjust",
-                "--sku",
-                "WID-001",
-                "--warehouse",
-                "1",
-                "--delta",
-                "1",
-                "--reason",
-                "receipt",
-            ],
+            &argv("stock adjust --sku WID-001 --warehouse 1 --delta 1 --reason receipt"),
             &[],
         ),
         (
-            &[
-                "stock",
-                "transfer",
-                "--sku",
-                "WID-001",
-                "--from",
-                "1",
-                "--to",
-                "2",
-                "--quantity",
-                "1",
-            ],
+            &argv("stock transfer --sku WID-001 --from 1 --to 2 --quantity 1"),
             &[],
         ),
         (
-            &[
-                "supplier",
-                "link",
-                "--sku",
-                "WID-001",
-                "--supplier",
-                "2",
-                "--lead-time-days",
-                "4",
-            ],
+            &argv("supplier link --sku WID-001 --supplier 2 --lead-time-days 4"),
             &[],
         ),
         (&["token", "create", "--company", "1", "--name", "erp"], &[]),
         (
-            &[
-                "product",
-                "create",
-                "--company",
-                "1",
-                "--name",
-                "N",
-                "--price",
-                "1.00",
-                "--sku",
-            ],
+            &argv("product create --company 1 --name N --price 1.00 --sku"),
             &["NEW-J", "NEW-C"],
         ),
     ];

@@ -1,7 +1,7 @@
 //! `copy --to PATH|URL`: every row, with its id, into a new or empty database, in
 //! one checked transaction on the target: all or nothing.
 
-use crate::support::Sf;
+use crate::support::{Sf, argv};
 
 /// A database on the engine under test with a row in every table a command can fill.
 fn filled() -> Sf {
@@ -45,16 +45,9 @@ pub fn fill(sf: &Sf) {
         "0.55",
     ])
     .ok();
-    sf.run(&[
-        "threshold",
-        "set",
-        "--company",
-        "1",
-        "--type",
-        "widget",
-        "--quantity",
-        "30",
-    ])
+    sf.run(&argv(
+        "threshold set --company 1 --type widget --quantity 30",
+    ))
     .ok();
     sf.run(&[
         "threshold",
@@ -116,14 +109,7 @@ fn copy_keeps_every_row_and_id_and_the_target_passes_check() {
     for args in [
         &["stock", "list"][..],
         &["stock", "history"],
-        &[
-            "alerts",
-            "low-stock",
-            "--company",
-            "1",
-            "--as-of",
-            "2026-01-20",
-        ],
+        &argv("alerts low-stock --company 1 --as-of 2026-01-20"),
         &["product", "show", "PAIR"],
     ] {
         assert_eq!(copy.json(args), sf.json(args), "{args:?}");

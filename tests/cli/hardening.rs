@@ -6,7 +6,7 @@
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
-use crate::support::{Out, Sf, product_create, skip_unless_sqlite};
+use crate::support::{Out, Sf, argv, product_create, skip_unless_sqlite};
 
 /// Acme (1) with warehouses 1 and 2, Other (2) with warehouse 3, and WID-1
 /// holding 10 units in warehouse 1.
@@ -326,18 +326,9 @@ fn a_bundle_sale_is_always_an_array() {
         assert_eq!(moves[0]["quantity"], left);
     }
     // A plain product's adjustment stays one object.
-    let one = sf.json(&[
-        "stock",
-        "adjust",
-        "--sku",
-        "WID-1",
-        "--warehouse",
-        "1",
-        "--delta",
-        "1",
-        "--reason",
-        "receipt",
-    ]);
+    let one = sf.json(&argv(
+        "stock adjust --sku WID-1 --warehouse 1 --delta 1 --reason receipt",
+    ));
     assert!(one.is_object(), "{one}");
 }
 
@@ -440,18 +431,9 @@ fn a_committed_write_whose_output_fails_says_so_and_exits_0() {
             .unwrap()
     };
     let out = sf
-        .cmd(&[
-            "stock",
-            "adjust",
-            "--sku",
-            "WID-1",
-            "--warehouse",
-            "1",
-            "--delta",
-            "5",
-            "--reason",
-            "receipt",
-        ])
+        .cmd(&argv(
+            "stock adjust --sku WID-1 --warehouse 1 --delta 5 --reason receipt",
+        ))
         .stdout(full())
         .output()
         .code(0);
@@ -519,27 +501,13 @@ fn type_and_email_accept_leading_hyphens() {
     let sf = setup();
     let p = sf.json(&product_create("1", "T1", "t", "1", &["--type", "-refurb"]));
     assert_eq!(p["type"], "-refurb");
-    let s = sf.json(&[
-        "supplier",
-        "create",
-        "--company",
-        "1",
-        "--name",
-        "S",
-        "--email",
-        "-orders@x.com",
-    ]);
+    let s = sf.json(&argv(
+        "supplier create --company 1 --name S --email -orders@x.com",
+    ));
     assert_eq!(s["contact_email"], "-orders@x.com");
-    let t = sf.json(&[
-        "threshold",
-        "set",
-        "--company",
-        "1",
-        "--type",
-        "-refurb",
-        "--quantity",
-        "3",
-    ]);
+    let t = sf.json(&argv(
+        "threshold set --company 1 --type -refurb --quantity 3",
+    ));
     assert_eq!(t["quantity"], 3, "{t}");
 }
 
@@ -624,72 +592,13 @@ fn hostile_ids_on_every_flag_are_invalid_input() {
             &["--warehouse", "{}", "--quantity", "1"],
         ),
         &["product", "list", "--company", "{}"],
-        &[
-            "threshold",
-            "set",
-            "--company",
-            "{}",
-            "--default",
-            "--quantity",
-            "5",
-        ],
-        &[
-            "threshold",
-            "set",
-            "--sku",
-            "WID-1",
-            "--warehouse",
-            "{}",
-            "--quantity",
-            "5",
-        ],
+        &argv("threshold set --company {} --default --quantity 5"),
+        &argv("threshold set --sku WID-1 --warehouse {} --quantity 5"),
         &["threshold", "list", "--company", "{}"],
-        &[
-            "stock",
-            "adjust",
-            "--sku",
-            "WID-1",
-            "--warehouse",
-            "{}",
-            "--delta",
-            "1",
-            "--reason",
-            "receipt",
-        ],
-        &[
-            "stock",
-            "transfer",
-            "--sku",
-            "WID-1",
-            "--from",
-            "{}",
-            "--to",
-            "2",
-            "--quantity",
-            "1",
-        ],
-        &[
-            "stock",
-            "transfer",
-            "--sku",
-            "WID-1",
-            "--from",
-            "1",
-            "--to",
-            "{}",
-            "--quantity",
-            "1",
-        ],
-        &[
-            "stock",
-            "count",
-            "--sku",
-            "WID-1",
-            "--warehouse",
-            "{}",
-            "--quantity",
-            "1",
-        ],
+        &argv("stock adjust --sku WID-1 --warehouse {} --delta 1 --reason receipt"),
+        &argv("stock transfer --sku WID-1 --from {} --to 2 --quantity 1"),
+        &argv("stock transfer --sku WID-1 --from 1 --to {} --quantity 1"),
+        &argv("stock count --sku WID-1 --warehouse {} --quantity 1"),
         &["stock", "list", "--company", "{}"],
         &["stock", "list", "--warehouse", "{}"],
         &["stock", "history", "--warehouse", "{}"],
@@ -727,72 +636,17 @@ fn hostile_counts_on_every_flag_are_invalid_input() {
     let sf = setup();
     let before = sf.snapshot();
     let commands: &[&[&str]] = &[
-        &[
-            "stock",
-            "adjust",
-            "--sku",
-            "WID-1",
-            "--warehouse",
-            "1",
-            "--delta",
-            "{}",
-            "--reason",
-            "receipt",
-        ],
-        &[
-            "stock",
-            "transfer",
-            "--sku",
-            "WID-1",
-            "--from",
-            "1",
-            "--to",
-            "2",
-            "--quantity",
-            "{}",
-        ],
-        &[
-            "stock",
-            "count",
-            "--sku",
-            "WID-1",
-            "--warehouse",
-            "1",
-            "--quantity",
-            "{}",
-        ],
+        &argv("stock adjust --sku WID-1 --warehouse 1 --delta {} --reason receipt"),
+        &argv("stock transfer --sku WID-1 --from 1 --to 2 --quantity {}"),
+        &argv("stock count --sku WID-1 --warehouse 1 --quantity {}"),
         &["stock", "history", "--limit", "{}"],
         &["product", "update", "WID-1", "--threshold", "{}"],
-        &[
-            "threshold",
-            "set",
-            "--company",
-            "1",
-            "--default",
-            "--quantity",
-            "{}",
-        ],
-        &[
-            "supplier",
-            "link",
-            "--sku",
-            "WID-1",
-            "--supplier",
-            "1",
-            "--lead-time-days",
-            "{}",
-        ],
+        &argv("threshold set --company 1 --default --quantity {}"),
+        &argv("supplier link --sku WID-1 --supplier 1 --lead-time-days {}"),
         &["alerts", "low-stock", "--company", "1", "--days", "{}"],
         &["alerts", "low-stock", "--company", "1", "--limit", "{}"],
         &["alerts", "low-stock", "--company", "1", "--offset", "{}"],
-        &[
-            "alerts",
-            "low-stock",
-            "--company",
-            "1",
-            "--cover-days",
-            "{}",
-        ],
+        &argv("alerts low-stock --company 1 --cover-days {}"),
     ];
     for n in [
         "9223372036854775808",
@@ -855,46 +709,9 @@ fn hostile_times_are_invalid_input() {
     let sf = setup();
     let before = sf.snapshot();
     let commands: &[&[&str]] = &[
-        &[
-            "stock",
-            "adjust",
-            "--sku",
-            "WID-1",
-            "--warehouse",
-            "1",
-            "--delta",
-            "1",
-            "--reason",
-            "receipt",
-            "--at",
-            "{}",
-        ],
-        &[
-            "stock",
-            "transfer",
-            "--sku",
-            "WID-1",
-            "--from",
-            "1",
-            "--to",
-            "2",
-            "--quantity",
-            "1",
-            "--at",
-            "{}",
-        ],
-        &[
-            "stock",
-            "count",
-            "--sku",
-            "WID-1",
-            "--warehouse",
-            "1",
-            "--quantity",
-            "3",
-            "--at",
-            "{}",
-        ],
+        &argv("stock adjust --sku WID-1 --warehouse 1 --delta 1 --reason receipt --at {}"),
+        &argv("stock transfer --sku WID-1 --from 1 --to 2 --quantity 1 --at {}"),
+        &argv("stock count --sku WID-1 --warehouse 1 --quantity 3 --at {}"),
         &["stock", "history", "--since", "{}"],
         &["stock", "history", "--until", "{}"],
         &["alerts", "low-stock", "--company", "1", "--as-of", "{}"],
@@ -949,14 +766,9 @@ fn edge_times_are_stored_in_utc() {
         ]);
         assert_eq!(m["occurred_at"], stored, "{at}");
     }
-    sf.run(&[
-        "alerts",
-        "low-stock",
-        "--company",
-        "1",
-        "--as-of",
-        "9999-12-31T23:59:59Z",
-    ])
+    sf.run(&argv(
+        "alerts low-stock --company 1 --as-of 9999-12-31T23:59:59Z",
+    ))
     .ok();
     sf.run(&["check"]).ok();
 }

@@ -1,7 +1,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{BIN, Sf, skip_unless_sqlite};
+use crate::support::{BIN, Sf, argv, skip_unless_sqlite};
 
 #[test]
 fn commands_on_a_missing_database_exit_7_and_create_nothing() {
@@ -200,14 +200,7 @@ fn init_upgrades_a_version_1_database_keeping_every_row_and_alert() {
     sf.run(&["check"]).ok();
     let expected: serde_json::Value =
         serde_json::from_str(include_str!("../data/v1-alerts.json")).unwrap();
-    let alerts = sf.json(&[
-        "alerts",
-        "low-stock",
-        "--company",
-        "1",
-        "--as-of",
-        "2026-03-01",
-    ]);
+    let alerts = sf.json(&argv("alerts low-stock --company 1 --as-of 2026-03-01"));
     assert_eq!(alerts, expected);
     let fresh = Sf::new();
     assert_eq!(sqlite_schema(&sf.db), sqlite_schema(&fresh.db));

@@ -1,7 +1,7 @@
 use std::io::Read;
 use std::process::{Command, Stdio};
 
-use crate::support::{BIN, Sf, product_create};
+use crate::support::{BIN, Sf, argv, product_create};
 
 const HOSTILE: &[&str] = &[
     "Quote \"double\" and 'single'",
@@ -61,14 +61,7 @@ fn numeric_csv_cells_are_never_altered() {
     sf.product(1, "WID", &["--warehouse", "1", "--quantity", "5"]);
     sf.adjust("WID", 1, -2, "sale", "2026-01-01");
     let (header, rows) = sf
-        .run(&[
-            "stock",
-            "history",
-            "--format",
-            "csv",
-            "--until",
-            "2026-02-01",
-        ])
+        .run(&argv("stock history --format csv --until 2026-02-01"))
         .ok()
         .csv();
     let delta = header.iter().position(|h| h == "delta").unwrap();

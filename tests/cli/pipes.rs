@@ -3,7 +3,7 @@
 //! record on one line, at natural width. And a write whose output cannot be
 //! written still stands, said once on stderr (README: design decisions).
 
-use crate::support::{Sf, product_create};
+use crate::support::{Sf, argv, product_create};
 
 /// The rows of a boxed table: the lines between the header's rule and the
 /// bottom border.
@@ -167,18 +167,9 @@ fn a_piped_transfer_shows_the_new_stock_of_both_warehouses() {
     let sf = two_suppliers();
     sf.warehouse(1, "North Annex");
     let out = sf
-        .run(&[
-            "stock",
-            "transfer",
-            "--sku",
-            "WID-001",
-            "--from",
-            "1",
-            "--to",
-            "2",
-            "--quantity",
-            "3",
-        ])
+        .run(&argv(
+            "stock transfer --sku WID-001 --from 1 --to 2 --quantity 3",
+        ))
         .ok();
     assert!(header(&out.stdout).contains("Stock"), "{}", out.explain());
     let rows = body(&out.stdout);
@@ -237,25 +228,8 @@ fn every_write_whose_output_fails_stands_and_exits_0() {
         &["supplier", "create", "--company", "1", "--name", "Third"],
         &["supplier", "link", "--sku", "WID-001", "--supplier", "2"],
         &["product", "update", "WID-001", "--price", "21.00"],
-        &[
-            "threshold",
-            "set",
-            "--company",
-            "1",
-            "--default",
-            "--quantity",
-            "9",
-        ],
-        &[
-            "stock",
-            "count",
-            "--sku",
-            "WID-001",
-            "--warehouse",
-            "1",
-            "--quantity",
-            "2",
-        ],
+        &argv("threshold set --company 1 --default --quantity 9"),
+        &argv("stock count --sku WID-001 --warehouse 1 --quantity 2"),
         &["bundle", "set", "KIT-1", "--component", "WID-001=1"],
         &["product", "archive", "GAD-002"],
         &["token", "revoke", &token],

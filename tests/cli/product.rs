@@ -1,4 +1,4 @@
-use crate::support::{Sf, product_create};
+use crate::support::{Sf, argv, product_create};
 
 fn create(sf: &Sf, sku: &str, price: &str, extra: &[&str]) -> crate::support::Out {
     sf.run(&product_create("1", sku, "Widget", price, extra))
@@ -178,15 +178,8 @@ fn update_and_archive() {
         .fails(3, "1.001");
     sf.run(&["product", "update", "NOPE", "--price", "1"])
         .fails(4, "NOPE");
-    sf.run(&[
-        "product",
-        "update",
-        "WID-1",
-        "--threshold",
-        "3",
-        "--no-threshold",
-    ])
-    .code(2);
+    sf.run(&argv("product update WID-1 --threshold 3 --no-threshold"))
+        .code(2);
     let p = sf.json(&["product", "archive", "WID-1"]);
     assert_eq!(p["archived"], true);
     assert_eq!(sf.json(&["product", "list"]), serde_json::json!([]));

@@ -1,6 +1,6 @@
 use serde_json::Value;
 
-use crate::support::{Sf, skip_unless_sqlite};
+use crate::support::{Sf, argv, skip_unless_sqlite};
 
 /// Acme with warehouses 1 (Main) and 2 (North), Other with warehouse 3,
 /// and WID-1 holding 10 units in warehouse 1.
@@ -17,24 +17,7 @@ fn adjust(sf: &Sf, args: &[&str]) -> crate::support::Out {
 #[test]
 fn adjust_prints_the_movement_with_the_new_quantity() {
     let sf = setup();
-    let m = sf.json(&[
-        "stock",
-        "adjust",
-        "--sku",
-        "wid-1",
-        "--warehouse",
-        "1",
-        "--delta",
-        "-3",
-        "--reason",
-        "sale",
-        "--note",
-        "walk-in",
-        "--reference",
-        "INV-9",
-        "--at",
-        "2026-01-15T12:00:00+02:00",
-    ]);
+    let m = sf.json(&argv("stock adjust --sku wid-1 --warehouse 1 --delta -3 --reason sale --note walk-in --reference INV-9 --at 2026-01-15T12:00:00+02:00"));
     assert_eq!(m["sku"], "WID-1");
     assert_eq!(
         (m["delta"].as_i64(), m["quantity"].as_i64()),
@@ -51,20 +34,9 @@ fn adjust_prints_the_movement_with_the_new_quantity() {
     assert_eq!(m["occurred_at"], "2026-01-15T10:00:00Z");
     assert_eq!(m["actor"], "tester");
     let m = sf
-        .cmd(&[
-            "stock",
-            "adjust",
-            "--sku",
-            "WID-1",
-            "--warehouse",
-            "1",
-            "--delta",
-            "2",
-            "--reason",
-            "return",
-            "--format",
-            "json",
-        ])
+        .cmd(&argv(
+            "stock adjust --sku WID-1 --warehouse 1 --delta 2 --reason return --format json",
+        ))
         .env("STOCKFLOW_ACTOR", "alice")
         .output()
         .ok()
@@ -114,60 +86,22 @@ fn sign_rules_and_reasons_are_enforced_without_writing() {
     }
     adjust(
         &sf,
-        &[
-            "--sku",
-            "WID-1",
-            "--warehouse",
-            "3",
-            "--delta",
-            "1",
-            "--reason",
-            "receipt",
-        ],
+        &argv("--sku WID-1 --warehouse 3 --delta 1 --reason receipt"),
     )
     .fails(4, "warehouse 3 does not belong to company 1");
     adjust(
         &sf,
-        &[
-            "--sku",
-            "WID-1",
-            "--warehouse",
-            "9",
-            "--delta",
-            "1",
-            "--reason",
-            "receipt",
-        ],
+        &argv("--sku WID-1 --warehouse 9 --delta 1 --reason receipt"),
     )
     .fails(4, "warehouse 9");
     adjust(
         &sf,
-        &[
-            "--sku",
-            "NOPE",
-            "--warehouse",
-            "1",
-            "--delta",
-            "1",
-            "--reason",
-            "receipt",
-        ],
+        &argv("--sku NOPE --warehouse 1 --delta 1 --reason receipt"),
     )
     .fails(4, "NOPE");
     adjust(
         &sf,
-        &[
-            "--sku",
-            "WID-1",
-            "--warehouse",
-            "1",
-            "--delta",
-            "1",
-            "--reason",
-            "receipt",
-            "--at",
-            "yesterday",
-        ],
+        &argv("--sku WID-1 --warehouse 1 --delta 1 --reason receipt --at yesterday"),
     )
     .fails(3, "yesterday");
     adjust(&sf, &["--sku", "WID-1", "--warehouse", "1", "--delta", "1"]).code(2);
@@ -179,31 +113,13 @@ fn correction_may_go_either_way_and_stock_may_reach_zero() {
     let sf = setup();
     adjust(
         &sf,
-        &[
-            "--sku",
-            "WID-1",
-            "--warehouse",
-            "1",
-            "--delta",
-            "-10",
-            "--reason",
-            "correction",
-        ],
+        &argv("--sku WID-1 --warehouse 1 --delta -10 --reason correction"),
     )
     .ok();
     assert_eq!(sf.stock("WID-1", 1), 0);
     adjust(
         &sf,
-        &[
-            "--sku",
-            "WID-1",
-            "--warehouse",
-            "1",
-            "--delta",
-            "4",
-            "--reason",
-            "correction",
-        ],
+        &argv("--sku WID-1 --warehouse 1 --delta 4 --reason correction"),
     )
     .ok();
     assert_eq!(sf.stock("WID-1", 1), 4);
@@ -214,16 +130,7 @@ fn first_receipt_into_a_warehouse_stocks_it_there() {
     let sf = setup();
     adjust(
         &sf,
-        &[
-            "--sku",
-            "WID-1",
-            "--warehouse",
-            "2",
-            "--delta",
-            "6",
-            "--reason",
-            "receipt",
-        ],
+        &argv("--sku WID-1 --warehouse 2 --delta 6 --reason receipt"),
     )
     .ok();
     assert_eq!(sf.stock("WID-1", 2), 6);
@@ -234,20 +141,9 @@ fn first_receipt_into_a_warehouse_stocks_it_there() {
 #[test]
 fn transfer_writes_both_halves_or_nothing() {
     let sf = setup();
-    let moves = sf.json(&[
-        "stock",
-        "transfer",
-        "--sku",
-        "WID-1",
-        "--from",
-        "1",
-        "--to",
-        "2",
-        "--quantity",
-        "4",
-        "--note",
-        "rebalance",
-    ]);
+    let moves = sf.json(&argv(
+        "stock transfer --sku WID-1 --from 1 --to 2 --quantity 4 --note rebalance",
+    ));
     let summary: Vec<(i64, i64, &str, i64)> = moves
         .as_array()
         .unwrap()
@@ -291,16 +187,7 @@ fn transfer_writes_both_halves_or_nothing() {
 #[test]
 fn count_records_the_difference_or_nothing() {
     let sf = setup();
-    let m = sf.json(&[
-        "stock",
-        "count",
-        "--sku",
-        "WID-1",
-        "--warehouse",
-        "1",
-        "--quantity",
-        "7",
-    ]);
+    let m = sf.json(&argv("stock count --sku WID-1 --warehouse 1 --quantity 7"));
     assert_eq!(
         (
             m["delta"].as_i64(),
@@ -311,57 +198,21 @@ fn count_records_the_difference_or_nothing() {
     );
     let rows = sf.ledger_rows();
     let out = sf
-        .run(&[
-            "stock",
-            "count",
-            "--sku",
-            "WID-1",
-            "--warehouse",
-            "1",
-            "--quantity",
-            "7",
-            "--format",
-            "json",
-        ])
+        .run(&argv(
+            "stock count --sku WID-1 --warehouse 1 --quantity 7 --format json",
+        ))
         .ok();
     assert_eq!(out.json(), Value::Null);
     assert_eq!(sf.ledger_rows(), rows, "a zero difference records nothing");
-    let m = sf.json(&[
-        "stock",
-        "count",
-        "--sku",
-        "WID-1",
-        "--warehouse",
-        "2",
-        "--quantity",
-        "2",
-    ]);
+    let m = sf.json(&argv("stock count --sku WID-1 --warehouse 2 --quantity 2"));
     assert_eq!(
         (m["delta"].as_i64(), m["quantity"].as_i64()),
         (Some(2), Some(2))
     );
-    sf.run(&[
-        "stock",
-        "count",
-        "--sku",
-        "WID-1",
-        "--warehouse",
-        "1",
-        "--quantity",
-        "-1",
-    ])
-    .fails(3, "-1");
-    sf.run(&[
-        "stock",
-        "count",
-        "--sku",
-        "WID-1",
-        "--warehouse",
-        "3",
-        "--quantity",
-        "1",
-    ])
-    .fails(4, "warehouse 3");
+    sf.run(&argv("stock count --sku WID-1 --warehouse 1 --quantity -1"))
+        .fails(3, "-1");
+    sf.run(&argv("stock count --sku WID-1 --warehouse 3 --quantity 1"))
+        .fails(4, "warehouse 3");
     sf.run(&["check"]).ok();
 }
 
@@ -385,18 +236,9 @@ fn batch_applies_rows_in_order_in_one_transaction() {
         "10 + 5 - 12: the sale only fits after the receipt"
     );
     assert_eq!(sf.stock("WID-1", 2), 3);
-    let h = sf.json(&[
-        "stock",
-        "history",
-        "--sku",
-        "WID-1",
-        "--warehouse",
-        "1",
-        "--limit",
-        "2",
-        "--until",
-        "2026-02-01",
-    ]);
+    let h = sf.json(&argv(
+        "stock history --sku WID-1 --warehouse 1 --limit 2 --until 2026-02-01",
+    ));
     assert_eq!(h[0]["occurred_at"], "2026-01-03T08:00:00Z");
     assert_eq!(h[1]["note"], "dock");
     assert_eq!(h[1]["reference"], "PO-1");
@@ -608,16 +450,7 @@ fn a_bulk_batch_keeps_the_schema_and_the_books() {
     assert_eq!(sf.stock("WID-1", 2), 0);
     assert_eq!(sf.stock("WID-1", 1), 10 + 62_500 * 3);
     sf.run(&["check"]).ok();
-    let newest = sf.json(&[
-        "stock",
-        "history",
-        "--sku",
-        "WID-1",
-        "--warehouse",
-        "2",
-        "--limit",
-        "1",
-    ]);
+    let newest = sf.json(&argv("stock history --sku WID-1 --warehouse 2 --limit 1"));
     assert_eq!(
         newest[0]["reason"], "sale",
         "file order is kept within a pair"
@@ -674,20 +507,9 @@ fn a_large_batch_on_stdin_keeps_the_schema_and_the_books() {
 fn actor_falls_back_to_the_login_user_without_user_or_logname() {
     let sf = setup();
     let out = sf
-        .cmd(&[
-            "stock",
-            "adjust",
-            "--sku",
-            "WID-1",
-            "--warehouse",
-            "1",
-            "--delta",
-            "1",
-            "--reason",
-            "receipt",
-            "--format",
-            "json",
-        ])
+        .cmd(&argv(
+            "stock adjust --sku WID-1 --warehouse 1 --delta 1 --reason receipt --format json",
+        ))
         .env_remove("STOCKFLOW_ACTOR")
         .output()
         .ok();
@@ -731,31 +553,13 @@ fn history_and_list_keep_to_the_company_asked_for() {
 #[test]
 fn write_results_name_their_warehouses() {
     let sf = setup();
-    let adjusted = sf.json(&[
-        "stock",
-        "adjust",
-        "--sku",
-        "WID-1",
-        "--warehouse",
-        "1",
-        "--delta",
-        "-2",
-        "--reason",
-        "sale",
-    ]);
+    let adjusted = sf.json(&argv(
+        "stock adjust --sku WID-1 --warehouse 1 --delta -2 --reason sale",
+    ));
     assert_eq!(adjusted["warehouse_name"], "Main", "{adjusted}");
-    let moved = sf.json(&[
-        "stock",
-        "transfer",
-        "--sku",
-        "WID-1",
-        "--from",
-        "1",
-        "--to",
-        "2",
-        "--quantity",
-        "3",
-    ]);
+    let moved = sf.json(&argv(
+        "stock transfer --sku WID-1 --from 1 --to 2 --quantity 3",
+    ));
     let names: Vec<&str> = moved
         .as_array()
         .unwrap()
@@ -763,30 +567,12 @@ fn write_results_name_their_warehouses() {
         .map(|m| m["warehouse_name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["Main", "North"]);
-    let counted = sf.json(&[
-        "stock",
-        "count",
-        "--sku",
-        "WID-1",
-        "--warehouse",
-        "2",
-        "--quantity",
-        "1",
-    ]);
+    let counted = sf.json(&argv("stock count --sku WID-1 --warehouse 2 --quantity 1"));
     assert_eq!(counted["warehouse_name"], "North", "{counted}");
     let table = sf
-        .run(&[
-            "stock",
-            "adjust",
-            "--sku",
-            "WID-1",
-            "--warehouse",
-            "2",
-            "--delta",
-            "4",
-            "--reason",
-            "receipt",
-        ])
+        .run(&argv(
+            "stock adjust --sku WID-1 --warehouse 2 --delta 4 --reason receipt",
+        ))
         .ok()
         .stdout;
     assert!(table.contains("North") && !table.contains("#2"), "{table}");

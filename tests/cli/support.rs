@@ -716,6 +716,12 @@ pub fn kill_at(sf: &Sf, path: &str, phase: &str, delay: std::time::Duration) -> 
     (reached, running)
 }
 
+/// A command line written as one string, split at spaces: `argv("stock
+/// list --sku WID-1")` for the arguments a test would otherwise list one a line.
+pub fn argv(line: &str) -> Vec<&str> {
+    line.split(' ').collect()
+}
+
 /// The `id` of a JSON object.
 pub fn id(v: &Value) -> i64 {
     v["id"].as_i64().unwrap_or_else(|| panic!("no id in {v}"))

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::support::{BIN, Sf, product_create};
+use crate::support::{BIN, Sf, argv, product_create};
 
 /// README's worked example, with the kinds of names real catalogues have: a
 /// long product name, a long supplier name, a Japanese name, one item sold out.
@@ -83,35 +83,13 @@ pub fn worked_example() -> Sf {
             "3.20",
         ]);
     }
-    run(&[
-        "threshold",
-        "set",
-        "--company",
-        "1",
-        "--default",
-        "--quantity",
-        "15",
-    ]);
-    run(&[
-        "threshold",
-        "set",
-        "--company",
-        "1",
-        "--type",
-        "adhesive",
-        "--quantity",
-        "20",
-    ]);
-    run(&[
-        "threshold",
-        "set",
-        "--sku",
-        "WID-001",
-        "--warehouse",
-        "1",
-        "--quantity",
-        "10",
-    ]);
+    run(&argv("threshold set --company 1 --default --quantity 15"));
+    run(&argv(
+        "threshold set --company 1 --type adhesive --quantity 20",
+    ));
+    run(&argv(
+        "threshold set --sku WID-001 --warehouse 1 --quantity 10",
+    ));
     for (sku, wh, delta, reference) in [
         ("WID-001", "1", "-35", "INV-88"),
         ("ADH-1144", "2", "-30", "INV-89"),
@@ -454,15 +432,9 @@ fn stored_control_characters_are_escaped_in_every_table_cell() {
 fn a_page_past_the_end_says_so_and_still_exits_10() {
     let sf = worked_example();
     let out = sf
-        .run(&[
-            "alerts",
-            "low-stock",
-            "--company",
-            "1",
-            "--offset",
-            "500",
-            "--exit-code",
-        ])
+        .run(&argv(
+            "alerts low-stock --company 1 --offset 500 --exit-code",
+        ))
         .code(10);
     assert_eq!(
         out.stdout,
@@ -472,16 +444,7 @@ fn a_page_past_the_end_says_so_and_still_exits_10() {
         out.explain()
     );
     let page = sf
-        .run(&[
-            "alerts",
-            "low-stock",
-            "--company",
-            "1",
-            "--limit",
-            "1",
-            "--offset",
-            "1",
-        ])
+        .run(&argv("alerts low-stock --company 1 --limit 1 --offset 1"))
         .ok();
     assert!(page.stdout.contains("WID-001") && !page.stdout.contains("ADH-1144"));
     assert!(
