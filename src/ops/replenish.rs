@@ -201,21 +201,19 @@ impl Pair {
                 explain,
                 " < reorder point {reorder_point}; need {target}-{position}={need}"
             );
-            let (quantity, over_max) = self.round(need, pack, moq, position, reorder_point);
+            let (quantity, fit) = self.round(need, pack, moq, position, reorder_point);
             explain.push_str("; ");
             explain.push_str(&order_text(need, quantity, pack, moq));
-            if let (Some(max), true) = (self.max, over_max) {
-                let _ = write!(
-                    explain,
-                    "; over max {max} by {}",
-                    position + quantity - i128::from(max)
-                );
-            } else if self.max.is_some()
-                && quantity < rounded_up(need, pack).max(rounded_up(moq, pack))
-            {
-                let _ = write!(explain, ", one pack less to stay within max {target}");
+            match fit {
+                Fit::Within => {}
+                Fit::OnePackLess => {
+                    let _ = write!(explain, ", one pack less to stay within max {target}");
+                }
+                Fit::OverMax(by) => {
+                    let _ = write!(explain, "; over max {target} by {by}");
+                }
             }
-            (need, quantity, over_max)
+            (need, quantity, matches!(fit, Fit::OverMax(_)))
         } else {
             let _ = write!(
                 explain,
@@ -270,23 +268,34 @@ impl Pair {
 
     /// Step 8: whole packs, at least the minimum order; one pack less when
     /// that keeps a max without falling below the reorder point (or the
-    /// minimum order: a supplier does not take less), else `over_max`.
-    fn round(&self, need: i128, pack: i128, moq: i128, position: i128, rop: i128) -> (i128, bool) {
+    /// minimum order: a supplier does not take less), else over the max.
+    fn round(&self, need: i128, pack: i128, moq: i128, position: i128, rop: i128) -> (i128, Fit) {
         let floor = rounded_up(moq, pack);
         let quantity = rounded_up(need, pack).max(floor);
         let Some(max) = self.max.map(i128::from) else {
-            return (quantity, false);
+            return (quantity, Fit::Within);
         };
         if position + quantity <= max {
-            return (quantity, false);
+            return (quantity, Fit::Within);
         }
         let less = quantity - pack;
         if less > 0 && less >= floor && position + less >= rop {
-            (less, false)
+            (less, Fit::OnePackLess)
         } else {
-            (quantity, true)
+            (quantity, Fit::OverMax(position + quantity - max))
         }
     }
+}
+
+/// How a rounded order stands against the pair's max.
+#[derive(Debug, Clone, Copy)]
+enum Fit {
+    /// Within it, or there is none.
+    Within,
+    /// One pack less than the rounding gave, to stay within it.
+    OnePackLess,
+    /// Past it by this many units.
+    OverMax(i128),
 }
 
 fn position_text(stock: i64, on_order: i64, position: i128) -> String {
@@ -454,13 +463,10 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_max_steps_down_one_pack_only_when_the_reorder_point_still_holds() {
-        // Max 250, threshold (Min) 200, 194 on hand, pack 100, slow sales:
-        // ROP = 200, S = 250, need 56 → 1 pack = 100; 294 > 250, but
-        // 194 + 0 < 200, so it stays 100 and is over max by 44.
+    /// A slow mover (3 sold in 30 days, lead 7) with Min 200 and Max 250.
+    fn slow_with_max(stock: i64) -> Pair {
         let mut p = pair(
-            194,
+            stock,
             200,
             Sales {
                 sold: 3,
@@ -470,6 +476,15 @@ mod tests {
             7,
         );
         p.max = Some(250);
+        p
+    }
+
+    #[test]
+    fn a_max_steps_down_one_pack_only_when_the_reorder_point_still_holds() {
+        // Max 250, threshold (Min) 200, 194 on hand, pack 100, slow sales:
+        // ROP = 200, S = 250, need 56 → 1 pack = 100; 294 > 250, but
+        // 194 + 0 < 200, so it stays 100 and is over max by 44.
+        let mut p = slow_with_max(194);
         p.pack_size = 100;
         let r = p.replenish();
         assert_eq!(
@@ -497,17 +512,7 @@ mod tests {
     #[test]
     fn a_max_never_steps_below_the_minimum_order() {
         // need 100 → 2 packs of 60 = 120, MOQ 120: one pack less would be 60 < MOQ.
-        let mut p = pair(
-            150,
-            200,
-            Sales {
-                sold: 3,
-                ..Sales::default()
-            },
-            30,
-            7,
-        );
-        p.max = Some(250);
+        let mut p = slow_with_max(150);
         p.pack_size = 60;
         p.min_order_quantity = 120;
         let r = p.replenish();
