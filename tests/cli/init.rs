@@ -1,7 +1,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{BIN, Sf, argv, skip_unless_sqlite};
+use crate::support::{BIN, Sf, argv, argv_with, skip_unless_sqlite};
 
 #[test]
 fn commands_on_a_missing_database_exit_7_and_create_nothing() {
@@ -67,9 +67,10 @@ fn db_and_format_are_global_before_or_after_the_subcommand() {
     let sf = Sf::new();
     let path = sf.db.to_string_lossy().into_owned();
     let before = sf
-        .cmd(&[
-            "--db", &path, "--format", "json", "company", "create", "--name", "A",
-        ])
+        .cmd(&argv_with(
+            "--db {} --format json company create --name A",
+            &[&path],
+        ))
         .env("STOCKFLOW_DB", "/nonexistent/elsewhere.db")
         .output()
         .ok()
@@ -312,14 +313,10 @@ fn unprivileged(db: &Path, args: &[&str]) -> crate::support::Out {
     let uid = Command::new("id").arg("-u").output().unwrap();
     let mut cmd = if String::from_utf8_lossy(&uid.stdout).trim() == "0" {
         let mut c = Command::new("setpriv");
-        c.args([
-            "--reuid",
-            "65534",
-            "--regid",
-            "65534",
-            "--clear-groups",
-            BIN,
-        ]);
+        c.args(argv_with(
+            "--reuid 65534 --regid 65534 --clear-groups {}",
+            &[BIN],
+        ));
         c
     } else {
         Command::new(BIN)

@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use crate::copy::fill;
 use crate::support::{
-    Engine, Server, Sf, admin_url, count, kill_at, product_create, shell_loops,
-    skip_unless_postgres, wait_all, without_password,
+    Engine, Server, Sf, admin_url, argv, count, kill_at, shell_loops, skip_unless_postgres,
+    wait_all, without_password,
 };
 
 /// The sum of the ledger's deltas for a product in a warehouse, from `stock history`.
@@ -77,13 +77,9 @@ fn one_sku_created_twice_at_once_in_two_cases_has_one_winner() {
         let children: Vec<Child> = [format!("ab-{round}"), format!("AB-{round}")]
             .iter()
             .map(|sku| {
-                sf.spawn(&product_create(
-                    "1",
-                    sku,
-                    sku,
-                    "1",
-                    &["--warehouse", "1", "--quantity", "5"],
-                ))
+                sf.spawn(&argv(&format!(
+                    "product create --company 1 --sku {sku} --name {sku} --price 1 --warehouse 1 --quantity 5"
+                )))
             })
             .collect();
         let codes: Vec<i32> = wait_all(children).into_iter().map(|(c, _)| c).collect();
@@ -160,15 +156,9 @@ fn views(sf: &Sf) -> Vec<Value> {
     let mut all = vec![sf.json(&["stock", "list"]), sf.json(&["stock", "history"])];
     for company in sf.json(&["company", "list"]).as_array().expect("array") {
         let c = company["id"].to_string();
-        let alerts = [
-            "alerts",
-            "low-stock",
-            "--company",
-            &c,
-            "--as-of",
-            "2026-01-20",
-        ];
-        all.push(sf.json(&alerts));
+        all.push(sf.json(&argv(&format!(
+            "alerts low-stock --company {c} --as-of 2026-01-20"
+        ))));
         all.push(sf.json(&["product", "list", "--company", &c, "--include-archived"]));
     }
     all
@@ -314,17 +304,9 @@ fn movement_ids_follow_commit_order_so_an_after_id_feed_misses_none() {
         .batch_execute("BEGIN; SELECT 1 FROM warehouse WHERE id = 1 FOR UPDATE")
         .expect("hold");
     let adjust = |w: &str| {
-        let args = [
-            "stock",
-            "adjust",
-            "--sku",
-            "WID",
-            "--warehouse",
-            w,
-            "--delta",
-            "1",
-        ];
-        sf.spawn(&[&args[..], &["--reason", "receipt"]].concat())
+        sf.spawn(&argv(&format!(
+            "stock adjust --sku WID --warehouse {w} --delta 1 --reason receipt"
+        )))
     };
     let slow = adjust("1");
     std::thread::sleep(Duration::from_millis(700));
