@@ -1,7 +1,5 @@
 //! Why stock moved: the ledger's reasons and their sign rules.
 
-use rusqlite::ToSql;
-use rusqlite::types::{FromSql, FromSqlResult, ToSqlOutput, ValueRef};
 use serde::Serialize;
 
 use super::*;
@@ -108,22 +106,6 @@ impl Reason {
                 delta.0
             )))
         }
-    }
-}
-
-impl ToSql for Reason {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.as_str()))
-    }
-}
-
-impl FromSql for Reason {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        let s = value.as_str()?;
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or(rusqlite::types::FromSqlError::InvalidType)
     }
 }
 

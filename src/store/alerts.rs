@@ -7,7 +7,7 @@
 //! covering ledger index, so its cost follows the low rows, not the ledger.
 //! `MATERIALIZED` keeps SQLite from running the sales sum for every row.
 
-use rusqlite::params;
+use super::params;
 
 use super::Tx;
 use crate::error::Result;
@@ -162,14 +162,15 @@ mod tests {
             crate::store::DEFAULT_BUSY_TIMEOUT,
         )
         .unwrap();
-        let mut stmt = db
-            .conn()
-            .prepare(&format!("EXPLAIN QUERY PLAN {SQL}"))
-            .unwrap();
-        let plan: Vec<String> = stmt
-            .query_map(params![1, None::<i64>, 0, 86_400, 10], |r| r.get(3))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
+        let mut db = crate::store::Db::Sqlite(db);
+        let plan: Vec<String> = db
+            .read(|tx| {
+                tx.query_map(
+                    &format!("EXPLAIN QUERY PLAN {SQL}"),
+                    params![1, None::<i64>, 0, 86_400, 10],
+                    |r| r.get("detail"),
+                )
+            })
             .unwrap();
         let text = plan.join("\n");
         assert!(

@@ -1,7 +1,7 @@
 //! Companies, warehouses, suppliers and the links of products to suppliers,
 //! and the look-ups that say who owns what.
 
-use rusqlite::params;
+use super::params;
 
 use super::{Row, Tx};
 use crate::error::Result;
@@ -113,7 +113,7 @@ pub fn warehouse_names(tx: &Tx<'_>, company: CompanyId) -> Result<Vec<(Warehouse
     )
 }
 
-fn supplier(r: &Row<'_>) -> rusqlite::Result<Supplier> {
+fn supplier(r: &Row<'_>) -> Result<Supplier> {
     Ok(Supplier {
         id: r.get("id")?,
         company_id: r.get("company_id")?,

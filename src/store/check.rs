@@ -17,7 +17,7 @@ pub fn problems(conn: &Tx<'_>) -> Result<Vec<String>> {
         collect(conn, sql, what, &mut problems)?;
     }
     if let Tx::Sqlite(c) = conn {
-        sqlite::check::text_is_utf8(c, &mut problems)?;
+        sqlite::check::text_is_utf8(c.conn(), &mut problems)?;
     }
     Ok(problems)
 }

@@ -1,6 +1,6 @@
 //! Products and the components of bundles.
 
-use rusqlite::params;
+use super::params;
 
 use super::{Row, Tx};
 use crate::error::Result;
@@ -20,7 +20,7 @@ pub struct ProductRef {
     pub is_bundle: bool,
 }
 
-fn product_ref(r: &Row<'_>) -> rusqlite::Result<ProductRef> {
+fn product_ref(r: &Row<'_>) -> Result<ProductRef> {
     Ok(ProductRef {
         id: r.get("id")?,
         company_id: r.get("company_id")?,
@@ -47,7 +47,7 @@ pub fn lock(tx: &Tx<'_>, id: ProductId) -> Result<()> {
 const COLUMNS: &str =
     "id, company_id, sku, name, price_cents, type, threshold, is_bundle, archived, created_at";
 
-fn product(r: &Row<'_>) -> rusqlite::Result<Product> {
+fn product(r: &Row<'_>) -> Result<Product> {
     Ok(Product {
         id: r.get("id")?,
         company_id: r.get("company_id")?,

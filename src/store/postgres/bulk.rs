@@ -8,11 +8,11 @@
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::private::BytesMut;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
-use rusqlite::types::Value;
 
 use super::Tx;
 use crate::error::Result;
 use crate::model::Timestamp;
+use crate::store::Owned;
 use crate::store::ledger::{NewMovement, StockRow};
 use crate::store::tables::Kind;
 
@@ -115,7 +115,7 @@ pub(crate) fn copy_rows(
     tx: Tx<'_>,
     table: &str,
     columns: &[(&str, Kind)],
-    rows: &mut dyn Iterator<Item = Result<Vec<Value>>>,
+    rows: &mut dyn Iterator<Item = Result<Vec<Owned>>>,
 ) -> Result<u64> {
     let types: Vec<Type> = columns
         .iter()
@@ -135,7 +135,7 @@ pub(crate) fn copy_rows(
     for row in rows {
         let row = row?;
         for value in &row {
-            if let Value::Text(t) = value {
+            if let Owned::Text(t) = value {
                 super::storable_text(&row_name(table, columns, &row), t)?;
             }
         }
@@ -148,9 +148,9 @@ pub(crate) fn copy_rows(
 }
 
 /// A copied row as a message names it: `movement 17` (its id), else the table.
-fn row_name(table: &str, columns: &[(&str, Kind)], row: &[Value]) -> String {
+fn row_name(table: &str, columns: &[(&str, Kind)], row: &[Owned]) -> String {
     match (columns.first(), row.first()) {
-        (Some(("id", _)), Some(Value::Integer(id))) => format!("{table} {id}: text"),
+        (Some(("id", _)), Some(Owned::Int(id))) => format!("{table} {id}: text"),
         _ => format!("{table} text"),
     }
 }
@@ -167,21 +167,22 @@ pub(crate) fn advance_sequence(tx: Tx<'_>, table: &str) -> Result<()> {
     Ok(())
 }
 
-/// A copied value, written as the column's type.
+/// A copied value, written as the column's type: exactly, or refused (a
+/// boolean stored by SQLite as 0 or 1 goes to a `BOOLEAN` as itself).
 #[derive(Debug)]
-struct Cell<'a>(&'a Value);
+struct Cell<'a>(&'a Owned);
 
 impl ToSql for Cell<'_> {
     fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> std::result::Result<IsNull, BoxError> {
-        match self.0 {
-            Value::Null => Ok(IsNull::Yes),
-            Value::Integer(i) if *ty == Type::INT8 => i.to_sql(ty, out),
-            Value::Text(t) if *ty == Type::TEXT => t.as_str().to_sql(ty, out),
-            Value::Blob(b) if *ty == Type::BYTEA => b.as_slice().to_sql(ty, out),
-            Value::Integer(_) | Value::Text(_) | Value::Blob(_) => {
-                Err(format!("a stored value does not fit its {ty} column").into())
-            }
-            Value::Real(_) => Err("a real number has no column to go to".into()),
+        match (self.0, ty) {
+            (Owned::Null, _) => Ok(IsNull::Yes),
+            (Owned::Int(i), &Type::INT8) => i.to_sql(ty, out),
+            (Owned::Int(i @ (0 | 1)), &Type::BOOL) => (*i == 1).to_sql(ty, out),
+            (Owned::Bool(b), &Type::BOOL) => b.to_sql(ty, out),
+            (Owned::Bool(b), &Type::INT8) => i64::from(*b).to_sql(ty, out),
+            (Owned::Text(t), &Type::TEXT) => t.as_str().to_sql(ty, out),
+            (Owned::Blob(b), &Type::BYTEA) => b.as_slice().to_sql(ty, out),
+            _ => Err(format!("a stored value does not fit its {ty} column").into()),
         }
     }
 

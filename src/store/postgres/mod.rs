@@ -25,9 +25,11 @@ mod error;
 mod tx;
 mod value;
 
-pub use connect::Db;
+pub use connect::{CancelToken, Db};
+pub(crate) use error::is_overflow;
 pub use tx::Tx;
-pub(crate) use value::{column, storable_text};
+pub use value::Row;
+pub(crate) use value::storable_text;
 
 /// The current schema (version [`SCHEMA_VERSION`](crate::store::SCHEMA_VERSION)): what `init` runs on an
 /// empty database.
