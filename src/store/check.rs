@@ -56,7 +56,7 @@ const CHECKS: &[(&str, &str)] = &[
     ),
     (
         "SELECT 'product ' || product_id || ' has ' || count(*) || ' primary suppliers' AS problem
-         FROM product_supplier WHERE is_primary = 1 GROUP BY product_id HAVING count(*) > 1",
+         FROM product_supplier WHERE is_primary GROUP BY product_id HAVING count(*) > 1",
         "primary supplier",
     ),
 ];

@@ -62,7 +62,7 @@ pub fn table(src: &Tx<'_>, dst: &Tx<'_>, table: &Table) -> Result<u64> {
 
 #[cfg(test)]
 mod tests {
-    use crate::store::tables::Kind::{Bytes, Int, Text};
+    use crate::store::tables::Kind::{Bool, Bytes, Int, Text};
     use crate::store::tables::TABLES;
 
     /// The copy list is the schema: every table, every column, in order, of
@@ -100,7 +100,7 @@ mod tests {
                 .iter()
                 .map(|(c, kind)| {
                     let ty = match kind {
-                        Int => "INTEGER",
+                        Int | Bool => "INTEGER",
                         Text => "TEXT",
                         Bytes => "BLOB",
                     };

@@ -121,6 +121,7 @@ pub(crate) fn copy_rows(
         .iter()
         .map(|(_, kind)| match kind {
             Kind::Int => Type::INT8,
+            Kind::Bool => Type::BOOL,
             Kind::Text => Type::TEXT,
             Kind::Bytes => Type::BYTEA,
         })

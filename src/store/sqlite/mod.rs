@@ -84,6 +84,10 @@ pub const UPGRADES: &[Upgrade] = &[
          ) STRICT, WITHOUT ROWID;
          CREATE INDEX idempotency_key_age ON idempotency_key (created_at);",
     ),
+    // 5: PostgreSQL's flags become BOOLEAN; nothing changes in a SQLite
+    // file (its flags stay 0/1 integers), but both engines keep one version
+    // number.
+    Upgrade::Sql(""),
 ];
 
 /// The schema version this build writes (`PRAGMA user_version`).
