@@ -228,13 +228,13 @@ macro_rules! id_value {
     ($($name:ident),*) => {$(
         impl ToValue for $name {
             fn to_value(&self) -> Value<'_> {
-                Value::Int(self.0)
+                Value::Int(self.get())
             }
         }
 
         impl FromValue for $name {
             fn from_value(value: Value<'_>) -> Result<Self, String> {
-                i64::from_value(value).map($name)
+                $name::new(i64::from_value(value)?).map_err(|e| e.message().to_owned())
             }
         }
     )*};
@@ -321,7 +321,7 @@ mod tests {
         assert_eq!(Reason::from_value(Value::Text("sale")), Ok(Reason::Sale));
         let owned = Owned::from_value(Value::Text("x")).unwrap();
         assert_eq!(owned.as_value(), Value::Text("x"));
-        assert_eq!(Some(WarehouseId(4)).to_value(), Value::Int(4));
+        assert_eq!(WarehouseId::new(4).ok().to_value(), Value::Int(4));
         assert_eq!(None::<WarehouseId>.to_value(), Value::Null);
     }
 }

@@ -11,7 +11,7 @@ use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 
 use super::Tx;
 use crate::error::Result;
-use crate::model::Timestamp;
+use crate::model::{CompanyId, ProductId, Timestamp};
 use crate::store::Owned;
 use crate::store::ledger::{NewMovement, StockRow};
 use crate::store::tables::Kind;
@@ -52,8 +52,8 @@ pub(crate) fn copy_movements<'a>(
             text.map_or(Ok(()), |t| super::storable_text("text", t))?;
         }
         writer.write(&[
-            &m.product.0,
-            &m.warehouse.0,
+            &m.product.get(),
+            &m.warehouse.get(),
             &m.delta,
             &m.reason.as_str(),
             &m.note,
@@ -61,7 +61,7 @@ pub(crate) fn copy_movements<'a>(
             &actor,
             &m.occurred_at.unix_seconds(),
             &recorded_at,
-            &m.bundle.map(|b| b.0),
+            &m.bundle.map(ProductId::get),
         ])?;
     }
     Ok(writer.finish()?)
@@ -90,9 +90,9 @@ pub(crate) fn write_stock(tx: Tx<'_>, rows: &[StockRow]) -> Result<()> {
     let mut writer = BinaryCopyInWriter::new(sink, &[Type::INT8; 4]);
     for r in rows {
         writer.write(&[
-            &r.product.0,
-            &r.warehouse.0,
-            &r.company.map(|c| c.0),
+            &r.product.get(),
+            &r.warehouse.get(),
+            &r.company.map(CompanyId::get),
             &r.quantity,
         ])?;
     }
