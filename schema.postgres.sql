@@ -1,4 +1,4 @@
--- stockflow's current schema on PostgreSQL, version 4: what `init` runs on an
+-- stockflow's current schema on PostgreSQL, version 5: what `init` runs on an
 -- empty database. The same tables, columns and rules as SQLite's schema.sql
 -- at the same version number; older databases reach it through the upgrades
 -- in src/store/postgres/mod.rs.
@@ -50,8 +50,8 @@ CREATE TABLE product (
     price_cents BIGINT NOT NULL CHECK (price_cents BETWEEN 0 AND 9999999999),
     type        TEXT COLLATE "C",
     threshold   BIGINT CHECK (threshold >= 0),
-    is_bundle   BIGINT NOT NULL DEFAULT 0 CHECK (is_bundle BETWEEN 0 AND 1),
-    archived    BIGINT NOT NULL DEFAULT 0 CHECK (archived BETWEEN 0 AND 1),
+    is_bundle   BOOLEAN NOT NULL DEFAULT FALSE,
+    archived    BOOLEAN NOT NULL DEFAULT FALSE,
     created_at  BIGINT NOT NULL,
     UNIQUE (id, company_id)
 );
@@ -61,14 +61,14 @@ CREATE TABLE product_supplier (
     product_id     BIGINT NOT NULL,
     supplier_id    BIGINT NOT NULL,
     company_id     BIGINT NOT NULL,
-    is_primary     BIGINT NOT NULL DEFAULT 0 CHECK (is_primary BETWEEN 0 AND 1),
+    is_primary     BOOLEAN NOT NULL DEFAULT FALSE,
     lead_time_days BIGINT CHECK (lead_time_days >= 0),
     cost_cents     BIGINT CHECK (cost_cents BETWEEN 0 AND 9999999999),
     PRIMARY KEY (product_id, supplier_id),
     FOREIGN KEY (product_id, company_id) REFERENCES product (id, company_id),
     FOREIGN KEY (supplier_id, company_id) REFERENCES supplier (id, company_id)
 );
-CREATE UNIQUE INDEX product_one_primary_supplier ON product_supplier (product_id) WHERE is_primary = 1;
+CREATE UNIQUE INDEX product_one_primary_supplier ON product_supplier (product_id) WHERE is_primary;
 CREATE INDEX product_supplier_supplier ON product_supplier (supplier_id);
 
 CREATE TABLE bundle_component (

@@ -1,4 +1,4 @@
--- stockflow's current SQLite schema, version 4 (PRAGMA user_version = 4):
+-- stockflow's current SQLite schema, version 5 (PRAGMA user_version = 5):
 -- what `init` runs on a new file. Older files reach the same schema through
 -- the upgrades in src/store/sqlite/mod.rs (a test compares the two); a change
 -- here is a new version: bump it and append the matching upgrade.

@@ -614,16 +614,16 @@ mod tests {
 
     fn alert(stock: i64, days: i64, lead: Option<i64>) -> Alert {
         Alert {
-            product_id: crate::model::ProductId(145),
+            product_id: crate::model::ProductId::new(145).unwrap(),
             product_name: "Adhesive tape, double-sided, 50 m roll".into(),
             sku: "ADH-1144".into(),
-            warehouse_id: crate::model::WarehouseId(1),
+            warehouse_id: crate::model::WarehouseId::new(1).unwrap(),
             warehouse_name: "Hamburg North".into(),
             current_stock: stock,
             threshold: 20,
             days_until_stockout: days,
             supplier: Some(SupplierRef {
-                id: crate::model::SupplierId(5),
+                id: crate::model::SupplierId::new(5).unwrap(),
                 name: "BondTech Adhesives".into(),
                 contact_email: None,
             }),

@@ -3,18 +3,20 @@
 //! tests (`ops::copy` for SQLite's, `tests/cli/postgres.rs` for PostgreSQL's
 //! against SQLite's).
 
-/// How a column is stored: an integer, text, or bytes.
+/// How a column is stored: an integer, a flag, text, or bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// `INTEGER` / `BIGINT`.
     Int,
+    /// A flag: SQLite's `INTEGER` 0 or 1, PostgreSQL's `BOOLEAN`.
+    Bool,
     /// `TEXT`.
     Text,
     /// `BLOB` / `BYTEA`.
     Bytes,
 }
 
-use Kind::{Bytes, Int, Text};
+use Kind::{Bool, Bytes, Int, Text};
 
 /// One table to copy: its name, whether it has an `id` sequence, and its
 /// columns in order.
@@ -67,8 +69,8 @@ pub const TABLES: &[Table] = &[
             ("price_cents", Int),
             ("type", Text),
             ("threshold", Int),
-            ("is_bundle", Int),
-            ("archived", Int),
+            ("is_bundle", Bool),
+            ("archived", Bool),
             ("created_at", Int),
         ],
     ),
@@ -79,7 +81,7 @@ pub const TABLES: &[Table] = &[
             ("product_id", Int),
             ("supplier_id", Int),
             ("company_id", Int),
-            ("is_primary", Int),
+            ("is_primary", Bool),
             ("lead_time_days", Int),
             ("cost_cents", Int),
         ],

@@ -435,7 +435,11 @@ fn both_engines_have_the_same_tables_and_columns_in_the_same_order() {
         .expect("prepare")
         .query_map([], |r| {
             let ty: String = r.get(2)?;
+            let column: String = r.get(1)?;
+            // The flags, 0 or 1 in SQLite's integers, are PostgreSQL's booleans.
+            let flag = ["is_bundle", "archived", "is_primary"].contains(&column.as_str());
             let pg = match ty.as_str() {
+                "INTEGER" if flag => "boolean",
                 "INTEGER" => "bigint",
                 "TEXT" => "text",
                 "BLOB" => "bytea",
@@ -460,4 +464,182 @@ fn both_engines_have_the_same_tables_and_columns_in_the_same_order() {
         .collect()
     });
     assert_eq!(postgres, sqlite);
+}
+
+/// The schema of the database `sf` names, as the server describes it: each
+/// column with its type, default and nullability; each index; each constraint.
+fn pg_schema(sf: &Sf) -> Vec<String> {
+    sf.with_pg(|pg| {
+        let mut all: Vec<String> = Vec::new();
+        for sql in [
+            "SELECT table_name || '.' || column_name || ' ' || data_type || ' default '
+                    || coalesce(column_default, '-') || ' nullable ' || is_nullable
+             FROM information_schema.columns
+             WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position",
+            "SELECT indexname || ': ' || indexdef FROM pg_indexes
+             WHERE schemaname = current_schema() ORDER BY indexname",
+            "SELECT conrelid::regclass::text || ' ' || conname || ': ' || pg_get_constraintdef(oid)
+             FROM pg_constraint WHERE connamespace = current_schema()::regnamespace
+             ORDER BY conrelid::regclass::text, conname",
+        ] {
+            let rows = pg.query(sql, &[]).expect("schema");
+            all.extend(rows.iter().map(|r| r.get::<_, String>(0)));
+        }
+        all
+    })
+}
+
+#[test]
+fn a_version_4_server_database_upgraded_by_init_has_the_fresh_schema_and_keeps_its_rows() {
+    if skip_unless_postgres() {
+        return;
+    }
+    // The version-4 schema as released (git show c109da0:schema.postgres.sql),
+    // with the flags as integers 0/1, and rows written by its rules.
+    let old = Sf::bare_on(Engine::Postgres);
+    old.execute(include_str!("../data/schema.postgres.v4.sql"))
+        .expect("the version-4 schema");
+    old.execute(
+        "CREATE TABLE stockflow_schema (version BIGINT NOT NULL);
+         COMMENT ON TABLE stockflow_schema IS 'stockflow';
+         INSERT INTO stockflow_schema VALUES (4);
+         INSERT INTO company (name, default_threshold, created_at) VALUES ('Acme', 10, 0);
+         INSERT INTO supplier (company_id, name, contact_email, created_at)
+         VALUES (1, 'Bolts Ltd', 'bolts@example.com', 0);
+         INSERT INTO product (company_id, sku, sku_key, name, price_cents, is_bundle, archived, created_at)
+         VALUES (1, 'PLAIN-1', 'plain-1', 'Plain', 100, 0, 0, 0),
+                (1, 'ARCH-1', 'arch-1', 'Old', 100, 0, 1, 0),
+                (1, 'KIT-1', 'kit-1', 'Kit', 300, 1, 0, 0);
+         INSERT INTO bundle_component (bundle_id, component_id, company_id, quantity) VALUES (3, 1, 1, 2);
+         INSERT INTO product_supplier (product_id, supplier_id, company_id, is_primary, lead_time_days)
+         VALUES (1, 1, 1, 1, 7), (2, 1, 1, 0, NULL);",
+    )
+    .expect("version-4 rows");
+    old.run(&["init"]).ok();
+    let fresh = Sf::new_on(Engine::Postgres);
+    assert_eq!(pg_schema(&old), pg_schema(&fresh));
+    let version: i64 = old.with_pg(|pg| {
+        pg.query_one("SELECT version FROM stockflow_schema", &[])
+            .expect("version")
+            .get(0)
+    });
+    assert_eq!(version, 5);
+    let flags: Vec<(String, bool, bool)> = old.with_pg(|pg| {
+        pg.query(
+            "SELECT sku, is_bundle, archived FROM product ORDER BY id",
+            &[],
+        )
+        .expect("products")
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect()
+    });
+    assert_eq!(
+        flags,
+        [
+            ("PLAIN-1".to_owned(), false, false),
+            ("ARCH-1".to_owned(), false, true),
+            ("KIT-1".to_owned(), true, false),
+        ]
+    );
+    let links: Vec<(i64, bool, Option<i64>)> = old.with_pg(|pg| {
+        pg.query(
+            "SELECT product_id, is_primary, lead_time_days FROM product_supplier ORDER BY product_id",
+            &[],
+        )
+        .expect("links")
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect()
+    });
+    assert_eq!(links, [(1, true, Some(7)), (2, false, None)]);
+    old.run(&["check"]).ok();
+    // Through the commands: the archived product is listed only when asked,
+    // as archived; the kit is a bundle.
+    let listed = old.json(&["product", "list"]);
+    let skus: Vec<&str> = listed
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|p| p["sku"].as_str().expect("sku"))
+        .collect();
+    assert_eq!(skus, ["KIT-1", "PLAIN-1"]);
+    let all = old.json(&["product", "list", "--include-archived"]);
+    let arch = all
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|p| p["sku"] == "ARCH-1")
+        .expect("ARCH-1 listed");
+    assert_eq!(arch["archived"], true);
+    let kit = all
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|p| p["sku"] == "KIT-1")
+        .expect("KIT-1 listed");
+    assert_eq!(kit["is_bundle"], true);
+}
+
+/// The flags of a database file: each product's bundle and archived flags,
+/// each supplier link's primary flag (SQLite's 0/1).
+fn file_flags(sf: &Sf) -> Vec<(String, i64, i64)> {
+    let conn = rusqlite::Connection::open(&sf.db).expect("open");
+    conn.prepare(
+        "SELECT sku, is_bundle, archived FROM product
+         UNION ALL SELECT 'link ' || product_id || '-' || supplier_id, is_primary, 0 FROM product_supplier
+         ORDER BY 1",
+    )
+    .expect("prepare")
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+    .expect("query")
+    .collect::<Result<_, _>>()
+    .expect("rows")
+}
+
+#[test]
+fn flags_cross_to_the_server_as_booleans_and_back_as_they_were() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let original = Sf::new_on(Engine::Sqlite);
+    fill(&original);
+    // A link that is not primary beside the primary one.
+    original
+        .run(&["supplier", "link", "--sku", "WID-2", "--supplier", "1"])
+        .ok();
+    let before = file_flags(&original);
+    // fill: PAIR is a bundle, WID-2 archived, WID-1's link (1-1) primary.
+    assert_eq!(
+        before,
+        [
+            ("PAIR".to_owned(), 1, 0),
+            ("WID-1".to_owned(), 0, 0),
+            ("WID-2".to_owned(), 0, 1),
+            ("link 1-1".to_owned(), 1, 0),
+            ("link 2-1".to_owned(), 0, 0),
+        ]
+    );
+    let server = Sf::bare_on(Engine::Postgres);
+    original.json(&["copy", "--to", server.url()]);
+    let on_server: Vec<(String, bool, bool)> = server.with_pg(|pg| {
+        pg.query(
+            "SELECT sku, is_bundle, archived FROM product
+             UNION ALL SELECT 'link ' || product_id || '-' || supplier_id, is_primary, FALSE
+             FROM product_supplier ORDER BY 1",
+            &[],
+        )
+        .expect("flags")
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect()
+    });
+    let as_booleans: Vec<(String, bool, bool)> = before
+        .iter()
+        .map(|(k, a, b)| (k.clone(), *a == 1, *b == 1))
+        .collect();
+    assert_eq!(on_server, as_booleans);
+    let back = Sf::bare_on(Engine::Sqlite);
+    server.json(&["copy", "--to", back.url()]);
+    assert_eq!(file_flags(&back), before);
 }

@@ -25,9 +25,11 @@ mod error;
 mod tx;
 mod value;
 
-pub use connect::Db;
+pub use connect::{CancelToken, Db};
+pub(crate) use error::is_overflow;
 pub use tx::Tx;
-pub(crate) use value::{column, storable_text};
+pub use value::Row;
+pub(crate) use value::storable_text;
 
 /// The current schema (version [`SCHEMA_VERSION`](crate::store::SCHEMA_VERSION)): what `init` runs on an
 /// empty database.
@@ -40,7 +42,27 @@ pub const OLDEST: i64 = 4;
 /// a database from version `OLDEST + i` to `OLDEST + i + 1`. Each SQLite
 /// upgrade after version 4 gets its PostgreSQL twin here (and the same change
 /// in `schema.postgres.sql`), so both engines keep one version number.
-pub const UPGRADES: &[&str] = &[];
+pub const UPGRADES: &[&str] = &[
+    // 5: the flags (product.is_bundle, product.archived,
+    // product_supplier.is_primary) become BOOLEAN, no longer integers
+    // checked to be 0 or 1; the one-primary index is rebuilt on the boolean.
+    "ALTER TABLE product
+         DROP CONSTRAINT product_is_bundle_check, DROP CONSTRAINT product_archived_check,
+         ALTER COLUMN is_bundle DROP DEFAULT, ALTER COLUMN archived DROP DEFAULT;
+     ALTER TABLE product
+         ALTER COLUMN is_bundle TYPE BOOLEAN USING (is_bundle <> 0),
+         ALTER COLUMN archived TYPE BOOLEAN USING (archived <> 0),
+         ALTER COLUMN is_bundle SET DEFAULT FALSE, ALTER COLUMN archived SET DEFAULT FALSE;
+     DROP INDEX product_one_primary_supplier;
+     ALTER TABLE product_supplier
+         DROP CONSTRAINT product_supplier_is_primary_check,
+         ALTER COLUMN is_primary DROP DEFAULT;
+     ALTER TABLE product_supplier
+         ALTER COLUMN is_primary TYPE BOOLEAN USING (is_primary <> 0),
+         ALTER COLUMN is_primary SET DEFAULT FALSE;
+     CREATE UNIQUE INDEX product_one_primary_supplier ON product_supplier (product_id)
+         WHERE is_primary;",
+];
 
 /// The advisory lock `init` holds while it creates or upgrades the schema.
 const INIT_LOCK: i64 = 0x5354_4b46;

@@ -19,6 +19,11 @@ pub(crate) mod bulk;
 pub(crate) mod check;
 mod error;
 pub mod sku_keys;
+mod tx;
+mod value;
+
+pub(crate) use error::is_overflow;
+pub use tx::{Row, Tx};
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -79,6 +84,10 @@ pub const UPGRADES: &[Upgrade] = &[
          ) STRICT, WITHOUT ROWID;
          CREATE INDEX idempotency_key_age ON idempotency_key (created_at);",
     ),
+    // 5: PostgreSQL's flags become BOOLEAN; nothing changes in a SQLite
+    // file (its flags stay 0/1 integers), but both engines keep one version
+    // number.
+    Upgrade::Sql(""),
 ];
 
 /// The schema version this build writes (`PRAGMA user_version`).
@@ -211,6 +220,21 @@ impl Db {
         &self.conn
     }
 
+    /// Maps the file (`mmap_size`) for a connection that lives across
+    /// requests: pages are read through the OS page cache without a copy or
+    /// a system call per page.
+    pub fn tune_for_long_lived_reader(&self) -> Result<()> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA mmap_size = 1073741824", [], |_| Ok(()))?)
+    }
+
+    /// A handle that stops this connection's running statement at its next
+    /// step, from any thread.
+    pub fn interrupt_handle(&self) -> Interrupt {
+        Interrupt(self.conn.get_interrupt_handle())
+    }
+
     /// The file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -268,6 +292,22 @@ impl Db {
             .conn
             .transaction_with_behavior(TransactionBehavior::Deferred)?;
         f(&tx)
+    }
+}
+
+/// Stops a connection's running statement from any thread.
+pub struct Interrupt(rusqlite::InterruptHandle);
+
+impl Interrupt {
+    /// Interrupts the statement running now, if any.
+    pub fn interrupt(&self) {
+        self.0.interrupt();
+    }
+}
+
+impl std::fmt::Debug for Interrupt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("sqlite::Interrupt")
     }
 }
 
