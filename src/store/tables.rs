@@ -84,6 +84,8 @@ pub const TABLES: &[Table] = &[
             ("is_primary", Bool),
             ("lead_time_days", Int),
             ("cost_cents", Int),
+            ("pack_size", Int),
+            ("min_order_quantity", Int),
         ],
     ),
     (
@@ -119,6 +121,7 @@ pub const TABLES: &[Table] = &[
             ("warehouse_id", Int),
             ("company_id", Int),
             ("quantity", Int),
+            ("max_quantity", Int),
         ],
     ),
     (
@@ -163,5 +166,40 @@ pub const TABLES: &[Table] = &[
             ("location", Text),
             ("created_at", Int),
         ],
+    ),
+    (
+        "purchase_order",
+        true,
+        &[
+            ("id", Int),
+            ("company_id", Int),
+            ("supplier_id", Int),
+            ("warehouse_id", Int),
+            ("status", Text),
+            ("reference", Text),
+            ("ordered_at", Int),
+            ("expected_at", Int),
+            ("first_received_at", Int),
+            ("closed_at", Int),
+            ("created_at", Int),
+        ],
+    ),
+    (
+        "purchase_order_line",
+        false,
+        &[
+            ("order_id", Int),
+            ("product_id", Int),
+            ("company_id", Int),
+            ("line_no", Int),
+            ("quantity", Int),
+            ("received", Int),
+            ("unit_cost_cents", Int),
+        ],
+    ),
+    (
+        "purchase_receipt",
+        false,
+        &[("movement_id", Int), ("order_id", Int), ("product_id", Int)],
     ),
 ];

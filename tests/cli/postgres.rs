@@ -523,7 +523,7 @@ fn a_version_4_server_database_upgraded_by_init_has_the_fresh_schema_and_keeps_i
             .expect("version")
             .get(0)
     });
-    assert_eq!(version, 5);
+    assert_eq!(version, stockflow::store::SCHEMA_VERSION);
     let flags: Vec<(String, bool, bool)> = old.with_pg(|pg| {
         pg.query(
             "SELECT sku, is_bundle, archived FROM product ORDER BY id",
