@@ -66,6 +66,7 @@ id_type!(CompanyId, "company");
 id_type!(WarehouseId, "warehouse");
 id_type!(SupplierId, "supplier");
 id_type!(ProductId, "product");
+id_type!(OrderId, "purchase order");
 
 /// Parses ASCII digits only (no sign, no space, no `1.0`), positive, within `i64`.
 fn parse_id(what: &str, text: &str) -> Result<i64> {

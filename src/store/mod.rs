@@ -29,6 +29,7 @@ pub mod filter;
 pub mod history;
 pub mod idempotency;
 pub mod ledger;
+pub mod order;
 pub mod postgres;
 pub mod product;
 pub mod sqlite;

@@ -4,7 +4,9 @@
 //! values in its own module (`sqlite::value`, `postgres::value`), exactly or
 //! refused; above them nothing names a driver.
 
-use crate::model::{CompanyId, Money, ProductId, Reason, Sku, SupplierId, Timestamp, WarehouseId};
+use crate::model::{
+    CompanyId, Money, OrderId, ProductId, Reason, Sku, SupplierId, Timestamp, WarehouseId,
+};
 
 /// A value borrowed from a parameter or a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,7 +242,7 @@ macro_rules! id_value {
     )*};
 }
 
-id_value!(CompanyId, WarehouseId, SupplierId, ProductId);
+id_value!(CompanyId, WarehouseId, SupplierId, ProductId, OrderId);
 
 /// Money as integer cents, in its range.
 impl ToValue for Money {
