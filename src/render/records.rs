@@ -14,7 +14,7 @@ use crate::ops::threshold::Threshold;
 use crate::ops::token::{Created, Token};
 
 /// `2026-01-15 10:00` (UTC), with seconds only when there are some.
-fn when(t: Timestamp) -> String {
+pub(super) fn when(t: Timestamp) -> String {
     let text = t.to_string();
     let text = text
         .strip_suffix('Z')
