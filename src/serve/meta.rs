@@ -47,6 +47,11 @@ pub fn document() -> utoipa::openapi::OpenApi {
         super::stock::list,
         super::stock::history,
         super::alerts::low_stock,
+        super::orders::create,
+        super::orders::list,
+        super::orders::show,
+        super::orders::receive,
+        super::orders::close,
     ),
     modifiers(&Bearer)
 )]

@@ -16,6 +16,7 @@ mod error;
 mod idempotency;
 mod log;
 mod meta;
+mod orders;
 mod products;
 mod schema;
 mod state;
@@ -83,6 +84,10 @@ pub fn app_with(state: Arc<State>, limits: Limits) -> Router {
             "/api/companies/{company_id}/alerts/low-stock",
             get(alerts::low_stock),
         )
+        .route("/api/orders", get(orders::list).post(orders::create))
+        .route("/api/orders/{id}", get(orders::show))
+        .route("/api/orders/{id}/receipts", post(orders::receive))
+        .route("/api/orders/{id}/close", post(orders::close))
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY))

@@ -9,6 +9,7 @@
 mod support;
 
 mod harness;
+mod orders;
 mod routes;
 mod socket;
 mod tenancy;
