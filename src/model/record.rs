@@ -51,6 +51,20 @@ pub struct Supplier {
     pub phone: Option<String>,
 }
 
+/// A supplier as `supplier list` shows it: with the lead time its orders
+/// have shown (SPEC 11).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
+pub struct ListedSupplier {
+    /// The supplier.
+    #[serde(flatten)]
+    pub supplier: Supplier,
+    /// The median whole days from order to first receipt over its last 10
+    /// orders with a receipt (an even count: the two middle values' mean,
+    /// rounded up); `None` when none has one.
+    pub observed_lead_time_days: Option<i64>,
+}
+
 /// A supplier as linked to one product: the supplier's own keys, the
 /// product's SKU, and the link's terms.
 #[derive(Debug, Clone, Serialize)]

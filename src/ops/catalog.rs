@@ -9,7 +9,7 @@ use crate::model::{CompanyId, Money, Sku, SupplierId};
 use crate::store::catalog::{self as stored, Terms};
 use crate::store::{Db, Tx};
 
-pub use crate::model::record::{Company, Supplier, SupplierLink, Warehouse};
+pub use crate::model::record::{Company, ListedSupplier, Supplier, SupplierLink, Warehouse};
 
 /// Creates a company; a duplicate name is a conflict.
 pub fn create_company(db: &mut Db, ctx: &Ctx, name: &str) -> Result<Company> {
@@ -109,13 +109,21 @@ pub(crate) fn supplier_in(tx: &Tx<'_>, ctx: &Ctx, new: &NewSupplier) -> Result<S
     })
 }
 
-/// Suppliers, optionally of one company, by id.
-pub fn list_suppliers(db: &mut Db, company: Option<CompanyId>) -> Result<Vec<Supplier>> {
+/// Suppliers, optionally of one company, by id, each with the lead time its
+/// orders have shown.
+pub fn list_suppliers(db: &mut Db, company: Option<CompanyId>) -> Result<Vec<ListedSupplier>> {
     db.read(|tx| {
         if let Some(c) = company {
             lookup::company(tx, c)?;
         }
-        stored::suppliers(tx, company)
+        let mut seen = super::order::observed_lead_times(tx, company)?;
+        Ok(stored::suppliers(tx, company)?
+            .into_iter()
+            .map(|supplier| ListedSupplier {
+                observed_lead_time_days: seen.remove(&supplier.id),
+                supplier,
+            })
+            .collect())
     })
 }
 

@@ -1,6 +1,8 @@
 //! Purchase orders (SPEC 11): opening one, receiving against it, closing it,
 //! and reading them back. Receipts go through the one ledger write path.
 
+use std::collections::HashMap;
+
 use super::adjust::named;
 use super::ledger::Ledger;
 use super::lookup::{self, Tenant};
@@ -422,6 +424,49 @@ pub(crate) fn receive_in(
     })
 }
 
+/// How many of a supplier's newest orders with a receipt its observed lead
+/// time looks at.
+const OBSERVED_ORDERS: usize = 10;
+
+/// Each supplier's observed lead time (of `company`, or every company):
+/// the median whole days from ordered_at to the first receipt over its last
+/// [`OBSERVED_ORDERS`] orders with a receipt. Suppliers with none are absent.
+pub(crate) fn observed_lead_times(
+    tx: &Tx<'_>,
+    company: Option<CompanyId>,
+) -> Result<HashMap<SupplierId, i64>> {
+    let mut days: HashMap<SupplierId, Vec<i64>> = HashMap::new();
+    for (supplier, ordered, received) in stored::receipt_times(tx, company)? {
+        let seen = days.entry(supplier).or_default();
+        if seen.len() < OBSERVED_ORDERS {
+            let seconds = received
+                .unix_seconds()
+                .saturating_sub(ordered.unix_seconds());
+            // Received before it was ordered (a backdated order) counts as 0.
+            seen.push(seconds.max(0) / 86_400);
+        }
+    }
+    Ok(days
+        .into_iter()
+        .filter_map(|(s, d)| median_days(d).map(|m| (s, m)))
+        .collect())
+}
+
+/// The median of whole days; of an even count, the mean of the two middle
+/// values rounded up to a whole day (a late delivery costs a purchaser more
+/// than an early one). `None` for none.
+fn median_days(mut days: Vec<i64>) -> Option<i64> {
+    days.sort_unstable();
+    let n = days.len();
+    let upper = *days.get(n / 2)?;
+    if n % 2 == 1 {
+        return Some(upper);
+    }
+    let lower = days[n / 2 - 1];
+    // Both are at most i64::MAX / 86_400: the sum cannot overflow.
+    Some((lower + upper + 1) / 2)
+}
+
 /// Closes an order in one write transaction.
 pub fn close(db: &mut Db, ctx: &Ctx, id: OrderId) -> Result<Order> {
     db.write_retrying(|tx| close_in(tx, ctx, Tenant::Any, id))
@@ -440,4 +485,20 @@ pub(crate) fn close_in(tx: &Tx<'_>, ctx: &Ctx, tenant: Tenant, id: OrderId) -> R
     }
     stored::close(tx, id, ctx.now)?;
     load(tx, id, tenant)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median_days;
+
+    #[test]
+    fn median_of_whole_days_rounds_an_even_counts_mean_up() {
+        assert_eq!(median_days(vec![]), None);
+        assert_eq!(median_days(vec![9]), Some(9));
+        assert_eq!(median_days(vec![12, 7, 9]), Some(9));
+        // 7 and 8: 7.5 rounds up to 8; 7 and 9: 8 exactly.
+        assert_eq!(median_days(vec![8, 7]), Some(8));
+        assert_eq!(median_days(vec![9, 30, 7, 1]), Some(8));
+        assert_eq!(median_days(vec![0, 0]), Some(0));
+    }
 }

@@ -6,7 +6,7 @@ use super::{Cell, Column, Record, Tone};
 use crate::model::Timestamp;
 use crate::ops::alerts::{Alert, Urgency};
 use crate::ops::bundle::Component;
-use crate::ops::catalog::{Company, Supplier, SupplierLink, Warehouse};
+use crate::ops::catalog::{Company, ListedSupplier, Supplier, SupplierLink, Warehouse};
 use crate::ops::copy::TableCount;
 use crate::ops::product::Product;
 use crate::ops::stock::{Applied, Movement, StockRow};
@@ -127,6 +127,44 @@ impl Record for Supplier {
             text(self.phone.as_deref()),
             self.company_id.to_string(),
         ]
+    }
+}
+
+impl Record for ListedSupplier {
+    fn columns() -> &'static [&'static str] {
+        &[
+            "id",
+            "company_id",
+            "name",
+            "contact_email",
+            "phone",
+            "observed_lead_time_days",
+        ]
+    }
+    fn cells(&self) -> Vec<Cell> {
+        let mut cells = self.supplier.cells();
+        cells.push(Cell::num(self.observed_lead_time_days));
+        cells
+    }
+    fn table() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[
+            Column::num("ID"),
+            Column::text("Name").shrink(12),
+            Column::text("E-mail").shrink(12).optional(1),
+            Column::text("Phone").optional(2),
+            Column::num("Company").optional(3),
+            Column::num("Lead days seen").short("Seen").optional(4),
+        ];
+        COLUMNS
+    }
+    fn row(&self) -> Vec<String> {
+        let mut row = self.supplier.row();
+        row.push(
+            self.observed_lead_time_days
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        );
+        row
     }
 }
 

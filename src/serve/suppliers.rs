@@ -14,7 +14,7 @@ use super::idempotency::{Keyed, Reply};
 use super::state::{Auth, State, blocking};
 use super::write;
 use crate::model;
-use crate::ops::catalog::{self, NewSupplier, Supplier};
+use crate::ops::catalog::{self, ListedSupplier, NewSupplier, Supplier};
 
 /// `POST /api/suppliers`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -31,11 +31,11 @@ impl Body for NewSupplierBody {
 
 /// The company's suppliers, by id.
 #[utoipa::path(get, tag = "suppliers", path = "/api/suppliers",
-    responses((status = 200, body = Vec<Supplier>, description = "array of suppliers")), security(("bearer" = [])))]
+    responses((status = 200, body = Vec<ListedSupplier>, description = "array of suppliers")), security(("bearer" = [])))]
 pub(crate) async fn list(
     Shared(state): Shared<Arc<State>>,
     auth: Auth,
-) -> Result<Json<Vec<Supplier>>, ApiError> {
+) -> Result<Json<Vec<ListedSupplier>>, ApiError> {
     let all = blocking(&state, move |s| {
         s.with_db(|db| catalog::list_suppliers(db, Some(auth.company)))
     })

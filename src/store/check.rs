@@ -59,6 +59,24 @@ const CHECKS: &[(&str, &str)] = &[
          FROM product_supplier WHERE is_primary GROUP BY product_id HAVING count(*) > 1",
         "primary supplier",
     ),
+    (
+        "SELECT 'purchase order ' || l.order_id || ' line ' || l.line_no || ': received says '
+                || l.received || ', its receipts sum to ' || coalesce(r.total, 0) AS problem
+         FROM purchase_order_line l LEFT JOIN (
+             SELECT pr.order_id, pr.product_id, sum(m.delta) AS total
+             FROM purchase_receipt pr JOIN movement m ON m.id = pr.movement_id
+             GROUP BY pr.order_id, pr.product_id) r
+           ON r.order_id = l.order_id AND r.product_id = l.product_id
+         WHERE l.received <> coalesce(r.total, 0)
+         UNION ALL
+         SELECT 'movement ' || m.id || ' received on purchase order ' || pr.order_id
+                || ' is not a receipt of its line''s product into its warehouse'
+         FROM purchase_receipt pr JOIN movement m ON m.id = pr.movement_id
+         JOIN purchase_order o ON o.id = pr.order_id
+         WHERE m.product_id <> pr.product_id OR m.warehouse_id <> o.warehouse_id
+            OR m.reason <> 'receipt'",
+        "purchase receipts",
+    ),
 ];
 
 /// Runs one check; a query that cannot finish on the stored data (SQLite's

@@ -315,3 +315,24 @@ pub fn close(tx: &Tx<'_>, order: OrderId, at: Timestamp) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// Every order with a receipt, of `company` (or every company): its
+/// supplier, ordered_at and first receipt, each supplier's newest first.
+pub fn receipt_times(
+    tx: &Tx<'_>,
+    company: Option<CompanyId>,
+) -> Result<Vec<(SupplierId, Timestamp, Timestamp)>> {
+    tx.query_map(
+        "SELECT supplier_id, ordered_at, first_received_at FROM purchase_order
+         WHERE (CAST(?1 AS BIGINT) IS NULL OR company_id = ?1) AND first_received_at IS NOT NULL
+         ORDER BY supplier_id, ordered_at DESC, id DESC",
+        params![company],
+        |r| {
+            Ok((
+                r.get("supplier_id")?,
+                r.get("ordered_at")?,
+                r.get("first_received_at")?,
+            ))
+        },
+    )
+}

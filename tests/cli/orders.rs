@@ -468,3 +468,79 @@ fn concurrent_receipts_of_one_order_never_receive_more_than_ordered() {
     assert_eq!(sf.stock("ADH-1", 1), 90);
     sf.run(&["check"]).ok();
 }
+
+/// Opens an order of 1 ADH-1 on `ordered` and receives it on `received`.
+fn delivered(sf: &Sf, supplier: i64, ordered: &str, received: &str) {
+    let o = sf.json(&argv(&format!(
+        "order create --supplier {supplier} --warehouse 1 --line ADH-1=1 --at {ordered}"
+    )));
+    let id = o["id"].as_i64().unwrap();
+    sf.run(&argv(&format!("order receive {id} --at {received}")))
+        .ok();
+}
+
+fn observed(sf: &Sf) -> Vec<Value> {
+    sf.json(&argv("supplier list --company 1"))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["observed_lead_time_days"].clone())
+        .collect()
+}
+
+#[test]
+fn supplier_list_shows_the_median_days_to_first_receipt_of_the_last_ten_orders() {
+    let sf = purchasing();
+    sf.supplier(1, "Slowpoke", "slow@example.com");
+    assert_eq!(observed(&sf), [Value::Null, Value::Null]);
+    // 7 and 8 whole days (the 8th at noon is still 7 days after the 1st):
+    // an even count's mean 7.5 rounds up to 8.
+    delivered(&sf, 1, "2026-11-01", "2026-11-08T12:00:00Z");
+    delivered(&sf, 1, "2026-11-02", "2026-11-10");
+    // An order not yet received does not count; a partial receipt does,
+    // from its first receipt.
+    sf.run(&argv(
+        "order create --supplier 1 --warehouse 1 --line ADH-1=1 --at 2026-11-03",
+    ))
+    .ok();
+    assert_eq!(observed(&sf), [json!(8), Value::Null]);
+    // Slowpoke: 11 old orders of 31 days (January to the same day of
+    // February), then 10 newer of 2 days. Over all 21 the median is 31;
+    // over the last 10 it is 2.
+    for day in 1..=11 {
+        let (ordered, received) = (format!("2026-01-{day:02}"), format!("2026-02-{day:02}"));
+        delivered(&sf, 3, &ordered, &received);
+    }
+    for day in 1..=10 {
+        delivered(
+            &sf,
+            3,
+            &format!("2026-06-{day:02}"),
+            &format!("2026-06-{:02}", day + 2),
+        );
+    }
+    assert_eq!(observed(&sf), [json!(8), json!(2)]);
+    let (header, rows) = sf
+        .run(&argv("supplier list --company 1 --format csv"))
+        .ok()
+        .csv();
+    assert_eq!(header.last().unwrap(), "observed_lead_time_days");
+    assert_eq!(rows[1].last().unwrap(), "2");
+}
+
+#[test]
+fn check_holds_each_lines_received_to_the_sum_of_its_receipts() {
+    let sf = purchasing();
+    open_order(&sf);
+    sf.run(&argv("order receive 1 --line ADH-1=20")).ok();
+    sf.run(&argv("order receive 1 --line ADH-1=8")).ok();
+    sf.run(&["check"]).ok();
+    // A hand edit: line 1 says 30 received, its receipts sum to 20 + 8.
+    sf.execute("UPDATE purchase_order_line SET received = 30 WHERE order_id = 1 AND line_no = 1")
+        .unwrap();
+    let out = sf.run(&["check"]).fails(7, "check found 1 problem(s)");
+    assert_eq!(
+        out.stdout,
+        "purchase receipts: purchase order 1 line 1: received says 30, its receipts sum to 28\n"
+    );
+}
