@@ -449,6 +449,7 @@ impl Record for Alert {
             "avg_daily_sales",
             "lead_time_days",
             "suggested_reorder_quantity",
+            "window_days",
         ]
     }
     fn cells(&self) -> Vec<Cell> {
@@ -470,6 +471,7 @@ impl Record for Alert {
             Cell::Number(self.avg_daily_sales.clone()),
             Cell::num(self.lead_time_days),
             Cell::num(Some(self.suggested_reorder_quantity)),
+            Cell::num(Some(self.window_days)),
         ]
     }
     fn table() -> &'static [Column] {
@@ -632,6 +634,7 @@ mod tests {
             avg_daily_sales: "6.67".into(),
             lead_time_days: lead,
             suggested_reorder_quantity: 230,
+            window_days: 30,
         }
     }
 

@@ -33,12 +33,14 @@ WITH low AS MATERIALIZED (
 sold AS MATERIALIZED (
     SELECT low.*, (SELECT CAST(-sum(m.delta) AS BIGINT) FROM movement m
                    WHERE m.product_id = low.product_id AND m.warehouse_id = low.warehouse_id
-                     AND m.occurred_at > ?3 AND m.occurred_at <= ?4 AND m.reason = 'sale') AS units_sold
+                     AND m.occurred_at > ?3 AND m.occurred_at <= ?4 AND m.reason = 'sale') AS units_sold,
+                  (SELECT min(m.occurred_at) FROM movement m
+                   WHERE m.product_id = low.product_id AND m.warehouse_id = low.warehouse_id) AS first_at
     FROM low
 )
 SELECT sold.product_id, p.name AS product_name, p.sku, sold.warehouse_id, w.name AS warehouse_name,
        sold.quantity, sold.threshold, sold.units_sold, p.type, s.id AS supplier_id,
-       s.name AS supplier_name, s.contact_email, ps.lead_time_days
+       s.name AS supplier_name, s.contact_email, ps.lead_time_days, sold.first_at
 FROM sold
 JOIN product p ON p.id = sold.product_id
 JOIN warehouse w ON w.id = sold.warehouse_id
@@ -62,6 +64,7 @@ const COLUMNS: &[(&str, &str)] = &[
     ("s.name", "supplier_name"),
     ("s.contact_email", "contact_email"),
     ("ps.lead_time_days", "lead_time_days"),
+    ("sold.first_at", "first_at"),
 ];
 
 /// Column `$name` of [`COLUMNS`], by its position (see [`super::position`]).
@@ -96,6 +99,8 @@ pub struct Low {
     pub supplier: Option<(SupplierId, String, Option<String>)>,
     /// The primary supplier's lead time.
     pub lead_time_days: Option<i64>,
+    /// The pair's earliest movement of any reason (SPEC 11's window start).
+    pub first_at: Timestamp,
 }
 
 /// The pairs of `company` (or of one of its warehouses) below their
@@ -132,6 +137,7 @@ pub fn low(
                 units_sold: r.get(col!("units_sold"))?,
                 supplier,
                 lead_time_days: r.get(col!("lead_time_days"))?,
+                first_at: r.get(col!("first_at"))?,
             })
         },
     )

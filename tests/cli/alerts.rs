@@ -8,8 +8,24 @@ use crate::support::{Sf, argv, product_create};
 
 const AS_OF: &str = "2026-03-31T00:00:00Z";
 
+/// Creates `sku` with `extra` flags; its opening stock (`--warehouse W
+/// --quantity N` in `extra`) arrives as a receipt on 2026-01-01, before the
+/// window, so every pair is older than the window and the figures are over
+/// the whole 30 days (SPEC 11: a younger pair's window is shorter).
 fn create(sf: &Sf, company: &str, sku: &str, extra: &[&str]) {
-    sf.run(&product_create(company, sku, sku, "1", extra)).ok();
+    let mut flags = extra.to_vec();
+    let opening = flags.iter().position(|f| *f == "--warehouse").map(|at| {
+        let pair: Vec<&str> = flags.drain(at..at + 4).collect();
+        assert_eq!(pair[2], "--quantity", "{extra:?}");
+        (
+            pair[1].parse::<i64>().unwrap(),
+            pair[3].parse::<i64>().unwrap(),
+        )
+    });
+    sf.run(&product_create(company, sku, sku, "1", &flags)).ok();
+    if let Some((warehouse, quantity)) = opening {
+        sf.adjust(sku, warehouse, quantity, "receipt", "2026-01-01");
+    }
 }
 
 /// Builds the example. Company 1 (Acme): warehouses 1 Main, 2 North; suppliers
@@ -354,4 +370,33 @@ fn every_format_carries_the_same_alerts() {
             .ends_with(&format!("{counts}\nshowing 4–5; --limit/--offset to page")),
         "{paged}"
     );
+}
+
+#[test]
+fn a_pair_younger_than_the_window_sells_over_its_own_days() {
+    let sf = Sf::acme();
+    // YNG-1, threshold 10: 20 received 7 days before as-of, 14 sold since: 6 left.
+    create(&sf, "1", "YNG-1", &argv("--threshold 10"));
+    sf.adjust("YNG-1", 1, 20, "receipt", "2026-03-24");
+    sf.adjust("YNG-1", 1, -14, "sale", "2026-03-30");
+    // HALF-1: first movement 6½ days before as-of, which counts as 7 days.
+    create(&sf, "1", "HALF-1", &argv("--threshold 10"));
+    sf.adjust("HALF-1", 1, 20, "receipt", "2026-03-24T12:00:00Z");
+    sf.adjust("HALF-1", 1, -14, "sale", "2026-03-30");
+    let report = alerts(&sf, &[]);
+    for a in report["alerts"].as_array().unwrap() {
+        // window_days = min(30, ceil(7 days)) = 7, not 30.
+        assert_eq!(a["window_days"], 7, "{a}");
+        // floor(6 × 7 / 14) = 3 days left (over 30 days it would read 12).
+        assert_eq!(a["days_until_stockout"], 3, "{a}");
+        // 14 / 7 = 2.00 a day (not 14 / 30 = 0.47).
+        assert_eq!(a["avg_daily_sales"], "2.00", "{a}");
+        // No supplier, lead 0, cover 30: S = max(10, ceil(14 × 30 / 7) = 60) = 60;
+        // 6 < ROP max(10, 0) = 10, so 60 − 6 = 54 (over 30 days it would be 8).
+        assert_eq!(a["suggested_reorder_quantity"], 54, "{a}");
+    }
+    assert_eq!(report["total_alerts"], 2);
+    // An older pair keeps the whole window.
+    let old = alerts(&sf, &["--days", "5"]);
+    assert_eq!(old["alerts"][0]["window_days"], 5);
 }
