@@ -1,4 +1,4 @@
--- stockflow's current SQLite schema, version 4 (PRAGMA user_version = 4):
+-- stockflow's current SQLite schema, version 6 (PRAGMA user_version = 6):
 -- what `init` runs on a new file. Older files reach the same schema through
 -- the upgrades in src/store/sqlite/mod.rs (a test compares the two); a change
 -- here is a new version: bump it and append the matching upgrade.
@@ -54,6 +54,8 @@ CREATE TABLE product (
 ) STRICT;
 CREATE INDEX product_company ON product (company_id, sku_key);
 
+-- Terms of supply (version 6): pack_size, the supplier sells whole packs
+-- only; min_order_quantity, no order smaller.
 CREATE TABLE product_supplier (
     product_id     INTEGER NOT NULL,
     supplier_id    INTEGER NOT NULL,
@@ -61,6 +63,8 @@ CREATE TABLE product_supplier (
     is_primary     INTEGER NOT NULL DEFAULT 0 CHECK (is_primary BETWEEN 0 AND 1),
     lead_time_days INTEGER CHECK (lead_time_days >= 0),
     cost_cents     INTEGER CHECK (cost_cents BETWEEN 0 AND 9999999999),
+    pack_size          INTEGER NOT NULL DEFAULT 1 CHECK (pack_size BETWEEN 1 AND 1000000000),
+    min_order_quantity INTEGER NOT NULL DEFAULT 0 CHECK (min_order_quantity BETWEEN 0 AND 1000000000),
     PRIMARY KEY (product_id, supplier_id),
     FOREIGN KEY (product_id, company_id) REFERENCES product (id, company_id),
     FOREIGN KEY (supplier_id, company_id) REFERENCES supplier (id, company_id)
@@ -99,11 +103,14 @@ CREATE TABLE inventory (
 CREATE INDEX inventory_company ON inventory (company_id, warehouse_id);
 CREATE INDEX inventory_warehouse ON inventory (warehouse_id);
 
+-- max_quantity (version 6): the most the pair should hold; a reorder never
+-- aims above it.
 CREATE TABLE location_threshold (
     product_id   INTEGER NOT NULL,
     warehouse_id INTEGER NOT NULL,
     company_id   INTEGER NOT NULL,
     quantity     INTEGER NOT NULL CHECK (quantity >= 0),
+    max_quantity INTEGER CHECK (max_quantity >= quantity),
     PRIMARY KEY (product_id, warehouse_id),
     FOREIGN KEY (product_id, company_id) REFERENCES product (id, company_id),
     FOREIGN KEY (warehouse_id, company_id) REFERENCES warehouse (id, company_id)
@@ -181,3 +188,54 @@ CREATE TABLE idempotency_key (
     PRIMARY KEY (company_id, key)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX idempotency_key_age ON idempotency_key (created_at);
+
+-- Purchase orders (version 6): one company's order to one of its suppliers
+-- for one of its warehouses. status is open until every line is received
+-- (received) or it is closed (closed: nothing more is expected).
+CREATE TABLE purchase_order (
+    id                INTEGER PRIMARY KEY,
+    company_id        INTEGER NOT NULL REFERENCES company (id),
+    supplier_id       INTEGER NOT NULL,
+    warehouse_id      INTEGER NOT NULL,
+    status            TEXT    NOT NULL CHECK (status IN ('open', 'received', 'closed')),
+    reference         TEXT CHECK (length(reference) <= 1000),
+    ordered_at        INTEGER NOT NULL,
+    expected_at       INTEGER,
+    first_received_at INTEGER,
+    closed_at         INTEGER,
+    created_at        INTEGER NOT NULL,
+    UNIQUE (id, company_id),
+    FOREIGN KEY (supplier_id, company_id) REFERENCES supplier (id, company_id),
+    FOREIGN KEY (warehouse_id, company_id) REFERENCES warehouse (id, company_id)
+) STRICT;
+CREATE INDEX purchase_order_company ON purchase_order (company_id, status);
+CREATE INDEX purchase_order_supplier ON purchase_order (supplier_id, ordered_at);
+-- What is on order per (product, warehouse) sums the open orders' lines.
+CREATE INDEX purchase_order_open ON purchase_order (warehouse_id) WHERE status = 'open';
+
+-- An order's lines, each product once, in the order given (line_no).
+CREATE TABLE purchase_order_line (
+    order_id        INTEGER NOT NULL,
+    product_id      INTEGER NOT NULL,
+    company_id      INTEGER NOT NULL,
+    line_no         INTEGER NOT NULL CHECK (line_no >= 1),
+    quantity        INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND 1000000000000),
+    received        INTEGER NOT NULL DEFAULT 0 CHECK (received BETWEEN 0 AND quantity),
+    unit_cost_cents INTEGER CHECK (unit_cost_cents BETWEEN 0 AND 9999999999),
+    PRIMARY KEY (order_id, product_id),
+    UNIQUE (order_id, line_no),
+    FOREIGN KEY (order_id, company_id) REFERENCES purchase_order (id, company_id),
+    FOREIGN KEY (product_id, company_id) REFERENCES product (id, company_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX purchase_order_line_product ON purchase_order_line (product_id);
+
+-- Which receipt movement received which order line (version 6): `check`
+-- holds each line's received quantity to the sum of its receipts, and the
+-- line's unit cost is the cost of the units that movement brought in.
+CREATE TABLE purchase_receipt (
+    movement_id INTEGER PRIMARY KEY REFERENCES movement (id),
+    order_id    INTEGER NOT NULL,
+    product_id  INTEGER NOT NULL,
+    FOREIGN KEY (order_id, product_id) REFERENCES purchase_order_line (order_id, product_id)
+) STRICT;
+CREATE INDEX purchase_receipt_line ON purchase_receipt (order_id, product_id);

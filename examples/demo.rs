@@ -124,9 +124,17 @@ fn build(db: &mut Db, ctx: &Ctx) -> Result<CompanyId> {
             catalog::create_supplier(db, ctx, &new).map(|s| s.id)
         })
         .collect::<Result<_>>()?;
-    threshold::set(db, &Scope::Default(company), Quantity(10))?;
+    threshold::set(
+        db,
+        &Scope::Default(company),
+        Quantity::parse("threshold", "10")?,
+    )?;
     for (ty, quantity, _) in TYPES {
-        threshold::set(db, &Scope::Type(company, ty.to_owned()), Quantity(quantity))?;
+        threshold::set(
+            db,
+            &Scope::Type(company, ty.to_owned()),
+            Quantity::parse("threshold", &quantity.to_string())?,
+        )?;
     }
 
     let mut rng = Rng(7);
@@ -189,7 +197,12 @@ fn build(db: &mut Db, ctx: &Ctx) -> Result<CompanyId> {
         product::create(db, ctx, &new)?;
         let parts = parts
             .iter()
-            .map(|(sku, qty)| Ok((Sku::parse(sku)?, Quantity(*qty))))
+            .map(|(sku, qty)| {
+                Ok((
+                    Sku::parse(sku)?,
+                    Quantity::parse("quantity", &qty.to_string())?,
+                ))
+            })
             .collect::<Result<Vec<_>>>()?;
         bundle::set(db, &kit_sku, &parts)?;
     }

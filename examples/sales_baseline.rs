@@ -28,7 +28,7 @@ fn main() -> Result<()> {
     let sale = Adjustment {
         sku,
         warehouse: WarehouseId::parse(warehouse)?,
-        delta: Delta(-1),
+        delta: Delta::parse("-1")?,
         reason: Reason::Sale,
         note: None,
         reference: None,

@@ -4,6 +4,7 @@
 
 mod alerts;
 mod catalog;
+mod order;
 mod parse;
 mod product;
 mod progress;
@@ -122,6 +123,9 @@ pub enum Command {
     /// Low-stock alerts: what to reorder, from whom, how many days are left
     #[command(subcommand)]
     Alerts(alerts::AlertsCmd),
+    /// Purchase orders: create, list, show, receive, close
+    #[command(subcommand)]
+    Order(order::OrderCmd),
     /// Bulk imports from CSV
     #[command(subcommand)]
     Import(product::ImportCmd),
@@ -258,6 +262,7 @@ pub fn run(command: Command, app: &App) -> Result<Exit> {
 /// for a read. Exhaustive, so a new command must say which it is.
 fn written(command: &Command) -> Option<&'static str> {
     use catalog::{CompanyCmd, SupplierCmd, WarehouseCmd};
+    use order::OrderCmd;
     use product::{BundleCmd, ImportCmd, ProductCmd, ThresholdCmd};
     use stock::StockCmd;
     use token::TokenCmd;
@@ -281,6 +286,9 @@ fn written(command: &Command) -> Option<&'static str> {
             StockCmd::Adjust(_) | StockCmd::Transfer { .. } | StockCmd::Count { .. },
         ) => Some("stockflow stock history"),
         Command::Import(ImportCmd::Products { .. }) => Some("stockflow product list"),
+        Command::Order(OrderCmd::Create(_) | OrderCmd::Receive(_) | OrderCmd::Close { .. }) => {
+            Some("stockflow order show ID")
+        }
         Command::Copy { .. } => Some("stockflow --db TARGET check"),
         Command::Token(TokenCmd::Create { .. }) => Some(
             "stockflow token list`; its secret is not stored anywhere: revoke it with \
@@ -294,6 +302,7 @@ fn written(command: &Command) -> Option<&'static str> {
         | Command::Threshold(ThresholdCmd::List { .. })
         | Command::Stock(StockCmd::List { .. } | StockCmd::History { .. })
         | Command::Alerts(_)
+        | Command::Order(OrderCmd::List { .. } | OrderCmd::Show { .. })
         | Command::Check
         | Command::Token(TokenCmd::List { .. })
         | Command::Completions { .. } => None,
@@ -324,6 +333,7 @@ fn dispatch(command: Command, app: &App) -> Result<Exit> {
         Command::Import(cmd) => product::import(cmd, app),
         Command::Stock(cmd) => stock::run(cmd, app),
         Command::Alerts(cmd) => alerts::run(cmd, app),
+        Command::Order(cmd) => order::run(cmd, app),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args, app),
         Command::Token(cmd) => token::run(cmd, app),

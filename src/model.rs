@@ -11,8 +11,8 @@ mod text;
 mod time;
 mod units;
 
-pub use ids::{CompanyId, ProductId, SupplierId, WarehouseId};
-pub use money::Money;
+pub use ids::{CompanyId, OrderId, ProductId, SupplierId, WarehouseId};
+pub use money::{Amount, Money};
 pub use reason::Reason;
 pub use sku::{Sku, sku_key};
 pub use text::{MAX_NOTE, email, free_text, name, product_type, refuse_nul};

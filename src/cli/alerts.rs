@@ -59,7 +59,7 @@ pub enum AlertsCmd {
 }
 
 fn count(what: &str, text: &str) -> Result<i64> {
-    Quantity::parse(what, text).map(|q| q.0)
+    Quantity::parse(what, text).map(Quantity::get)
 }
 
 fn index(what: &str, text: &str) -> Result<usize> {
@@ -81,7 +81,7 @@ pub fn run(cmd: AlertsCmd, app: &App) -> Result<Exit> {
     let query = Query {
         company: CompanyId::parse(&company)?,
         warehouse: opt(warehouse.as_deref(), WarehouseId::parse)?,
-        days: Quantity::parse_positive("days", &days)?.0,
+        days: Quantity::parse_positive("days", &days)?.get(),
         as_of: opt(as_of.as_deref(), Timestamp::parse)?.unwrap_or(app.ctx.now),
         cover_days: count("cover days", &cover_days)?,
         limit: opt(limit.as_deref(), |l| index("limit", l))?,

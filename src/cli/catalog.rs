@@ -177,7 +177,7 @@ pub fn supplier(cmd: SupplierCmd, app: &App) -> Result<Exit> {
                 supplier: SupplierId::parse(&a.supplier)?,
                 primary: a.primary,
                 lead_time_days: opt(a.lead_time_days.as_deref(), |v| {
-                    Quantity::parse("lead time", v).map(|q| q.0)
+                    Quantity::parse("lead time", v).map(Quantity::get)
                 })?,
                 cost: opt(a.cost.as_deref(), |v| Money::parse("cost", v))?,
             };

@@ -220,7 +220,9 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<Exit> {
                 movement: counted,
                 unchanged: format!(
                     "no change: {} in warehouse {} already holds {}",
-                    c.sku, c.warehouse, c.counted.0
+                    c.sku,
+                    c.warehouse,
+                    c.counted.get()
                 ),
             })?
         }
@@ -250,7 +252,7 @@ pub fn run(cmd: StockCmd, app: &App) -> Result<Exit> {
                 since: opt(since.as_deref(), Timestamp::parse)?,
                 until: opt(until.as_deref(), Timestamp::parse)?,
                 limit: opt(limit.as_deref(), |l| {
-                    Quantity::parse("limit", l).map(|q| q.0)
+                    Quantity::parse("limit", l).map(Quantity::get)
                 })?,
                 company: opt(company.as_deref(), CompanyId::parse)?,
                 ..HistoryFilter::default()

@@ -1,9 +1,8 @@
 //! Integer ids of the tenants and what they own: positive, parsed from ASCII digits only.
 
 use std::fmt;
+use std::str::FromStr;
 
-use rusqlite::ToSql;
-use rusqlite::types::{FromSql, FromSqlResult, ToSqlOutput, ValueRef};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, Result};
@@ -13,9 +12,26 @@ macro_rules! id_type {
         #[doc = concat!("The integer id of a ", $what, ".")]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         #[serde(transparent)]
-        pub struct $name(pub i64);
+        pub struct $name(i64);
 
         impl $name {
+            /// The id `n`, which must be positive; the message names the value.
+            pub fn new(n: i64) -> Result<Self> {
+                if n > 0 {
+                    Ok(Self(n))
+                } else {
+                    Err(Error::invalid(format!(
+                        concat!($what, " id must be a positive integer: {}"),
+                        n
+                    )))
+                }
+            }
+
+            /// The integer.
+            pub fn get(self) -> i64 {
+                self.0
+            }
+
             /// Parses a positive integer id; the message names the value.
             pub fn parse(text: &str) -> Result<Self> {
                 parse_id(concat!($what, " id"), text).map(Self)
@@ -25,33 +41,22 @@ macro_rules! id_type {
         /// From a JSON integer (an API body), checked as [`Self::parse`] checks text.
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-                let n = i64::deserialize(d)?;
-                if n > 0 {
-                    Ok(Self(n))
-                } else {
-                    Err(serde::de::Error::custom(format!(
-                        concat!($what, " id must be a positive integer: {}"),
-                        n
-                    )))
-                }
+                Self::new(i64::deserialize(d)?).map_err(serde::de::Error::custom)
+            }
+        }
+
+        /// Text, as [`Self::parse`] reads it (clap's value parser).
+        impl FromStr for $name {
+            type Err = Error;
+
+            fn from_str(text: &str) -> Result<Self> {
+                Self::parse(text)
             }
         }
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 self.0.fmt(f)
-            }
-        }
-
-        impl ToSql for $name {
-            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-                self.0.to_sql()
-            }
-        }
-
-        impl FromSql for $name {
-            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-                i64::column_result(value).map(Self)
             }
         }
     };
@@ -61,6 +66,7 @@ id_type!(CompanyId, "company");
 id_type!(WarehouseId, "warehouse");
 id_type!(SupplierId, "supplier");
 id_type!(ProductId, "product");
+id_type!(OrderId, "purchase order");
 
 /// Parses ASCII digits only (no sign, no space, no `1.0`), positive, within `i64`.
 fn parse_id(what: &str, text: &str) -> Result<i64> {
@@ -80,7 +86,9 @@ mod tests {
     #[test]
     fn ids_in_json_are_positive_integers_as_in_text() {
         let id: WarehouseId = serde_json::from_str("7").unwrap();
-        assert_eq!(id, WarehouseId(7));
+        assert_eq!(id.get(), 7);
+        assert_eq!("7".parse::<WarehouseId>().unwrap(), id);
+        assert_eq!(WarehouseId::new(0).unwrap_err().exit_code(), 3);
         for (bad, shown) in [("0", "0"), ("-3", "-3")] {
             let err = serde_json::from_str::<WarehouseId>(bad).unwrap_err();
             assert!(

@@ -2,8 +2,6 @@
 
 use std::fmt;
 
-use rusqlite::ToSql;
-use rusqlite::types::{FromSql, FromSqlResult, ToSqlOutput, ValueRef};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Serialize, Serializer};
@@ -70,16 +68,35 @@ impl Serialize for Money {
     }
 }
 
-impl ToSql for Money {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        self.0.to_sql()
+/// A sum of money past one price's range (an order line's or an order's
+/// total), in integer cents; its face is an exact two-place decimal string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Amount(i128);
+
+impl Amount {
+    /// `quantity` units at `unit` each (a quantity is at most `MAX_UNITS`,
+    /// so the product fits an `i128` with room for many lines).
+    pub fn of(quantity: i64, unit: Money) -> Self {
+        Self(i128::from(quantity) * i128::from(unit.cents()))
+    }
+
+    /// The sum, or `None` past `i128`.
+    pub fn checked_add(self, other: Self) -> Option<Self> {
+        self.0.checked_add(other.0).map(Self)
     }
 }
 
-impl FromSql for Money {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        let cents = i64::column_result(value)?;
-        Self::from_cents(cents).ok_or(rusqlite::types::FromSqlError::OutOfRange(cents))
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -89,6 +106,22 @@ mod tests {
     use rust_decimal::Decimal;
 
     use super::*;
+
+    #[test]
+    fn amount_multiplies_and_prints_exact_cents() {
+        let price = Money::parse("cost", "11.20").unwrap();
+        assert_eq!(Amount::of(48, price).to_string(), "537.60");
+        assert_eq!(Amount::of(0, price).to_string(), "0.00");
+        // 10^12 units at 99999999.99: 9999999999 × 10^12 cents, past i64.
+        let top = Money::parse("cost", "99999999.99").unwrap();
+        assert_eq!(
+            Amount::of(1_000_000_000_000, top).to_string(),
+            "99999999990000000000.00"
+        );
+        let sum =
+            Amount::of(1, price).checked_add(Amount::of(2, Money::parse("c", "0.05").unwrap()));
+        assert_eq!(sum.unwrap().to_string(), "11.30");
+    }
 
     #[test]
     fn money_keeps_exact_cents() {

@@ -1,7 +1,5 @@
 //! Why stock moved: the ledger's reasons and their sign rules.
 
-use rusqlite::ToSql;
-use rusqlite::types::{FromSql, FromSqlResult, ToSqlOutput, ValueRef};
 use serde::Serialize;
 
 use super::*;
@@ -94,36 +92,24 @@ impl Reason {
     /// Checks the sign rule of this reason for `delta`.
     pub fn check_sign(self, delta: Delta) -> Result<()> {
         let ok = match self {
-            Self::Initial | Self::Receipt | Self::Return | Self::TransferIn => delta.0 > 0,
-            Self::Sale | Self::Damage | Self::TransferOut => delta.0 < 0,
+            Self::Initial | Self::Receipt | Self::Return | Self::TransferIn => delta.get() > 0,
+            Self::Sale | Self::Damage | Self::TransferOut => delta.get() < 0,
             Self::Correction | Self::Count => true,
         };
         if ok {
             Ok(())
         } else {
-            let sign = if delta.0 > 0 { "negative" } else { "positive" };
+            let sign = if delta.get() > 0 {
+                "negative"
+            } else {
+                "positive"
+            };
             Err(Error::invalid(format!(
                 "a {} needs a {sign} delta: {}",
                 self.as_str(),
-                delta.0
+                delta.get()
             )))
         }
-    }
-}
-
-impl ToSql for Reason {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.as_str()))
-    }
-}
-
-impl FromSql for Reason {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        let s = value.as_str()?;
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or(rusqlite::types::FromSqlError::InvalidType)
     }
 }
 
@@ -178,10 +164,14 @@ mod tests {
 
     #[test]
     fn reason_sign_rules() {
-        assert!(Reason::Sale.check_sign(Delta(-1)).is_ok());
-        assert!(Reason::Sale.check_sign(Delta(1)).is_err());
-        assert!(Reason::Receipt.check_sign(Delta(-1)).is_err());
-        assert!(Reason::Correction.check_sign(Delta(-1)).is_ok());
+        assert!(Reason::Sale.check_sign(Delta::new(-1).unwrap()).is_ok());
+        assert!(Reason::Sale.check_sign(Delta::new(1).unwrap()).is_err());
+        assert!(Reason::Receipt.check_sign(Delta::new(-1).unwrap()).is_err());
+        assert!(
+            Reason::Correction
+                .check_sign(Delta::new(-1).unwrap())
+                .is_ok()
+        );
         assert!(Reason::parse_user("initial").is_err());
         assert!(Reason::parse_user("gift").is_err());
         assert_eq!(Reason::parse_user("damage").unwrap(), Reason::Damage);

@@ -5,7 +5,9 @@
 
 use serde::Serialize;
 
-use super::{CompanyId, Money, ProductId, Reason, SupplierId, Timestamp, WarehouseId};
+use super::{
+    Amount, CompanyId, Money, OrderId, ProductId, Reason, SupplierId, Timestamp, WarehouseId,
+};
 
 /// A company (tenant).
 #[derive(Debug, Clone, Serialize)]
@@ -193,4 +195,112 @@ pub struct Token {
     pub expires_at: Option<Timestamp>,
     /// When it was revoked, if it was.
     pub revoked_at: Option<Timestamp>,
+}
+
+/// Where a purchase order stands (SPEC 11): `open` until every line is
+/// received (`received`) or it is closed (`closed`: nothing more expected).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum OrderStatus {
+    /// Goods still expected.
+    Open,
+    /// Every line received in full.
+    Received,
+    /// Closed by hand: nothing more is expected.
+    Closed,
+}
+
+impl OrderStatus {
+    /// The stored (and JSON) word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Received => "received",
+            Self::Closed => "closed",
+        }
+    }
+
+    /// The status a stored word names.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "open" => Some(Self::Open),
+            "received" => Some(Self::Received),
+            "closed" => Some(Self::Closed),
+            _ => None,
+        }
+    }
+}
+
+/// The supplier an order goes to, as an order shows it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
+pub struct OrderSupplier {
+    /// Its id.
+    pub id: SupplierId,
+    /// Its name.
+    pub name: String,
+    /// Where the order goes.
+    pub contact_email: Option<String>,
+}
+
+/// The warehouse an order is delivered to.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
+pub struct OrderWarehouse {
+    /// Its id.
+    pub id: WarehouseId,
+    /// Its name.
+    pub name: String,
+}
+
+/// One line of a purchase order.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
+pub struct OrderLine {
+    /// The product's SKU.
+    pub sku: String,
+    /// The product's name.
+    pub product_name: String,
+    /// Units ordered.
+    pub quantity: i64,
+    /// Units received so far.
+    pub received: i64,
+    /// Units not yet received: `quantity − received` (on a closed order,
+    /// what was never delivered).
+    pub outstanding: i64,
+    /// Cost per unit, when known.
+    pub unit_cost: Option<Money>,
+    /// `quantity × unit_cost`, when the cost is known.
+    #[cfg_attr(feature = "serve", schema(value_type = Option<String>))]
+    pub line_total: Option<Amount>,
+}
+
+/// A purchase order (SPEC 11).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
+pub struct Order {
+    /// Its id.
+    #[cfg_attr(feature = "serve", schema(value_type = i64))]
+    pub id: OrderId,
+    /// The company that orders.
+    pub company_id: CompanyId,
+    /// Who supplies it.
+    pub supplier: OrderSupplier,
+    /// Where it is delivered.
+    pub warehouse: OrderWarehouse,
+    /// Where it stands.
+    pub status: OrderStatus,
+    /// The purchaser's own reference.
+    pub reference: Option<String>,
+    /// When it was placed.
+    pub ordered_at: Timestamp,
+    /// When it is expected, if known.
+    pub expected_at: Option<Timestamp>,
+    /// Its lines, in the order given.
+    pub lines: Vec<OrderLine>,
+    /// The sum of the line totals whose cost is known (`null` when no line
+    /// has one).
+    #[cfg_attr(feature = "serve", schema(value_type = Option<String>))]
+    pub total_cost: Option<Amount>,
 }

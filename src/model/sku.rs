@@ -57,6 +57,15 @@ impl Sku {
     }
 }
 
+/// Text, as [`Sku::parse`] reads it (clap's value parser).
+impl std::str::FromStr for Sku {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        Self::parse(text)
+    }
+}
+
 impl fmt::Display for Sku {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

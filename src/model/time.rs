@@ -3,8 +3,6 @@
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::ToSql;
-use rusqlite::types::{FromSql, FromSqlResult, ToSqlOutput, ValueRef};
 use serde::{Serialize, Serializer};
 
 use crate::error::{Error, Result};
@@ -46,6 +44,11 @@ impl Timestamp {
         Self(t.timestamp())
     }
 
+    /// A time as stored: seconds since the Unix epoch.
+    pub fn from_unix_seconds(secs: i64) -> Self {
+        Self(secs)
+    }
+
     /// Seconds since the Unix epoch, as stored.
     pub fn unix_seconds(self) -> i64 {
         self.0
@@ -69,18 +72,6 @@ impl fmt::Display for Timestamp {
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         s.collect_str(self)
-    }
-}
-
-impl ToSql for Timestamp {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        self.0.to_sql()
-    }
-}
-
-impl FromSql for Timestamp {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        i64::column_result(value).map(Self)
     }
 }
 

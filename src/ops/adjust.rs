@@ -132,7 +132,7 @@ pub(crate) fn apply_adjustment(
         company: product.company_id,
         sku: &product.sku,
         warehouse: adj.warehouse,
-        delta: adj.delta.0,
+        delta: adj.delta.get(),
         reason: adj.reason,
         note: adj.note,
         reference: adj.reference,
@@ -158,10 +158,10 @@ pub(crate) fn apply_adjustment(
         let e = Entry {
             product: part.id,
             sku: &part.sku,
-            delta: adj.delta.0.checked_mul(per).ok_or_else(|| {
+            delta: adj.delta.get().checked_mul(per).ok_or_else(|| {
                 Error::invalid(format!(
                     "delta {} of bundle {} needs more than {} units of {}",
-                    adj.delta.0,
+                    adj.delta.get(),
                     product.sku,
                     i64::MAX,
                     part.sku

@@ -65,10 +65,10 @@ pub fn set(db: &mut Db, bundle: &Sku, components: &[(Sku, Quantity)]) -> Result<
                     c.sku, b.sku
                 )));
             }
-            stored::add_component(tx, b.id, c.id, b.company_id, qty.0)?;
+            stored::add_component(tx, b.id, c.id, b.company_id, qty.get())?;
             out.push(Component {
                 sku: c.sku,
-                quantity: qty.0,
+                quantity: qty.get(),
             });
         }
         Ok(Bundle {

@@ -113,7 +113,7 @@ mod tests {
         catalog::create_company(&mut db, &ctx, "Acme").unwrap();
         for sku in ["A", "KIT"] {
             let new = product::NewProduct {
-                company: CompanyId(1),
+                company: CompanyId::new(1).unwrap(),
                 sku: Sku::parse(sku).unwrap(),
                 name: sku.to_owned(),
                 price: Money::parse("price", "1").unwrap(),
@@ -126,7 +126,7 @@ mod tests {
         bundle::set(
             &mut db,
             &Sku::parse("KIT").unwrap(),
-            &[(Sku::parse("A").unwrap(), Quantity(2))],
+            &[(Sku::parse("A").unwrap(), Quantity::new(2).unwrap())],
         )
         .unwrap();
         let bundle = plan(&mut db, "KIT");
@@ -144,7 +144,7 @@ mod tests {
         // movements walks the ledger's time index and stops at LIMIT, never
         // sorts all of the company's movements (notes and all) first.
         let company = HistoryFilter {
-            company: Some(CompanyId(1)),
+            company: CompanyId::new(1).ok(),
             limit: Some(1000),
             ..HistoryFilter::default()
         };

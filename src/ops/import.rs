@@ -131,20 +131,26 @@ impl Product {
         let product_type = cell("type")?
             .map(|t| model::product_type(t).map_err(at(line, "type")))
             .transpose()?;
-        let threshold = opt("threshold", &|v| {
-            Quantity::parse("threshold", v).map(|q| q.0)
-        })?;
-        let warehouse = opt("warehouse_id", &|v| WarehouseId::parse(v).map(|w| w.0))?;
-        let quantity = opt("quantity", &|v| Quantity::parse("quantity", v).map(|q| q.0))?;
+        let threshold = cell("threshold")?
+            .map(|v| Quantity::parse("threshold", v).map_err(at(line, "threshold")))
+            .transpose()?;
+        let warehouse = cell("warehouse_id")?
+            .map(|v| WarehouseId::parse(v).map_err(at(line, "warehouse_id")))
+            .transpose()?;
+        let quantity = cell("quantity")?
+            .map(|v| Quantity::parse("quantity", v).map_err(at(line, "quantity")))
+            .transpose()?;
         let stock = match (warehouse, quantity) {
-            (Some(w), Some(q)) => Some((WarehouseId(w), Quantity(q))),
+            (Some(w), Some(q)) => Some((w, q)),
             (None, None) => None,
             (Some(_), None) => return Err(both_or_neither(line, "quantity")),
             (None, Some(_)) => return Err(both_or_neither(line, "warehouse_id")),
         };
-        let supplier = opt("supplier_id", &|v| SupplierId::parse(v).map(|s| s.0))?;
+        let supplier = cell("supplier_id")?
+            .map(|v| SupplierId::parse(v).map_err(at(line, "supplier_id")))
+            .transpose()?;
         let lead_time_days = opt("lead_time_days", &|v| {
-            Quantity::parse("lead_time_days", v).map(|q| q.0)
+            Quantity::parse("lead_time_days", v).map(Quantity::get)
         })?;
         let cost = cell("cost")?
             .map(|c| Money::parse("cost", c).map_err(at(line, "cost")))
@@ -156,10 +162,10 @@ impl Product {
                 name,
                 price,
                 product_type,
-                threshold: threshold.map(Quantity),
+                threshold,
                 stock,
             },
-            supplier: supplier.map(SupplierId),
+            supplier,
             lead_time_days,
             cost,
         })

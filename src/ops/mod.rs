@@ -16,6 +16,7 @@ pub mod ledger;
 mod levels;
 pub(crate) mod lookup;
 pub(crate) mod movement;
+pub mod order;
 pub mod product;
 pub mod progress;
 pub mod replenish;

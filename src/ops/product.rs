@@ -74,19 +74,19 @@ pub(crate) fn insert(
         name: &new.name,
         price: new.price,
         product_type: new.product_type.as_deref(),
-        threshold: new.threshold.map(|q| q.0),
+        threshold: new.threshold.map(Quantity::get),
     };
     let product = stored::insert(tx, &insert, ctx.now)?
         .ok_or_else(|| Error::conflict(format!("sku already exists: {}", new.sku)))?;
     if let Some((warehouse, qty)) = new.stock {
         ledger.ensure_stocked(product.id, product.company_id, warehouse)?;
-        if qty.0 > 0 {
+        if qty.get() > 0 {
             ledger.apply(&Entry {
                 product: product.id,
                 company: product.company_id,
                 sku: &product.sku,
                 warehouse,
-                delta: qty.0,
+                delta: qty.get(),
                 reason: Reason::Initial,
                 note: None,
                 reference: None,
@@ -202,7 +202,7 @@ pub(crate) fn update_in(
         name: changes.name.as_deref(),
         price: changes.price,
         product_type: changes.product_type.as_deref(),
-        threshold: changes.threshold.map(|t| t.map(|q| q.0)),
+        threshold: changes.threshold.map(|t| t.map(Quantity::get)),
     };
     stored::update(tx, id, &update)?;
     get(tx, tenant, sku)

@@ -81,7 +81,7 @@ pub(crate) fn transfer_in(
         company: product.company_id,
         sku: &product.sku,
         warehouse: from,
-        delta: -quantity.0,
+        delta: -quantity.get(),
         reason: Reason::TransferOut,
         note: note.as_deref(),
         reference: None,
@@ -90,7 +90,7 @@ pub(crate) fn transfer_in(
     };
     let inn = Entry {
         warehouse: to,
-        delta: quantity.0,
+        delta: quantity.get(),
         reason: Reason::TransferIn,
         ..out
     };
@@ -149,7 +149,7 @@ pub(crate) fn count_in(
     }
     ledger.check_warehouse(warehouse, product.company_id)?;
     let have = ledger.quantity(product.id, warehouse)?;
-    let delta = counted.0.checked_sub(have).ok_or_else(|| {
+    let delta = counted.get().checked_sub(have).ok_or_else(|| {
         Error::database(format!(
             "stored stock of {} in warehouse {warehouse} is out of range: {have}",
             product.sku

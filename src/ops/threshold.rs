@@ -26,7 +26,7 @@ pub enum Scope {
 /// Sets (or replaces) a threshold.
 pub fn set(db: &mut Db, scope: &Scope, quantity: Quantity) -> Result<Threshold> {
     db.write_retrying(|tx| {
-        let q = quantity.0;
+        let q = quantity.get();
         Ok(match scope {
             Scope::Default(company) => {
                 lookup::company(tx, *company)?;

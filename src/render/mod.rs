@@ -23,6 +23,7 @@ pub mod color;
 mod documents;
 pub use documents::{Counted, Initialised};
 pub mod layout;
+pub mod orders;
 mod records;
 mod whole;
 

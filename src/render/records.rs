@@ -14,7 +14,7 @@ use crate::ops::threshold::Threshold;
 use crate::ops::token::{Created, Token};
 
 /// `2026-01-15 10:00` (UTC), with seconds only when there are some.
-fn when(t: Timestamp) -> String {
+pub(super) fn when(t: Timestamp) -> String {
     let text = t.to_string();
     let text = text
         .strip_suffix('Z')
@@ -616,16 +616,16 @@ mod tests {
 
     fn alert(stock: i64, days: i64, lead: Option<i64>) -> Alert {
         Alert {
-            product_id: crate::model::ProductId(145),
+            product_id: crate::model::ProductId::new(145).unwrap(),
             product_name: "Adhesive tape, double-sided, 50 m roll".into(),
             sku: "ADH-1144".into(),
-            warehouse_id: crate::model::WarehouseId(1),
+            warehouse_id: crate::model::WarehouseId::new(1).unwrap(),
             warehouse_name: "Hamburg North".into(),
             current_stock: stock,
             threshold: 20,
             days_until_stockout: days,
             supplier: Some(SupplierRef {
-                id: crate::model::SupplierId(5),
+                id: crate::model::SupplierId::new(5).unwrap(),
                 name: "BondTech Adhesives".into(),
                 contact_email: None,
             }),

@@ -57,9 +57,9 @@ pub(crate) async fn low_stock(
             .as_deref()
             .map(WarehouseId::parse)
             .transpose()?,
-        days: Quantity::parse_positive("days", q.days.as_deref().unwrap_or("30"))?.0,
+        days: Quantity::parse_positive("days", q.days.as_deref().unwrap_or("30"))?.get(),
         as_of: body::time(q.as_of.as_deref())?.unwrap_or_else(now),
-        cover_days: Quantity::parse("cover days", q.cover_days.as_deref().unwrap_or("30"))?.0,
+        cover_days: Quantity::parse("cover days", q.cover_days.as_deref().unwrap_or("30"))?.get(),
         limit: page("limit", q.limit.as_deref())?,
         offset: page("offset", q.offset.as_deref())?.unwrap_or(0),
     };

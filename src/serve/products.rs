@@ -155,7 +155,7 @@ pub(crate) async fn list(
 /// A `limit` or `offset` parameter: a whole number >= 0.
 pub(crate) fn page(what: &str, text: Option<&str>) -> crate::Result<Option<usize>> {
     text.map(|t| {
-        let n = model::Quantity::parse(what, t)?.0;
+        let n = model::Quantity::parse(what, t)?.get();
         usize::try_from(n).map_err(|_| crate::Error::invalid(format!("{what} is too large: {t}")))
     })
     .transpose()

@@ -294,7 +294,8 @@ pub(crate) async fn history(
 ) -> Result<Json<Vec<Movement>>, ApiError> {
     let q = body::query(q)?;
     let count = |what: &str, t: Option<&str>| -> Result<Option<i64>> {
-        t.map(|t| Quantity::parse(what, t).map(|q| q.0)).transpose()
+        t.map(|t| Quantity::parse(what, t).map(Quantity::get))
+            .transpose()
     };
     let filter = HistoryFilter {
         sku: q.sku.as_deref().map(Sku::parse).transpose()?,

@@ -7,7 +7,7 @@
 //! covering ledger index, so its cost follows the low rows, not the ledger.
 //! `MATERIALIZED` keeps SQLite from running the sales sum for every row.
 
-use rusqlite::params;
+use super::params;
 
 use super::Tx;
 use crate::error::Result;
@@ -26,7 +26,7 @@ WITH low AS MATERIALIZED (
     JOIN inventory i ON i.product_id = p.id
     LEFT JOIN location_threshold lt
            ON lt.product_id = i.product_id AND lt.warehouse_id = i.warehouse_id
-    WHERE p.company_id = ?1 AND p.archived = 0 AND p.is_bundle = 0
+    WHERE p.company_id = ?1 AND NOT p.archived AND NOT p.is_bundle
       AND (CAST(?2 AS BIGINT) IS NULL OR i.warehouse_id = ?2)
       AND i.quantity < coalesce(lt.quantity, p.threshold, tt.quantity, c.default_threshold, ?5)
 ),
@@ -44,7 +44,7 @@ SELECT sold.product_id, p.name AS product_name, p.sku, sold.warehouse_id, w.name
 FROM sold
 JOIN product p ON p.id = sold.product_id
 JOIN warehouse w ON w.id = sold.warehouse_id
-LEFT JOIN product_supplier ps ON ps.product_id = sold.product_id AND ps.is_primary = 1
+LEFT JOIN product_supplier ps ON ps.product_id = sold.product_id AND ps.is_primary
 LEFT JOIN supplier s ON s.id = ps.supplier_id
 WHERE sold.units_sold > 0";
 
@@ -168,14 +168,15 @@ mod tests {
             crate::store::DEFAULT_BUSY_TIMEOUT,
         )
         .unwrap();
-        let mut stmt = db
-            .conn()
-            .prepare(&format!("EXPLAIN QUERY PLAN {SQL}"))
-            .unwrap();
-        let plan: Vec<String> = stmt
-            .query_map(params![1, None::<i64>, 0, 86_400, 10], |r| r.get(3))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
+        let mut db = crate::store::Db::Sqlite(db);
+        let plan: Vec<String> = db
+            .read(|tx| {
+                tx.query_map(
+                    &format!("EXPLAIN QUERY PLAN {SQL}"),
+                    params![1, None::<i64>, 0, 86_400, 10],
+                    |r| r.get("detail"),
+                )
+            })
             .unwrap();
         let text = plan.join("\n");
         assert!(

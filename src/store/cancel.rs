@@ -7,13 +7,13 @@
 //! cancel the session's current statement. Either way the statement fails
 //! and its transaction rolls back; the connection stays usable.
 
-use super::Db;
+use super::{Db, postgres, sqlite};
 
 /// A handle that cancels what a connection is running, from any thread.
 pub struct Canceller(Handle);
 
 enum Handle {
-    Sqlite(rusqlite::InterruptHandle),
+    Sqlite(sqlite::Interrupt),
     Postgres(postgres::CancelToken),
 }
 
@@ -32,9 +32,7 @@ impl Canceller {
     pub fn cancel(&self) {
         match &self.0 {
             Handle::Sqlite(handle) => handle.interrupt(),
-            // Best effort: a server that cannot be reached has no statement
-            // of ours running for long either.
-            Handle::Postgres(token) => drop(token.cancel_query(postgres::NoTls)),
+            Handle::Postgres(token) => token.cancel(),
         }
     }
 
@@ -48,7 +46,7 @@ impl Db {
     /// A handle that cancels this connection's running statement.
     pub fn canceller(&self) -> Canceller {
         Canceller(match self {
-            Self::Sqlite(db) => Handle::Sqlite(db.conn().get_interrupt_handle()),
+            Self::Sqlite(db) => Handle::Sqlite(db.interrupt_handle()),
             Self::Postgres(db) => Handle::Postgres(db.cancel_token()),
         })
     }

@@ -1,7 +1,7 @@
 //! Companies, warehouses, suppliers and the links of products to suppliers,
 //! and the look-ups that say who owns what.
 
-use rusqlite::params;
+use super::params;
 
 use super::{Row, Tx};
 use crate::error::Result;
@@ -113,7 +113,7 @@ pub fn warehouse_names(tx: &Tx<'_>, company: CompanyId) -> Result<Vec<(Warehouse
     )
 }
 
-fn supplier(r: &Row<'_>) -> rusqlite::Result<Supplier> {
+fn supplier(r: &Row<'_>) -> Result<Supplier> {
     Ok(Supplier {
         id: r.get("id")?,
         company_id: r.get("company_id")?,
@@ -199,8 +199,8 @@ pub fn link(
 ) -> Result<()> {
     if terms.primary {
         tx.execute(
-            "UPDATE product_supplier SET is_primary = 0
-             WHERE product_id = ?1 AND supplier_id <> ?2 AND is_primary = 1",
+            "UPDATE product_supplier SET is_primary = FALSE
+             WHERE product_id = ?1 AND supplier_id <> ?2 AND is_primary",
             params![product, supplier],
         )?;
     }
@@ -208,7 +208,7 @@ pub fn link(
         "INSERT INTO product_supplier (product_id, supplier_id, company_id, is_primary, lead_time_days, cost_cents)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (product_id, supplier_id) DO UPDATE SET
-             is_primary = CASE WHEN excluded.is_primary = 1 THEN 1
+             is_primary = CASE WHEN excluded.is_primary THEN TRUE
                                ELSE product_supplier.is_primary END,
              lead_time_days = coalesce(excluded.lead_time_days, product_supplier.lead_time_days),
              cost_cents = coalesce(excluded.cost_cents, product_supplier.cost_cents)",

@@ -17,7 +17,7 @@ pub fn problems(conn: &Tx<'_>) -> Result<Vec<String>> {
         collect(conn, sql, what, &mut problems)?;
     }
     if let Tx::Sqlite(c) = conn {
-        sqlite::check::text_is_utf8(c, &mut problems)?;
+        sqlite::check::text_is_utf8(c.conn(), &mut problems)?;
     }
     Ok(problems)
 }
@@ -56,7 +56,7 @@ const CHECKS: &[(&str, &str)] = &[
     ),
     (
         "SELECT 'product ' || product_id || ' has ' || count(*) || ' primary suppliers' AS problem
-         FROM product_supplier WHERE is_primary = 1 GROUP BY product_id HAVING count(*) > 1",
+         FROM product_supplier WHERE is_primary GROUP BY product_id HAVING count(*) > 1",
         "primary supplier",
     ),
 ];

@@ -3,10 +3,8 @@
 //! engine's bulk path: one prepared insert on SQLite, binary `COPY` on
 //! PostgreSQL).
 
-use rusqlite::types::Value;
-
-use super::Tx;
 use super::tables::{TABLES, Table};
+use super::{Owned, Tx};
 use crate::error::Result;
 
 /// The first table of the target that holds rows, and how many.
@@ -33,8 +31,8 @@ pub fn table(src: &Tx<'_>, dst: &Tx<'_>, table: &Table) -> Result<u64> {
     // By position: the select is built from the same list, so they cannot
     // drift, and a ledger of millions of rows is not looked up by name.
     let width = columns.len();
-    let read = |r: &super::Row<'_>| -> rusqlite::Result<Vec<Value>> {
-        (0..width).map(|i| r.get::<Value>(i)).collect()
+    let read = |r: &super::Row<'_>| -> Result<Vec<Owned>> {
+        (0..width).map(|i| r.get::<Owned>(i)).collect()
     };
     // The last id read, so any failure names the row it stopped at.
     let last = std::cell::Cell::new(None);
@@ -43,10 +41,10 @@ pub fn table(src: &Tx<'_>, dst: &Tx<'_>, table: &Table) -> Result<u64> {
         &select,
         &[],
         read,
-        |rows: &mut dyn Iterator<Item = Result<Vec<Value>>>| {
+        |rows: &mut dyn Iterator<Item = Result<Vec<Owned>>>| {
             let mut rows = rows.inspect(|row| {
                 if let (true, Ok(row)) = (has_id, row)
-                    && let Some(Value::Integer(id)) = row.first()
+                    && let Some(Owned::Int(id)) = row.first()
                 {
                     last.set(Some(*id));
                 }
@@ -64,7 +62,7 @@ pub fn table(src: &Tx<'_>, dst: &Tx<'_>, table: &Table) -> Result<u64> {
 
 #[cfg(test)]
 mod tests {
-    use crate::store::tables::Kind::{Bytes, Int, Text};
+    use crate::store::tables::Kind::{Bool, Bytes, Int, Text};
     use crate::store::tables::TABLES;
 
     /// The copy list is the schema: every table, every column, in order, of
@@ -84,7 +82,7 @@ mod tests {
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()
-            .collect::<rusqlite::Result<_>>()
+            .collect::<Result<_, _>>()
             .unwrap();
         let mut listed: Vec<String> = TABLES.iter().map(|t| t.0.to_owned()).collect();
         names.sort();
@@ -96,13 +94,13 @@ mod tests {
                 .unwrap()
                 .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))
                 .unwrap()
-                .collect::<rusqlite::Result<_>>()
+                .collect::<Result<_, _>>()
                 .unwrap();
             let expected: Vec<(String, String)> = columns
                 .iter()
                 .map(|(c, kind)| {
                     let ty = match kind {
-                        Int => "INTEGER",
+                        Int | Bool => "INTEGER",
                         Text => "TEXT",
                         Bytes => "BLOB",
                     };

@@ -2,15 +2,13 @@
 //! condition adds its SQL and binds its value in the same step, so the
 //! placeholders and the arguments can never drift apart.
 
-use rusqlite::ToSql;
-
-use super::Params;
+use super::{Params, ToValue};
 
 /// A query under construction: its SQL so far and the values it binds.
 #[derive(Default)]
 pub struct Filter {
     sql: String,
-    args: Vec<Box<dyn ToSql>>,
+    args: Vec<Box<dyn ToValue>>,
 }
 
 impl std::fmt::Debug for Filter {
@@ -29,7 +27,7 @@ impl Filter {
     }
 
     /// Adds ` AND {condition}` with one `?` bound to `value`, when there is a value.
-    pub fn and<T: ToSql + 'static>(&mut self, condition: &str, value: Option<T>) -> &mut Self {
+    pub fn and<T: ToValue + 'static>(&mut self, condition: &str, value: Option<T>) -> &mut Self {
         if let Some(value) = value {
             self.sql.push_str(" AND ");
             self.sql.push_str(condition);
@@ -39,7 +37,7 @@ impl Filter {
     }
 
     /// Appends the rest (an `ORDER BY`, a `LIMIT ?`) and its values.
-    pub fn then(&mut self, sql: &str, values: Vec<Box<dyn ToSql>>) -> &mut Self {
+    pub fn then(&mut self, sql: &str, values: Vec<Box<dyn ToValue>>) -> &mut Self {
         self.sql.push(' ');
         self.sql.push_str(sql);
         self.args.extend(values);
@@ -53,7 +51,7 @@ impl Filter {
 
     /// Runs `f` with the SQL and its parameters.
     pub fn with<R>(&self, f: impl FnOnce(&str, Params<'_>) -> R) -> R {
-        let args: Vec<&dyn ToSql> = self.args.iter().map(|a| &**a).collect();
+        let args: Vec<&dyn ToValue> = self.args.iter().map(|a| &**a).collect();
         f(&self.sql, &args)
     }
 }

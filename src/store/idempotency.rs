@@ -27,7 +27,7 @@ pub fn find(tx: &Tx<'_>, company: CompanyId, key: &str) -> Result<Option<(Vec<u8
     tx.query_opt(
         "SELECT request_hash, status, body, location FROM idempotency_key
          WHERE company_id = ?1 AND key = ?2",
-        rusqlite::params![company, key],
+        super::params![company, key],
         |r| {
             Ok((
                 r.get("request_hash")?,
@@ -45,7 +45,7 @@ pub fn find(tx: &Tx<'_>, company: CompanyId, key: &str) -> Result<Option<(Vec<u8
 pub fn forget_before(tx: &Tx<'_>, company: CompanyId, before: Timestamp) -> Result<()> {
     tx.execute(
         "DELETE FROM idempotency_key WHERE company_id = ?1 AND created_at < ?2",
-        rusqlite::params![company, before],
+        super::params![company, before],
     )
     .map(drop)
 }
@@ -62,7 +62,7 @@ pub fn remember(
     tx.execute(
         "INSERT INTO idempotency_key (company_id, key, request_hash, status, body, location, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        rusqlite::params![
+        super::params![
             company,
             key,
             request,

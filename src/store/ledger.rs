@@ -49,13 +49,13 @@ pub struct DroppedIndexes(Vec<String>);
 /// Appends one movement; returns its id.
 pub fn append(tx: &Tx<'_>, m: &NewMovement<'_>, actor: &str, now: Timestamp) -> Result<i64> {
     match tx {
-        Tx::Sqlite(c) => sqlite::bulk::append(c, m, actor, now, true)?
+        Tx::Sqlite(c) => sqlite::bulk::append(c.conn(), m, actor, now, true)?
             .ok_or_else(|| Error::new(Kind::Internal, "an insert returned no id")),
         Tx::Postgres(_) => tx.query_row(
             "INSERT INTO movement (product_id, warehouse_id, delta, reason, note, reference,
                                    actor, occurred_at, recorded_at, bundle_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
-            rusqlite::params![
+            super::params![
                 m.product,
                 m.warehouse,
                 m.delta,
@@ -83,7 +83,7 @@ pub fn append_many<'m>(
     report: &mut dyn FnMut(u64),
 ) -> Result<()> {
     match tx {
-        Tx::Sqlite(c) => sqlite::bulk::insert_movements(c, rows, actor, now, report),
+        Tx::Sqlite(c) => sqlite::bulk::insert_movements(c.conn(), rows, actor, now, report),
         Tx::Postgres(t) => postgres::bulk::copy_movements(*t, rows, actor, now).map(drop),
     }
 }
@@ -108,7 +108,7 @@ pub fn batch_reads_by_product(tx: &Tx<'_>) -> bool {
 /// Tunes the connection for a large batch (SQLite: a larger page cache).
 pub fn tune_for_batch(tx: &Tx<'_>) -> Result<()> {
     match tx {
-        Tx::Sqlite(c) => sqlite::bulk::tune_for_batch(c),
+        Tx::Sqlite(c) => sqlite::bulk::tune_for_batch(c.conn()),
         Tx::Postgres(_) => Ok(()),
     }
 }
@@ -117,7 +117,7 @@ pub fn tune_for_batch(tx: &Tx<'_>) -> Result<()> {
 /// allows it: SQLite, inside the transaction; never on a shared server.
 pub fn drop_indexes(tx: &Tx<'_>) -> Result<Option<DroppedIndexes>> {
     match tx {
-        Tx::Sqlite(c) => sqlite::bulk::drop_indexes(c).map(|d| Some(DroppedIndexes(d))),
+        Tx::Sqlite(c) => sqlite::bulk::drop_indexes(c.conn()).map(|d| Some(DroppedIndexes(d))),
         Tx::Postgres(_) => Ok(None),
     }
 }
@@ -125,7 +125,7 @@ pub fn drop_indexes(tx: &Tx<'_>) -> Result<Option<DroppedIndexes>> {
 /// Builds the indexes [`drop_indexes`] dropped again.
 pub fn rebuild_indexes(tx: &Tx<'_>, dropped: &DroppedIndexes) -> Result<()> {
     match tx {
-        Tx::Sqlite(c) => sqlite::bulk::rebuild_indexes(c, &dropped.0),
+        Tx::Sqlite(c) => sqlite::bulk::rebuild_indexes(c.conn(), &dropped.0),
         Tx::Postgres(_) => Ok(()),
     }
 }
@@ -139,7 +139,7 @@ pub fn stock_locked(
 ) -> Result<Option<i64>> {
     tx.query_opt_locked(
         "SELECT quantity FROM inventory WHERE product_id = ?1 AND warehouse_id = ?2",
-        rusqlite::params![product, warehouse],
+        super::params![product, warehouse],
         |r| r.get("quantity"),
     )
 }
@@ -148,7 +148,7 @@ pub fn stock_locked(
 pub fn stock_of_product(tx: &Tx<'_>, product: ProductId) -> Result<Vec<(WarehouseId, i64)>> {
     tx.query_map(
         "SELECT warehouse_id, quantity FROM inventory WHERE product_id = ?1",
-        rusqlite::params![product],
+        super::params![product],
         |r| Ok((r.get("warehouse_id")?, r.get("quantity")?)),
     )
 }
@@ -165,7 +165,7 @@ pub fn open_pair(
     let inserted = tx.execute(
         "INSERT INTO inventory (product_id, warehouse_id, company_id, quantity)
          VALUES (?1, ?2, ?3, 0) ON CONFLICT DO NOTHING",
-        rusqlite::params![product, warehouse, company],
+        super::params![product, warehouse, company],
     )?;
     Ok(inserted > 0)
 }
@@ -175,7 +175,7 @@ pub fn set_stock(tx: &Tx<'_>, rows: &[(ProductId, WarehouseId, i64)]) -> Result<
     for (product, warehouse, quantity) in rows {
         tx.execute(
             "UPDATE inventory SET quantity = ?3 WHERE product_id = ?1 AND warehouse_id = ?2",
-            rusqlite::params![product, warehouse, quantity],
+            super::params![product, warehouse, quantity],
         )?;
     }
     Ok(())

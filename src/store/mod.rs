@@ -12,9 +12,11 @@
 //! ([`crate::model`], its records in [`crate::model::record`]) and read
 //! columns by name. Under them, the SQL both engines share is written once
 //! through [`Tx`] (`?N` placeholders, `RETURNING`, `ON CONFLICT`), with
-//! optional conditions added by one [`filter::Filter`]; SQLite's value model
-//! is the common currency of the two drivers, converted losslessly at the
-//! PostgreSQL edge. What only one engine does — schema and upgrades,
+//! optional conditions added by one [`filter::Filter`]. Values cross the seam
+//! in the store's own currency ([`value`]: integers, booleans, text, bytes,
+//! NULL), which the model's types are bound as and read from; each engine
+//! converts it to and from its driver's values, exactly or refused, so
+//! nothing above the engine modules names a driver. What only one engine does — schema and upgrades,
 //! connections, locking, the bulk writers, integrity checks, driver error
 //! mapping — lives in that engine's module.
 
@@ -27,6 +29,7 @@ pub mod filter;
 pub mod history;
 pub mod idempotency;
 pub mod ledger;
+pub mod order;
 pub mod postgres;
 pub mod product;
 pub mod sqlite;
@@ -34,14 +37,15 @@ pub mod stock;
 pub mod tables;
 pub mod threshold;
 pub mod tokens;
+pub mod value;
 
 use std::time::Duration;
-
-use rusqlite::types::{FromSql, ToSql};
 
 use crate::error::{Error, Result};
 
 pub use sqlite::SCHEMA_VERSION;
+pub(crate) use value::params;
+pub use value::{FromValue, Owned, Params, ToValue, Value};
 
 /// How long a command waits for another writer by default.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -108,7 +112,7 @@ impl Db {
     /// a deadlock or serialization failure is busy at once.
     pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         match self {
-            Self::Sqlite(db) => db.write(|tx| f(&Tx::Sqlite(tx))),
+            Self::Sqlite(db) => db.write(|tx| f(&Tx::Sqlite(sqlite::Tx::new(tx)))),
             Self::Postgres(db) => db.write_once(|tx| f(&Tx::Postgres(tx))),
         }
     }
@@ -119,7 +123,7 @@ impl Db {
     /// of times, before it is busy.
     pub fn write_retrying<T>(&mut self, mut f: impl FnMut(&Tx<'_>) -> Result<T>) -> Result<T> {
         match self {
-            Self::Sqlite(db) => db.write(|tx| f(&Tx::Sqlite(tx))),
+            Self::Sqlite(db) => db.write(|tx| f(&Tx::Sqlite(sqlite::Tx::new(tx)))),
             Self::Postgres(db) => db.write_retrying(|tx| f(&Tx::Postgres(tx))),
         }
     }
@@ -130,7 +134,9 @@ impl Db {
     /// other writers first, so the batch cannot deadlock with them.
     pub fn write_batch<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         match self {
-            Self::Sqlite(db) => db.write_checked_by_caller(|tx| f(&Tx::Sqlite(tx))),
+            Self::Sqlite(db) => {
+                db.write_checked_by_caller(|tx| f(&Tx::Sqlite(sqlite::Tx::new(tx))))
+            }
             Self::Postgres(db) => db.write_batch(|tx| f(&Tx::Postgres(tx))),
         }
     }
@@ -138,7 +144,7 @@ impl Db {
     /// Runs `f` in one read transaction, so every query sees one snapshot.
     pub fn read<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         match self {
-            Self::Sqlite(db) => db.read(|tx| f(&Tx::Sqlite(tx))),
+            Self::Sqlite(db) => db.read(|tx| f(&Tx::Sqlite(sqlite::Tx::new(tx)))),
             Self::Postgres(db) => db.read(|tx| f(&Tx::Postgres(tx))),
         }
     }
@@ -157,11 +163,7 @@ impl Db {
     /// CLI process cannot reuse. Nothing on PostgreSQL.
     pub fn tune_for_long_lived_reader(&self) -> Result<()> {
         match self {
-            Self::Sqlite(file) => {
-                Ok(file
-                    .conn()
-                    .query_row("PRAGMA mmap_size = 1073741824", [], |_| Ok(()))?)
-            }
+            Self::Sqlite(file) => file.tune_for_long_lived_reader(),
             Self::Postgres(_) => Ok(()),
         }
     }
@@ -188,13 +190,10 @@ impl Db {
 #[derive(Debug)]
 pub enum Tx<'a> {
     /// Inside a SQLite transaction.
-    Sqlite(&'a rusqlite::Connection),
+    Sqlite(sqlite::Tx<'a>),
     /// Inside a PostgreSQL transaction.
     Postgres(postgres::Tx<'a>),
 }
-
-/// Query parameters: `params![a, b]` as for rusqlite.
-pub type Params<'p> = &'p [&'p dyn ToSql];
 
 impl Tx<'_> {
     /// Which engine this transaction runs on.
@@ -220,10 +219,7 @@ impl Tx<'_> {
     /// Runs one statement; returns the number of rows it changed.
     pub fn execute(&self, sql: &str, params: Params<'_>) -> Result<u64> {
         match self {
-            Self::Sqlite(c) => {
-                refuse_nul(params)?;
-                Ok(c.prepare_cached(sql)?.execute(params)? as u64)
-            }
+            Self::Sqlite(c) => c.execute(sql, params),
             Self::Postgres(t) => t.execute(sql, params),
         }
     }
@@ -243,7 +239,7 @@ impl Tx<'_> {
     /// Runs statements without parameters, one after another.
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
         match self {
-            Self::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Self::Sqlite(c) => c.execute_batch(sql),
             Self::Postgres(t) => t.execute_batch(sql),
         }
     }
@@ -253,7 +249,7 @@ impl Tx<'_> {
         &self,
         sql: &str,
         params: Params<'_>,
-        f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+        f: impl FnOnce(&Row<'_>) -> Result<T>,
     ) -> Result<T> {
         self.query_opt(sql, params, f)?
             .ok_or_else(|| Error::new(crate::Kind::Internal, "a query returned no row"))
@@ -264,7 +260,7 @@ impl Tx<'_> {
         &self,
         sql: &str,
         params: Params<'_>,
-        f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+        f: impl FnOnce(&Row<'_>) -> Result<T>,
     ) -> Result<Option<T>> {
         let mut f = Some(f);
         let mut out = None;
@@ -284,7 +280,7 @@ impl Tx<'_> {
         &self,
         sql: &str,
         params: Params<'_>,
-        f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+        f: impl FnOnce(&Row<'_>) -> Result<T>,
     ) -> Result<Option<T>> {
         match self {
             Self::Sqlite(_) => self.query_opt(sql, params, f),
@@ -297,7 +293,7 @@ impl Tx<'_> {
         &self,
         sql: &str,
         params: Params<'_>,
-        mut f: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+        mut f: impl FnMut(&Row<'_>) -> Result<T>,
     ) -> Result<Vec<T>> {
         let mut out = Vec::new();
         self.each(sql, params, |row| {
@@ -315,15 +311,7 @@ impl Tx<'_> {
         mut f: impl FnMut(&Row<'_>) -> Result<()>,
     ) -> Result<()> {
         match self {
-            Self::Sqlite(c) => {
-                refuse_nul(params)?;
-                let mut stmt = c.prepare_cached(sql)?;
-                let mut rows = stmt.query(params)?;
-                while let Some(row) = rows.next()? {
-                    f(&Row::Sqlite(row))?;
-                }
-                Ok(())
-            }
+            Self::Sqlite(c) => c.each(sql, params, |row| f(&Row::Sqlite(row))),
             Self::Postgres(t) => t.each(sql, params, |row| f(&Row::Postgres(row))),
         }
     }
@@ -335,17 +323,11 @@ impl Tx<'_> {
         &self,
         sql: &str,
         params: Params<'_>,
-        map: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
+        map: impl Fn(&Row<'_>) -> Result<T>,
         consume: impl FnOnce(&mut dyn Iterator<Item = Result<T>>) -> Result<R>,
     ) -> Result<R> {
         match self {
-            Self::Sqlite(c) => {
-                let mut stmt = c.prepare_cached(sql)?;
-                let mut rows = stmt
-                    .query_map(params, |r| map(&Row::Sqlite(r)))?
-                    .map(|r| r.map_err(Error::from));
-                consume(&mut rows)
-            }
+            Self::Sqlite(c) => c.stream(sql, params, |r| map(&Row::Sqlite(r)), consume),
             Self::Postgres(t) => t.stream(sql, params, |r| map(&Row::Postgres(r)), consume),
         }
     }
@@ -356,24 +338,11 @@ impl Tx<'_> {
     pub fn load(
         &self,
         table: &tables::Table,
-        rows: &mut dyn Iterator<Item = Result<Vec<rusqlite::types::Value>>>,
+        rows: &mut dyn Iterator<Item = Result<Vec<Owned>>>,
     ) -> Result<u64> {
         let (name, _, columns) = *table;
         match self {
-            Self::Sqlite(conn) => {
-                let list: Vec<String> = columns.iter().map(|(c, _)| format!("\"{c}\"")).collect();
-                let marks = vec!["?"; columns.len()].join(", ");
-                let mut insert = conn.prepare(&format!(
-                    "INSERT INTO \"{name}\" ({}) VALUES ({marks})",
-                    list.join(", ")
-                ))?;
-                let mut written = 0u64;
-                for row in rows {
-                    insert.execute(rusqlite::params_from_iter(row?))?;
-                    written += 1;
-                }
-                Ok(written)
-            }
+            Self::Sqlite(c) => c.load(name, columns, rows),
             Self::Postgres(t) => postgres::bulk::copy_rows(*t, name, columns, rows),
         }
     }
@@ -427,24 +396,77 @@ impl Tx<'_> {
 }
 
 /// One row of a result on either engine.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub enum Row<'r> {
     /// A SQLite row.
-    Sqlite(&'r rusqlite::Row<'r>),
+    Sqlite(sqlite::Row<'r>),
     /// A PostgreSQL row.
-    Postgres(&'r ::postgres::Row),
+    Postgres(postgres::Row<'r>),
 }
 
 impl Row<'_> {
-    /// Column `i` (a name, or a position), converted as rusqlite converts it
-    /// (the newtypes' `FromSql`).
-    pub fn get<T: FromSql>(&self, i: impl Column) -> rusqlite::Result<T> {
+    /// Column `column` (a name, or a position) as a `T` ([`FromValue`]: the
+    /// model's types apply their rules on both engines). A stored value that
+    /// does not fit is a database error naming the column.
+    pub fn get<'c, T: FromValue>(&self, column: impl Into<Col<'c>>) -> Result<T> {
+        let column = column.into();
+        let at = match self {
+            Self::Sqlite(r) => r.index(column),
+            Self::Postgres(r) => r.index(column),
+        }
+        .ok_or_else(|| {
+            Error::new(
+                crate::Kind::Internal,
+                format!("a row has no column {column}"),
+            )
+        })?;
+        let value = match self {
+            Self::Sqlite(r) => r.value(at),
+            Self::Postgres(r) => r.value(at),
+        };
+        value
+            .and_then(T::from_value)
+            .map_err(|why| self.unreadable(at, &why))
+    }
+
+    #[cold]
+    fn unreadable(&self, at: usize, why: &str) -> Error {
+        let name = match self {
+            Self::Sqlite(r) => r.name(at),
+            Self::Postgres(r) => r.name(at),
+        };
+        Error::database(format!(
+            "stored data cannot be read (run `stockflow check`): column {name}: {why}"
+        ))
+    }
+}
+
+/// How a column of a row is named: by its name (`"quantity"`) or position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col<'a> {
+    /// Its position in the select list.
+    At(usize),
+    /// Its name.
+    Named(&'a str),
+}
+
+impl From<usize> for Col<'_> {
+    fn from(i: usize) -> Self {
+        Self::At(i)
+    }
+}
+
+impl<'a> From<&'a str> for Col<'a> {
+    fn from(name: &'a str) -> Self {
+        Self::Named(name)
+    }
+}
+
+impl std::fmt::Display for Col<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Sqlite(r) => r.get(i),
-            Self::Postgres(r) => {
-                let at = i.position(r).ok_or_else(|| i.missing())?;
-                postgres::column(r, at)
-            }
+            Self::At(i) => write!(f, "{i}"),
+            Self::Named(name) => f.write_str(name),
         }
     }
 }
@@ -477,63 +499,10 @@ pub(crate) fn select_list(columns: &[(&str, &str)]) -> String {
     list.join(", ")
 }
 
-/// How a column of a row is named: by its name (`"quantity"`) or position.
-pub trait Column: rusqlite::RowIndex + Copy {
-    /// Its position in a PostgreSQL row.
-    fn position(self, row: &::postgres::Row) -> Option<usize>;
-    /// The error for a column the row does not have.
-    fn missing(self) -> rusqlite::Error;
-}
-
-impl Column for usize {
-    fn position(self, row: &::postgres::Row) -> Option<usize> {
-        (self < row.len()).then_some(self)
-    }
-    fn missing(self) -> rusqlite::Error {
-        rusqlite::Error::InvalidColumnIndex(self)
-    }
-}
-
-impl Column for &str {
-    fn position(self, row: &::postgres::Row) -> Option<usize> {
-        row.columns().iter().position(|c| c.name() == self)
-    }
-    fn missing(self) -> rusqlite::Error {
-        rusqlite::Error::InvalidColumnName(self.to_owned())
-    }
-}
-
-/// Refuses a statement binding text with a NUL character, on SQLite as the
-/// PostgreSQL engine does for every value it binds: neither engine stores one
-/// ([`crate::model::refuse_nul`]), so every file copies to a server.
-fn refuse_nul(params: Params<'_>) -> Result<()> {
-    use rusqlite::types::{ToSqlOutput, Value, ValueRef};
-    for p in params {
-        let text = match p.to_sql()? {
-            ToSqlOutput::Borrowed(ValueRef::Text(t)) => t.contains(&0).then(|| t.to_vec()),
-            ToSqlOutput::Owned(Value::Text(t)) => t.contains('\0').then(|| t.into_bytes()),
-            _ => None,
-        };
-        if let Some(text) = text {
-            crate::model::refuse_nul("text", &String::from_utf8_lossy(&text))?;
-        }
-    }
-    Ok(())
-}
-
 /// Whether a query stopped because a sum passed 64 bits (SQLite's
 /// "integer overflow", PostgreSQL's "bigint out of range").
 pub fn is_overflow(err: &Error) -> bool {
-    let Some(source) = std::error::Error::source(err) else {
-        return false;
-    };
-    if let Some(e) = source.downcast_ref::<rusqlite::Error>() {
-        return e.sqlite_error_code() == Some(rusqlite::ErrorCode::Unknown);
-    }
-    source
-        .downcast_ref::<::postgres::Error>()
-        .and_then(::postgres::Error::code)
-        == Some(&::postgres::error::SqlState::NUMERIC_VALUE_OUT_OF_RANGE)
+    sqlite::is_overflow(err) || postgres::is_overflow(err)
 }
 
 /// Refuses a `copy --to` target before anything is written to it: a file

@@ -1,6 +1,6 @@
 //! Products and the components of bundles.
 
-use rusqlite::params;
+use super::params;
 
 use super::{Row, Tx};
 use crate::error::Result;
@@ -20,7 +20,7 @@ pub struct ProductRef {
     pub is_bundle: bool,
 }
 
-fn product_ref(r: &Row<'_>) -> rusqlite::Result<ProductRef> {
+fn product_ref(r: &Row<'_>) -> Result<ProductRef> {
     Ok(ProductRef {
         id: r.get("id")?,
         company_id: r.get("company_id")?,
@@ -47,7 +47,7 @@ pub fn lock(tx: &Tx<'_>, id: ProductId) -> Result<()> {
 const COLUMNS: &str =
     "id, company_id, sku, name, price_cents, type, threshold, is_bundle, archived, created_at";
 
-fn product(r: &Row<'_>) -> rusqlite::Result<Product> {
+fn product(r: &Row<'_>) -> Result<Product> {
     Ok(Product {
         id: r.get("id")?,
         company_id: r.get("company_id")?,
@@ -110,7 +110,7 @@ pub fn list(
     tx.query_map(
         &format!(
             "SELECT {COLUMNS} FROM product
-             WHERE (CAST(?1 AS BIGINT) IS NULL OR company_id = ?1) AND (?2 OR archived = 0)
+             WHERE (CAST(?1 AS BIGINT) IS NULL OR company_id = ?1) AND (?2 OR NOT archived)
              ORDER BY sku_key"
         ),
         params![company, include_archived],
@@ -163,8 +163,11 @@ pub fn update(tx: &Tx<'_>, id: ProductId, changes: &Update<'_>) -> Result<()> {
 
 /// Archives a product.
 pub fn archive(tx: &Tx<'_>, id: ProductId) -> Result<()> {
-    tx.execute("UPDATE product SET archived = 1 WHERE id = ?1", params![id])
-        .map(drop)
+    tx.execute(
+        "UPDATE product SET archived = TRUE WHERE id = ?1",
+        params![id],
+    )
+    .map(drop)
 }
 
 /// Units of the product in stock over all warehouses.
@@ -183,7 +186,7 @@ pub fn clear_bundle(tx: &Tx<'_>, id: ProductId) -> Result<()> {
         params![id],
     )?;
     tx.execute(
-        "UPDATE product SET is_bundle = 1 WHERE id = ?1",
+        "UPDATE product SET is_bundle = TRUE WHERE id = ?1",
         params![id],
     )
     .map(drop)

@@ -1,6 +1,6 @@
 //! Reading stock levels: one row per (product, warehouse) with their names.
 
-use rusqlite::params;
+use super::params;
 
 use super::filter::Filter;
 use super::{Row, Tx};
@@ -12,7 +12,7 @@ const SELECT: &str = "SELECT i.product_id, p.sku, p.name AS product_name, i.ware
             w.name AS warehouse_name, i.quantity
      FROM inventory i JOIN product p ON p.id = i.product_id JOIN warehouse w ON w.id = i.warehouse_id";
 
-fn stock_row(r: &Row<'_>) -> rusqlite::Result<StockRow> {
+fn stock_row(r: &Row<'_>) -> Result<StockRow> {
     Ok(StockRow {
         product_id: r.get("product_id")?,
         sku: r.get("sku")?,

@@ -3,18 +3,20 @@
 //! tests (`ops::copy` for SQLite's, `tests/cli/postgres.rs` for PostgreSQL's
 //! against SQLite's).
 
-/// How a column is stored: an integer, text, or bytes.
+/// How a column is stored: an integer, a flag, text, or bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// `INTEGER` / `BIGINT`.
     Int,
+    /// A flag: SQLite's `INTEGER` 0 or 1, PostgreSQL's `BOOLEAN`.
+    Bool,
     /// `TEXT`.
     Text,
     /// `BLOB` / `BYTEA`.
     Bytes,
 }
 
-use Kind::{Bytes, Int, Text};
+use Kind::{Bool, Bytes, Int, Text};
 
 /// One table to copy: its name, whether it has an `id` sequence, and its
 /// columns in order.
@@ -67,8 +69,8 @@ pub const TABLES: &[Table] = &[
             ("price_cents", Int),
             ("type", Text),
             ("threshold", Int),
-            ("is_bundle", Int),
-            ("archived", Int),
+            ("is_bundle", Bool),
+            ("archived", Bool),
             ("created_at", Int),
         ],
     ),
@@ -79,9 +81,11 @@ pub const TABLES: &[Table] = &[
             ("product_id", Int),
             ("supplier_id", Int),
             ("company_id", Int),
-            ("is_primary", Int),
+            ("is_primary", Bool),
             ("lead_time_days", Int),
             ("cost_cents", Int),
+            ("pack_size", Int),
+            ("min_order_quantity", Int),
         ],
     ),
     (
@@ -117,6 +121,7 @@ pub const TABLES: &[Table] = &[
             ("warehouse_id", Int),
             ("company_id", Int),
             ("quantity", Int),
+            ("max_quantity", Int),
         ],
     ),
     (
@@ -161,5 +166,40 @@ pub const TABLES: &[Table] = &[
             ("location", Text),
             ("created_at", Int),
         ],
+    ),
+    (
+        "purchase_order",
+        true,
+        &[
+            ("id", Int),
+            ("company_id", Int),
+            ("supplier_id", Int),
+            ("warehouse_id", Int),
+            ("status", Text),
+            ("reference", Text),
+            ("ordered_at", Int),
+            ("expected_at", Int),
+            ("first_received_at", Int),
+            ("closed_at", Int),
+            ("created_at", Int),
+        ],
+    ),
+    (
+        "purchase_order_line",
+        false,
+        &[
+            ("order_id", Int),
+            ("product_id", Int),
+            ("company_id", Int),
+            ("line_no", Int),
+            ("quantity", Int),
+            ("received", Int),
+            ("unit_cost_cents", Int),
+        ],
+    ),
+    (
+        "purchase_receipt",
+        false,
+        &[("movement_id", Int), ("order_id", Int), ("product_id", Int)],
     ),
 ];

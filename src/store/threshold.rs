@@ -1,6 +1,6 @@
 //! Low-stock thresholds at their four levels.
 
-use rusqlite::params;
+use super::params;
 
 use super::Tx;
 use crate::error::Result;

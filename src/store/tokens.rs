@@ -1,6 +1,6 @@
 //! API tokens: only a SHA-256 of each secret is stored.
 
-use rusqlite::params;
+use super::params;
 
 use super::{Row, Tx};
 use crate::error::Result;
@@ -9,7 +9,7 @@ use crate::model::{CompanyId, Timestamp};
 
 const COLUMNS: &str = "id, company_id, name, created_at, expires_at, revoked_at";
 
-fn token(r: &Row<'_>) -> rusqlite::Result<Token> {
+fn token(r: &Row<'_>) -> Result<Token> {
     Ok(Token {
         id: r.get("id")?,
         company_id: r.get("company_id")?,

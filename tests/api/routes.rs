@@ -236,7 +236,7 @@ async fn unauthorized_answers_are_401_with_www_authenticate_bearer() {
         let created = stockflow::ops::token::create(
             &mut db,
             &past,
-            stockflow::model::CompanyId(api.company),
+            stockflow::model::CompanyId::new(api.company).expect("company id"),
             None,
             until,
         )

@@ -9,23 +9,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde_json::{Value, json};
 
 use crate::harness::{http, token, wait_for_lock_waiter};
-use crate::support::{Server, Sf, skip_unless_postgres, skip_unless_sqlite};
+use crate::support::{Server, Sf, argv, skip_unless_postgres, skip_unless_sqlite};
 
 /// A database with company 1, warehouse 1 and product `P` holding `qty` units.
 fn shop(qty: i64) -> (Sf, String) {
     let sf = Sf::new();
     let c = sf.company("Acme");
     let w = sf.warehouse(c, "Main");
-    sf.product(
-        c,
-        "P",
-        &[
-            "--warehouse",
-            &w.to_string(),
-            "--quantity",
-            &qty.to_string(),
-        ],
-    );
+    sf.product(c, "P", &argv(&format!("--warehouse {w} --quantity {qty}")));
     let t = token(&sf, c);
     (sf, t)
 }
@@ -258,24 +249,11 @@ fn alerts_worked_example_is_the_same_through_both_doors() {
     sf.product(
         c,
         "WID-001",
-        &[
-            "--threshold",
-            "20",
-            "--warehouse",
-            &w.to_string(),
-            "--quantity",
-            "35",
-        ],
+        &argv(&format!("--threshold 20 --warehouse {w} --quantity 35")),
     );
-    sf.run(&[
-        "supplier",
-        "link",
-        "--sku",
-        "WID-001",
-        "--supplier",
-        &s.to_string(),
-        "--primary",
-    ])
+    sf.run(&argv(&format!(
+        "supplier link --sku WID-001 --supplier {s} --primary"
+    )))
     .ok();
     sf.adjust("WID-001", w, -30, "sale", "2026-01-05T10:00:00Z");
     sf.product(
@@ -285,14 +263,9 @@ fn alerts_worked_example_is_the_same_through_both_doors() {
     );
     sf.adjust("OK-1", w, -1, "sale", "2026-01-05T10:00:00Z");
     let t = token(&sf, c);
-    let cli = sf.json(&[
-        "alerts",
-        "low-stock",
-        "--company",
-        &c.to_string(),
-        "--as-of",
-        "2026-01-15",
-    ]);
+    let cli = sf.json(&argv(&format!(
+        "alerts low-stock --company {c} --as-of 2026-01-15"
+    )));
     assert_eq!(cli["total_alerts"], 1);
     assert_eq!(cli["alerts"][0]["current_stock"], 5);
     // SPEC 11: the pair's first movement is the sale on 01-05T10:00, so its

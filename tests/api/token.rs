@@ -1,21 +1,14 @@
 //! `token create|list|revoke` through the real binary.
 
-use crate::support::Sf;
+use crate::support::{Sf, argv};
 
 #[test]
 fn token_create_prints_the_secret_once_and_stores_only_its_hash() {
     let sf = Sf::new();
     let c = sf.company("Acme");
-    let t = sf.json(&[
-        "token",
-        "create",
-        "--company",
-        &c.to_string(),
-        "--name",
-        "shop",
-        "--expires",
-        "2999-01-01",
-    ]);
+    let t = sf.json(&argv(&format!(
+        "token create --company {c} --name shop --expires 2999-01-01"
+    )));
     let secret = t["token"].as_str().expect("token");
     assert!(secret.starts_with("sf_") && secret.len() == 67, "{secret}");
     assert_eq!(
@@ -63,14 +56,9 @@ fn token_rules_name_the_value() {
     let c = sf.company("Acme").to_string();
     sf.run(&["token", "create", "--company", "9"])
         .fails(4, "company 9 does not exist");
-    sf.run(&[
-        "token",
-        "create",
-        "--company",
-        &c,
-        "--expires",
-        "2001-01-01",
-    ])
+    sf.run(&argv(&format!(
+        "token create --company {c} --expires 2001-01-01"
+    )))
     .fails(3, "expires must be in the future: 2001-01-01T00:00:00Z");
     sf.run(&["token", "create", "--company", &c, "--expires", "soon"])
         .fails(3, "soon");

@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::support::{BIN, Sf, skip_unless_sqlite};
+use crate::support::{BIN, Sf, argv_with, skip_unless_sqlite};
 
 fn setup() -> Sf {
     let sf = Sf::acme();
@@ -298,16 +298,10 @@ fn plain_progress_prints_one_line_per_phase() {
         "sku,warehouse_id,delta,reason\nWID-1,1,1,receipt\n",
     );
     let out = sf
-        .run(&[
-            "stock",
-            "adjust",
-            "--file",
-            &path,
-            "--progress",
-            "plain",
-            "--format",
-            "json",
-        ])
+        .run(&argv_with(
+            "stock adjust --file {} --progress plain --format json",
+            &[&path],
+        ))
         .code(0);
     assert_eq!(
         out.stderr,

@@ -75,18 +75,9 @@ fn a_bundle_has_no_stock_of_its_own() {
         "stock adjust --sku KIT --warehouse 1 --delta 1 --reason receipt",
     ))
     .fails(3, "KIT is a bundle");
-    sf.run(&[
-        "stock",
-        "transfer",
-        "--sku",
-        "KIT",
-        "--from",
-        "1",
-        "--to",
-        &second.to_string(),
-        "--quantity",
-        "1",
-    ])
+    sf.run(&argv(&format!(
+        "stock transfer --sku KIT --from 1 --to {second} --quantity 1"
+    )))
     .fails(3, "KIT is a bundle");
     sf.run(&argv("stock count --sku KIT --warehouse 1 --quantity 1"))
         .fails(3, "bundle");

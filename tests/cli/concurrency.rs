@@ -1,9 +1,7 @@
 use std::process::Child;
 use std::time::Duration;
 
-use crate::support::{
-    Sf, count, kill_at, product_create, shell_loops, skip_unless_sqlite, wait_all,
-};
+use crate::support::{Sf, argv, count, kill_at, shell_loops, skip_unless_sqlite, wait_all};
 
 #[test]
 fn concurrent_adjusts_queue_and_all_land() {
@@ -45,13 +43,9 @@ fn racing_creates_of_one_sku_have_exactly_one_winner() {
     let children: Vec<Child> = (0..8)
         .map(|i| {
             let sku = if i % 2 == 0 { "RACE-1" } else { "race-1" };
-            sf.spawn(&product_create(
-                "1",
-                sku,
-                "Race",
-                "1",
-                &["--warehouse", "1", "--quantity", "5"],
-            ))
+            sf.spawn(&argv(&format!(
+                "product create --company 1 --sku {sku} --name Race --price 1 --warehouse 1 --quantity 5"
+            )))
         })
         .collect();
     let codes: Vec<i32> = wait_all(children).into_iter().map(|(c, _)| c).collect();

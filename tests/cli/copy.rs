@@ -30,61 +30,27 @@ pub fn fill(sf: &Sf) {
     sf.product(c, "PAIR", &[]);
     sf.run(&["bundle", "set", "PAIR", "--component", "WID-1=2"])
         .ok();
-    let sup = s.to_string();
-    sf.run(&[
-        "supplier",
-        "link",
-        "--sku",
-        "WID-1",
-        "--supplier",
-        &sup,
-        "--primary",
-        "--lead-time-days",
-        "7",
-        "--cost",
-        "0.55",
-    ])
+    sf.run(&argv(&format!(
+        "supplier link --sku WID-1 --supplier {s} --primary --lead-time-days 7 --cost 0.55"
+    )))
     .ok();
     sf.run(&argv(
         "threshold set --company 1 --type widget --quantity 30",
     ))
     .ok();
-    sf.run(&[
-        "threshold",
-        "set",
-        "--sku",
-        "WID-2",
-        "--warehouse",
-        &n,
-        "--quantity",
-        "3",
-    ])
+    sf.run(&argv(&format!(
+        "threshold set --sku WID-2 --warehouse {north} --quantity 3"
+    )))
     .ok();
     sf.adjust("WID-1", main, -12, "sale", "2026-01-10");
     sf.adjust("PAIR", main, -3, "sale", "2026-01-11");
-    sf.run(&[
-        "stock",
-        "transfer",
-        "--sku",
-        "WID-2",
-        "--from",
-        &n,
-        "--to",
-        &m,
-        "--quantity",
-        "4",
-    ])
+    sf.run(&argv(&format!(
+        "stock transfer --sku WID-2 --from {north} --to {main} --quantity 4"
+    )))
     .ok();
-    sf.run(&[
-        "stock",
-        "count",
-        "--sku",
-        "WID-2",
-        "--warehouse",
-        &n,
-        "--quantity",
-        "2",
-    ])
+    sf.run(&argv(&format!(
+        "stock count --sku WID-2 --warehouse {north} --quantity 2"
+    )))
     .ok();
     sf.run(&["product", "archive", "WID-2"]).ok();
     sf.run(&["token", "create", "--company", "1", "--name", "shop"])

@@ -6,7 +6,7 @@
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
-use crate::support::{Out, Sf, argv, product_create, skip_unless_sqlite};
+use crate::support::{Out, Sf, argv, argv_with, product_create, skip_unless_sqlite};
 
 /// Acme (1) with warehouses 1 and 2, Other (2) with warehouse 3, and WID-1
 /// holding 10 units in warehouse 1.
@@ -33,18 +33,10 @@ fn refused(out: Out, code: i32, part: &str) -> Out {
 }
 
 fn adjust(sf: &Sf, delta: &str, reason: &str) -> Out {
-    sf.run(&[
-        "stock",
-        "adjust",
-        "--sku",
-        "WID-1",
-        "--warehouse",
-        "1",
-        "--delta",
-        delta,
-        "--reason",
-        reason,
-    ])
+    sf.run(&argv_with(
+        "stock adjust --sku WID-1 --warehouse 1 --delta {} --reason {}",
+        &[delta, reason],
+    ))
 }
 
 #[test]
@@ -80,36 +72,16 @@ fn bundle_expansion_overflow_is_refused_not_wrapped() {
     sf.product(1, "INNER", &[]);
     sf.product(1, "OUTER", &[]);
     let max = "1000000000000";
-    sf.run(&[
-        "bundle",
-        "set",
-        "INNER",
-        "--component",
-        &format!("WID-1={max}"),
-    ])
-    .ok();
-    sf.run(&[
-        "bundle",
-        "set",
-        "OUTER",
-        "--component",
-        &format!("INNER={max}"),
-    ])
-    .ok();
+    sf.run(&argv(&format!("bundle set INNER --component WID-1={max}")))
+        .ok();
+    sf.run(&argv(&format!("bundle set OUTER --component INNER={max}")))
+        .ok();
     let before = sf.snapshot();
     let sell = |sku: &str, delta: &str| {
-        sf.run(&[
-            "stock",
-            "adjust",
-            "--sku",
-            sku,
-            "--warehouse",
-            "1",
-            "--delta",
-            delta,
-            "--reason",
-            "sale",
-        ])
+        sf.run(&argv_with(
+            "stock adjust --sku {} --warehouse 1 --delta {} --reason sale",
+            &[sku, delta],
+        ))
     };
     // 10^12 x 10^12 per OUTER: past 64 bits, through nesting.
     refused(sell("OUTER", "-1"), 3, "nested bundle quantities");
@@ -307,18 +279,10 @@ fn a_bundle_sale_is_always_an_array() {
     sf.run(&["bundle", "set", "SIX", "--component", "WID-1=6"])
         .ok();
     for (delta, reason, left) in [("-1", "sale", 4), ("1", "return", 10)] {
-        let moves = sf.json(&[
-            "stock",
-            "adjust",
-            "--sku",
-            "SIX",
-            "--warehouse",
-            "1",
-            "--delta",
-            delta,
-            "--reason",
-            reason,
-        ]);
+        let moves = sf.json(&argv_with(
+            "stock adjust --sku SIX --warehouse 1 --delta {} --reason {}",
+            &[delta, reason],
+        ));
         let moves = moves.as_array().expect("a bundle's movements are an array");
         assert_eq!(moves.len(), 1);
         assert_eq!(moves[0]["sku"], "WID-1");
@@ -577,42 +541,32 @@ fn sums_past_64_bits_in_check_and_alerts_are_exit_7() {
 fn hostile_ids_on_every_flag_are_invalid_input() {
     let sf = setup();
     let before = sf.snapshot();
-    let commands: &[&[&str]] = &[
-        &["warehouse", "create", "--company", "{}", "--name", "W9"],
-        &["warehouse", "list", "--company", "{}"],
-        &["supplier", "create", "--company", "{}", "--name", "S9"],
-        &["supplier", "list", "--company", "{}"],
-        &["supplier", "link", "--sku", "WID-1", "--supplier", "{}"],
-        &product_create("{}", "N9", "n", "1", &[]),
-        &product_create(
-            "1",
-            "N9",
-            "n",
-            "1",
-            &["--warehouse", "{}", "--quantity", "1"],
-        ),
-        &["product", "list", "--company", "{}"],
-        &argv("threshold set --company {} --default --quantity 5"),
-        &argv("threshold set --sku WID-1 --warehouse {} --quantity 5"),
-        &["threshold", "list", "--company", "{}"],
-        &argv("stock adjust --sku WID-1 --warehouse {} --delta 1 --reason receipt"),
-        &argv("stock transfer --sku WID-1 --from {} --to 2 --quantity 1"),
-        &argv("stock transfer --sku WID-1 --from 1 --to {} --quantity 1"),
-        &argv("stock count --sku WID-1 --warehouse {} --quantity 1"),
-        &["stock", "list", "--company", "{}"],
-        &["stock", "list", "--warehouse", "{}"],
-        &["stock", "history", "--warehouse", "{}"],
-        &["alerts", "low-stock", "--company", "{}"],
-        &["alerts", "low-stock", "--company", "1", "--warehouse", "{}"],
+    let commands = [
+        "warehouse create --company {} --name W9",
+        "warehouse list --company {}",
+        "supplier create --company {} --name S9",
+        "supplier list --company {}",
+        "supplier link --sku WID-1 --supplier {}",
+        "product create --company {} --sku N9 --name n --price 1",
+        "product create --company 1 --sku N9 --name n --price 1 --warehouse {} --quantity 1",
+        "product list --company {}",
+        "threshold set --company {} --default --quantity 5",
+        "threshold set --sku WID-1 --warehouse {} --quantity 5",
+        "threshold list --company {}",
+        "stock adjust --sku WID-1 --warehouse {} --delta 1 --reason receipt",
+        "stock transfer --sku WID-1 --from {} --to 2 --quantity 1",
+        "stock transfer --sku WID-1 --from 1 --to {} --quantity 1",
+        "stock count --sku WID-1 --warehouse {} --quantity 1",
+        "stock list --company {}",
+        "stock list --warehouse {}",
+        "stock history --warehouse {}",
+        "alerts low-stock --company {}",
+        "alerts low-stock --company 1 --warehouse {}",
     ];
     for id in ["0", "-1", "1.0", " 1", "9223372036854775808", "+1", "١"] {
         for command in commands {
-            let args: Vec<&str> = command
-                .iter()
-                .map(|a| if *a == "{}" { id } else { a })
-                .collect();
             refused(
-                sf.run(&args),
+                sf.run(&argv_with(command, &[id])),
                 3,
                 &format!("id must be a positive integer: {id}"),
             );
@@ -635,18 +589,18 @@ fn hostile_ids_on_every_flag_are_invalid_input() {
 fn hostile_counts_on_every_flag_are_invalid_input() {
     let sf = setup();
     let before = sf.snapshot();
-    let commands: &[&[&str]] = &[
-        &argv("stock adjust --sku WID-1 --warehouse 1 --delta {} --reason receipt"),
-        &argv("stock transfer --sku WID-1 --from 1 --to 2 --quantity {}"),
-        &argv("stock count --sku WID-1 --warehouse 1 --quantity {}"),
-        &["stock", "history", "--limit", "{}"],
-        &["product", "update", "WID-1", "--threshold", "{}"],
-        &argv("threshold set --company 1 --default --quantity {}"),
-        &argv("supplier link --sku WID-1 --supplier 1 --lead-time-days {}"),
-        &["alerts", "low-stock", "--company", "1", "--days", "{}"],
-        &["alerts", "low-stock", "--company", "1", "--limit", "{}"],
-        &["alerts", "low-stock", "--company", "1", "--offset", "{}"],
-        &argv("alerts low-stock --company 1 --cover-days {}"),
+    let commands = [
+        "stock adjust --sku WID-1 --warehouse 1 --delta {} --reason receipt",
+        "stock transfer --sku WID-1 --from 1 --to 2 --quantity {}",
+        "stock count --sku WID-1 --warehouse 1 --quantity {}",
+        "stock history --limit {}",
+        "product update WID-1 --threshold {}",
+        "threshold set --company 1 --default --quantity {}",
+        "supplier link --sku WID-1 --supplier 1 --lead-time-days {}",
+        "alerts low-stock --company 1 --days {}",
+        "alerts low-stock --company 1 --limit {}",
+        "alerts low-stock --company 1 --offset {}",
+        "alerts low-stock --company 1 --cover-days {}",
     ];
     for n in [
         "9223372036854775808",
@@ -658,11 +612,7 @@ fn hostile_counts_on_every_flag_are_invalid_input() {
         "0x10",
     ] {
         for command in commands {
-            let args: Vec<&str> = command
-                .iter()
-                .map(|a| if *a == "{}" { n } else { a })
-                .collect();
-            refused(sf.run(&args), 3, n);
+            refused(sf.run(&argv_with(command, &[n])), 3, n);
         }
     }
     assert_eq!(sf.snapshot(), before);
@@ -687,16 +637,10 @@ fn hostile_prices_are_invalid_input() {
             "price",
         );
         refused(
-            sf.run(&[
-                "supplier",
-                "link",
-                "--sku",
-                "WID-1",
-                "--supplier",
-                "1",
-                "--cost",
-                price,
-            ]),
+            sf.run(&argv_with(
+                "supplier link --sku WID-1 --supplier 1 --cost {}",
+                &[price],
+            )),
             3,
             "cost",
         );
@@ -708,13 +652,13 @@ fn hostile_prices_are_invalid_input() {
 fn hostile_times_are_invalid_input() {
     let sf = setup();
     let before = sf.snapshot();
-    let commands: &[&[&str]] = &[
-        &argv("stock adjust --sku WID-1 --warehouse 1 --delta 1 --reason receipt --at {}"),
-        &argv("stock transfer --sku WID-1 --from 1 --to 2 --quantity 1 --at {}"),
-        &argv("stock count --sku WID-1 --warehouse 1 --quantity 3 --at {}"),
-        &["stock", "history", "--since", "{}"],
-        &["stock", "history", "--until", "{}"],
-        &["alerts", "low-stock", "--company", "1", "--as-of", "{}"],
+    let commands = [
+        "stock adjust --sku WID-1 --warehouse 1 --delta 1 --reason receipt --at {}",
+        "stock transfer --sku WID-1 --from 1 --to 2 --quantity 1 --at {}",
+        "stock count --sku WID-1 --warehouse 1 --quantity 3 --at {}",
+        "stock history --since {}",
+        "stock history --until {}",
+        "alerts low-stock --company 1 --as-of {}",
     ];
     for time in [
         "2026-02-30",
@@ -729,11 +673,7 @@ fn hostile_times_are_invalid_input() {
         "2026-01-15 10:00",
     ] {
         for command in commands {
-            let args: Vec<&str> = command
-                .iter()
-                .map(|a| if *a == "{}" { time } else { a })
-                .collect();
-            refused(sf.run(&args), 3, time);
+            refused(sf.run(&argv_with(command, &[time])), 3, time);
         }
     }
     assert_eq!(sf.snapshot(), before);
@@ -750,20 +690,10 @@ fn edge_times_are_stored_in_utc() {
         ("2026-01-15T10:00:00+14:00", "2026-01-14T20:00:00Z"),
         ("2026-01-15T10:00:00-12:00", "2026-01-15T22:00:00Z"),
     ] {
-        let m = sf.json(&[
-            "stock",
-            "adjust",
-            "--sku",
-            "WID-1",
-            "--warehouse",
-            "1",
-            "--delta",
-            "1",
-            "--reason",
-            "receipt",
-            "--at",
-            at,
-        ]);
+        let m = sf.json(&argv_with(
+            "stock adjust --sku WID-1 --warehouse 1 --delta 1 --reason receipt --at {}",
+            &[at],
+        ));
         assert_eq!(m["occurred_at"], stored, "{at}");
     }
     sf.run(&argv(

@@ -1,7 +1,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{BIN, Sf, argv, skip_unless_sqlite};
+use crate::support::{BIN, Sf, argv, argv_with, skip_unless_sqlite};
 
 #[test]
 fn commands_on_a_missing_database_exit_7_and_create_nothing() {
@@ -67,9 +67,10 @@ fn db_and_format_are_global_before_or_after_the_subcommand() {
     let sf = Sf::new();
     let path = sf.db.to_string_lossy().into_owned();
     let before = sf
-        .cmd(&[
-            "--db", &path, "--format", "json", "company", "create", "--name", "A",
-        ])
+        .cmd(&argv_with(
+            "--db {} --format json company create --name A",
+            &[&path],
+        ))
         .env("STOCKFLOW_DB", "/nonexistent/elsewhere.db")
         .output()
         .ok()
@@ -196,7 +197,18 @@ fn init_upgrades_a_version_1_database_keeping_every_row_and_alert() {
         report,
         serde_json::json!({"from_version": 1, "version": version})
     );
-    assert_eq!(sf.snapshot(), rows, "init changed a row");
+    // Every row as it was, plus version 6's terms of supply (pack 1, no
+    // minimum) on each supplier link and no max on each pair's threshold.
+    let mut upgraded: Vec<String> = rows
+        .iter()
+        .map(|r| match r.split_once(": ").map(|(t, _)| t) {
+            Some("product_supplier") => format!("{r} | Integer(1) | Integer(0)"),
+            Some("location_threshold") => format!("{r} | Null"),
+            _ => r.clone(),
+        })
+        .collect();
+    upgraded.sort();
+    assert_eq!(sf.snapshot(), upgraded, "init changed a row");
     sf.run(&["check"]).ok();
     let expected: serde_json::Value =
         serde_json::from_str(include_str!("../data/v1-alerts.json")).unwrap();
@@ -312,14 +324,10 @@ fn unprivileged(db: &Path, args: &[&str]) -> crate::support::Out {
     let uid = Command::new("id").arg("-u").output().unwrap();
     let mut cmd = if String::from_utf8_lossy(&uid.stdout).trim() == "0" {
         let mut c = Command::new("setpriv");
-        c.args([
-            "--reuid",
-            "65534",
-            "--regid",
-            "65534",
-            "--clear-groups",
-            BIN,
-        ]);
+        c.args(argv_with(
+            "--reuid 65534 --regid 65534 --clear-groups {}",
+            &[BIN],
+        ));
         c
     } else {
         Command::new(BIN)

@@ -113,19 +113,20 @@ fn setup(db: &mut Db) {
     catalog::create_warehouse(db, &ctx, other, "Theirs", None).unwrap();
     for sku in SKUS {
         let new = product::NewProduct {
-            company: CompanyId(1),
+            company: CompanyId::new(1).unwrap(),
             sku: Sku::parse(sku).unwrap(),
             name: sku.to_owned(),
             price: Money::parse("price", "1").unwrap(),
             product_type: None,
             threshold: None,
-            stock: (sku != "KIT").then_some((WarehouseId(1), Quantity(20))),
+            stock: (sku != "KIT")
+                .then_some((WarehouseId::new(1).unwrap(), Quantity::new(20).unwrap())),
         };
         product::create(db, &ctx, &new).unwrap();
     }
     let parts = [
-        (Sku::parse("A").unwrap(), Quantity(2)),
-        (Sku::parse("B").unwrap(), Quantity(1)),
+        (Sku::parse("A").unwrap(), Quantity::new(2).unwrap()),
+        (Sku::parse("B").unwrap(), Quantity::new(1).unwrap()),
     ];
     bundle::set(db, &Sku::parse("KIT").unwrap(), &parts).unwrap();
 }
@@ -141,7 +142,7 @@ fn apply(db: &mut Db, op: &Op) -> stockflow::Result<()> {
         } => {
             let adj = stock::Adjustment {
                 sku: SKUS[*sku],
-                warehouse: WarehouseId(*warehouse),
+                warehouse: WarehouseId::new(*warehouse).unwrap(),
                 delta: Delta::parse(&delta.to_string())?,
                 reason: *reason,
                 note: None,
@@ -158,8 +159,8 @@ fn apply(db: &mut Db, op: &Op) -> stockflow::Result<()> {
         } => {
             let t = stock::Transfer {
                 sku: Sku::parse(SKUS[*sku])?,
-                from: WarehouseId(*from),
-                to: WarehouseId(*to),
+                from: WarehouseId::new(*from).unwrap(),
+                to: WarehouseId::new(*to).unwrap(),
                 quantity: Quantity::parse_positive("quantity", &quantity.to_string())?,
                 note: None,
                 at: None,
@@ -173,8 +174,8 @@ fn apply(db: &mut Db, op: &Op) -> stockflow::Result<()> {
         } => {
             let c = stock::Count {
                 sku: Sku::parse(SKUS[*sku])?,
-                warehouse: WarehouseId(*warehouse),
-                counted: Quantity(*quantity),
+                warehouse: WarehouseId::new(*warehouse).unwrap(),
+                counted: Quantity::new(*quantity).unwrap(),
                 note: None,
                 at: None,
             };

@@ -19,6 +19,7 @@ mod help;
 mod import;
 mod init;
 mod ledger_props;
+mod orders;
 mod output;
 mod pipes;
 mod postgres;

@@ -3,7 +3,7 @@
 //! record on one line, at natural width. And a write whose output cannot be
 //! written still stands, said once on stderr (README: design decisions).
 
-use crate::support::{Sf, argv, product_create};
+use crate::support::{Sf, argv, argv_with, product_create};
 
 /// The rows of a boxed table: the lines between the header's rule and the
 /// bottom border.
@@ -32,44 +32,22 @@ pub fn two_suppliers() -> Sf {
         ("WID-001", "Widget A", corp),
         ("GAD-002", "Gadget De Luxe", coop),
     ] {
-        sf.run(&product_create(
-            "1",
-            sku,
-            name,
-            "19.90",
-            &["--threshold", "20", "--warehouse", "1", "--quantity", "30"],
+        sf.run(&argv_with(
+            "product create --company 1 --sku {} --name {} --price 19.90 --threshold 20 --warehouse 1 --quantity 30",
+            &[sku, name],
         ))
         .ok();
-        sf.run(&[
-            "supplier",
-            "link",
-            "--sku",
-            sku,
-            "--supplier",
-            &supplier.to_string(),
-            "--primary",
-            "--lead-time-days",
-            "5",
-        ])
+        sf.run(&argv(&format!(
+            "supplier link --sku {sku} --supplier {supplier} --primary --lead-time-days 5"
+        )))
         .ok();
         sf.adjust(sku, 1, -25, "sale", "2020-01-01");
     }
     // Sales in the window (the ones above are long past).
     for sku in ["WID-001", "GAD-002"] {
-        sf.run(&[
-            "stock",
-            "adjust",
-            "--sku",
-            sku,
-            "--warehouse",
-            "1",
-            "--delta",
-            "-1",
-            "--reason",
-            "sale",
-            "--reference",
-            "INV-1001",
-        ])
+        sf.run(&argv(&format!(
+            "stock adjust --sku {sku} --warehouse 1 --delta -1 --reason sale --reference INV-1001"
+        )))
         .ok();
     }
     sf

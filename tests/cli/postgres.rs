@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use crate::copy::fill;
 use crate::support::{
-    Engine, Server, Sf, admin_url, count, kill_at, product_create, shell_loops,
-    skip_unless_postgres, wait_all, without_password,
+    Engine, Server, Sf, admin_url, argv, count, kill_at, shell_loops, skip_unless_postgres,
+    wait_all, without_password,
 };
 
 /// The sum of the ledger's deltas for a product in a warehouse, from `stock history`.
@@ -77,13 +77,9 @@ fn one_sku_created_twice_at_once_in_two_cases_has_one_winner() {
         let children: Vec<Child> = [format!("ab-{round}"), format!("AB-{round}")]
             .iter()
             .map(|sku| {
-                sf.spawn(&product_create(
-                    "1",
-                    sku,
-                    sku,
-                    "1",
-                    &["--warehouse", "1", "--quantity", "5"],
-                ))
+                sf.spawn(&argv(&format!(
+                    "product create --company 1 --sku {sku} --name {sku} --price 1 --warehouse 1 --quantity 5"
+                )))
             })
             .collect();
         let codes: Vec<i32> = wait_all(children).into_iter().map(|(c, _)| c).collect();
@@ -160,15 +156,9 @@ fn views(sf: &Sf) -> Vec<Value> {
     let mut all = vec![sf.json(&["stock", "list"]), sf.json(&["stock", "history"])];
     for company in sf.json(&["company", "list"]).as_array().expect("array") {
         let c = company["id"].to_string();
-        let alerts = [
-            "alerts",
-            "low-stock",
-            "--company",
-            &c,
-            "--as-of",
-            "2026-01-20",
-        ];
-        all.push(sf.json(&alerts));
+        all.push(sf.json(&argv(&format!(
+            "alerts low-stock --company {c} --as-of 2026-01-20"
+        ))));
         all.push(sf.json(&["product", "list", "--company", &c, "--include-archived"]));
     }
     all
@@ -314,17 +304,9 @@ fn movement_ids_follow_commit_order_so_an_after_id_feed_misses_none() {
         .batch_execute("BEGIN; SELECT 1 FROM warehouse WHERE id = 1 FOR UPDATE")
         .expect("hold");
     let adjust = |w: &str| {
-        let args = [
-            "stock",
-            "adjust",
-            "--sku",
-            "WID",
-            "--warehouse",
-            w,
-            "--delta",
-            "1",
-        ];
-        sf.spawn(&[&args[..], &["--reason", "receipt"]].concat())
+        sf.spawn(&argv(&format!(
+            "stock adjust --sku WID --warehouse {w} --delta 1 --reason receipt"
+        )))
     };
     let slow = adjust("1");
     std::thread::sleep(Duration::from_millis(700));
@@ -453,7 +435,11 @@ fn both_engines_have_the_same_tables_and_columns_in_the_same_order() {
         .expect("prepare")
         .query_map([], |r| {
             let ty: String = r.get(2)?;
+            let column: String = r.get(1)?;
+            // The flags, 0 or 1 in SQLite's integers, are PostgreSQL's booleans.
+            let flag = ["is_bundle", "archived", "is_primary"].contains(&column.as_str());
             let pg = match ty.as_str() {
+                "INTEGER" if flag => "boolean",
                 "INTEGER" => "bigint",
                 "TEXT" => "text",
                 "BLOB" => "bytea",
@@ -478,4 +464,182 @@ fn both_engines_have_the_same_tables_and_columns_in_the_same_order() {
         .collect()
     });
     assert_eq!(postgres, sqlite);
+}
+
+/// The schema of the database `sf` names, as the server describes it: each
+/// column with its type, default and nullability; each index; each constraint.
+fn pg_schema(sf: &Sf) -> Vec<String> {
+    sf.with_pg(|pg| {
+        let mut all: Vec<String> = Vec::new();
+        for sql in [
+            "SELECT table_name || '.' || column_name || ' ' || data_type || ' default '
+                    || coalesce(column_default, '-') || ' nullable ' || is_nullable
+             FROM information_schema.columns
+             WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position",
+            "SELECT indexname || ': ' || indexdef FROM pg_indexes
+             WHERE schemaname = current_schema() ORDER BY indexname",
+            "SELECT conrelid::regclass::text || ' ' || conname || ': ' || pg_get_constraintdef(oid)
+             FROM pg_constraint WHERE connamespace = current_schema()::regnamespace
+             ORDER BY conrelid::regclass::text, conname",
+        ] {
+            let rows = pg.query(sql, &[]).expect("schema");
+            all.extend(rows.iter().map(|r| r.get::<_, String>(0)));
+        }
+        all
+    })
+}
+
+#[test]
+fn a_version_4_server_database_upgraded_by_init_has_the_fresh_schema_and_keeps_its_rows() {
+    if skip_unless_postgres() {
+        return;
+    }
+    // The version-4 schema as released (git show c109da0:schema.postgres.sql),
+    // with the flags as integers 0/1, and rows written by its rules.
+    let old = Sf::bare_on(Engine::Postgres);
+    old.execute(include_str!("../data/schema.postgres.v4.sql"))
+        .expect("the version-4 schema");
+    old.execute(
+        "CREATE TABLE stockflow_schema (version BIGINT NOT NULL);
+         COMMENT ON TABLE stockflow_schema IS 'stockflow';
+         INSERT INTO stockflow_schema VALUES (4);
+         INSERT INTO company (name, default_threshold, created_at) VALUES ('Acme', 10, 0);
+         INSERT INTO supplier (company_id, name, contact_email, created_at)
+         VALUES (1, 'Bolts Ltd', 'bolts@example.com', 0);
+         INSERT INTO product (company_id, sku, sku_key, name, price_cents, is_bundle, archived, created_at)
+         VALUES (1, 'PLAIN-1', 'plain-1', 'Plain', 100, 0, 0, 0),
+                (1, 'ARCH-1', 'arch-1', 'Old', 100, 0, 1, 0),
+                (1, 'KIT-1', 'kit-1', 'Kit', 300, 1, 0, 0);
+         INSERT INTO bundle_component (bundle_id, component_id, company_id, quantity) VALUES (3, 1, 1, 2);
+         INSERT INTO product_supplier (product_id, supplier_id, company_id, is_primary, lead_time_days)
+         VALUES (1, 1, 1, 1, 7), (2, 1, 1, 0, NULL);",
+    )
+    .expect("version-4 rows");
+    old.run(&["init"]).ok();
+    let fresh = Sf::new_on(Engine::Postgres);
+    assert_eq!(pg_schema(&old), pg_schema(&fresh));
+    let version: i64 = old.with_pg(|pg| {
+        pg.query_one("SELECT version FROM stockflow_schema", &[])
+            .expect("version")
+            .get(0)
+    });
+    assert_eq!(version, stockflow::store::SCHEMA_VERSION);
+    let flags: Vec<(String, bool, bool)> = old.with_pg(|pg| {
+        pg.query(
+            "SELECT sku, is_bundle, archived FROM product ORDER BY id",
+            &[],
+        )
+        .expect("products")
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect()
+    });
+    assert_eq!(
+        flags,
+        [
+            ("PLAIN-1".to_owned(), false, false),
+            ("ARCH-1".to_owned(), false, true),
+            ("KIT-1".to_owned(), true, false),
+        ]
+    );
+    let links: Vec<(i64, bool, Option<i64>)> = old.with_pg(|pg| {
+        pg.query(
+            "SELECT product_id, is_primary, lead_time_days FROM product_supplier ORDER BY product_id",
+            &[],
+        )
+        .expect("links")
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect()
+    });
+    assert_eq!(links, [(1, true, Some(7)), (2, false, None)]);
+    old.run(&["check"]).ok();
+    // Through the commands: the archived product is listed only when asked,
+    // as archived; the kit is a bundle.
+    let listed = old.json(&["product", "list"]);
+    let skus: Vec<&str> = listed
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|p| p["sku"].as_str().expect("sku"))
+        .collect();
+    assert_eq!(skus, ["KIT-1", "PLAIN-1"]);
+    let all = old.json(&["product", "list", "--include-archived"]);
+    let arch = all
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|p| p["sku"] == "ARCH-1")
+        .expect("ARCH-1 listed");
+    assert_eq!(arch["archived"], true);
+    let kit = all
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|p| p["sku"] == "KIT-1")
+        .expect("KIT-1 listed");
+    assert_eq!(kit["is_bundle"], true);
+}
+
+/// The flags of a database file: each product's bundle and archived flags,
+/// each supplier link's primary flag (SQLite's 0/1).
+fn file_flags(sf: &Sf) -> Vec<(String, i64, i64)> {
+    let conn = rusqlite::Connection::open(&sf.db).expect("open");
+    conn.prepare(
+        "SELECT sku, is_bundle, archived FROM product
+         UNION ALL SELECT 'link ' || product_id || '-' || supplier_id, is_primary, 0 FROM product_supplier
+         ORDER BY 1",
+    )
+    .expect("prepare")
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+    .expect("query")
+    .collect::<Result<_, _>>()
+    .expect("rows")
+}
+
+#[test]
+fn flags_cross_to_the_server_as_booleans_and_back_as_they_were() {
+    if skip_unless_postgres() {
+        return;
+    }
+    let original = Sf::new_on(Engine::Sqlite);
+    fill(&original);
+    // A link that is not primary beside the primary one.
+    original
+        .run(&["supplier", "link", "--sku", "WID-2", "--supplier", "1"])
+        .ok();
+    let before = file_flags(&original);
+    // fill: PAIR is a bundle, WID-2 archived, WID-1's link (1-1) primary.
+    assert_eq!(
+        before,
+        [
+            ("PAIR".to_owned(), 1, 0),
+            ("WID-1".to_owned(), 0, 0),
+            ("WID-2".to_owned(), 0, 1),
+            ("link 1-1".to_owned(), 1, 0),
+            ("link 2-1".to_owned(), 0, 0),
+        ]
+    );
+    let server = Sf::bare_on(Engine::Postgres);
+    original.json(&["copy", "--to", server.url()]);
+    let on_server: Vec<(String, bool, bool)> = server.with_pg(|pg| {
+        pg.query(
+            "SELECT sku, is_bundle, archived FROM product
+             UNION ALL SELECT 'link ' || product_id || '-' || supplier_id, is_primary, FALSE
+             FROM product_supplier ORDER BY 1",
+            &[],
+        )
+        .expect("flags")
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect()
+    });
+    let as_booleans: Vec<(String, bool, bool)> = before
+        .iter()
+        .map(|(k, a, b)| (k.clone(), *a == 1, *b == 1))
+        .collect();
+    assert_eq!(on_server, as_booleans);
+    let back = Sf::bare_on(Engine::Sqlite);
+    server.json(&["copy", "--to", back.url()]);
+    assert_eq!(file_flags(&back), before);
 }

@@ -1,6 +1,6 @@
 use serde_json::Value;
 
-use crate::support::{Sf, argv, skip_unless_sqlite};
+use crate::support::{Sf, argv, argv_with, skip_unless_sqlite};
 
 /// Acme with warehouses 1 (Main) and 2 (North), Other with warehouse 3,
 /// and WID-1 holding 10 units in warehouse 1.
@@ -71,16 +71,10 @@ fn sign_rules_and_reasons_are_enforced_without_writing() {
     ] {
         adjust(
             &sf,
-            &[
-                "--sku",
-                "WID-1",
-                "--warehouse",
-                "1",
-                "--delta",
-                delta,
-                "--reason",
-                reason,
-            ],
+            &argv_with(
+                "--sku WID-1 --warehouse 1 --delta {} --reason {}",
+                &[delta, reason],
+            ),
         )
         .fails(code, part);
     }
@@ -163,18 +157,10 @@ fn transfer_writes_both_halves_or_nothing() {
     );
     let before = sf.snapshot();
     let t = |from: &str, to: &str, q: &str| {
-        sf.run(&[
-            "stock",
-            "transfer",
-            "--sku",
-            "WID-1",
-            "--from",
-            from,
-            "--to",
-            to,
-            "--quantity",
-            q,
-        ])
+        sf.run(&argv_with(
+            "stock transfer --sku WID-1 --from {} --to {} --quantity {}",
+            &[from, to, q],
+        ))
     };
     t("1", "2", "7").fails(5, "have 6");
     t("1", "3", "1").fails(4, "warehouse 3 does not belong");
@@ -310,27 +296,13 @@ fn history_filters_and_orders_newest_first() {
             .collect()
     };
     assert_eq!(
-        deltas(&[
-            "--sku",
-            "WID-1",
-            "--since",
-            "2026-01-01",
-            "--until",
-            "2026-01-31"
-        ]),
+        deltas(&argv("--sku WID-1 --since 2026-01-01 --until 2026-01-31")),
         [-2, 4, -1]
     );
     assert_eq!(
-        deltas(&[
-            "--sku",
-            "WID-1",
-            "--warehouse",
-            "1",
-            "--since",
-            "2026-01-02",
-            "--until",
-            "2026-01-31"
-        ]),
+        deltas(&argv(
+            "--sku WID-1 --warehouse 1 --since 2026-01-02 --until 2026-01-31"
+        )),
         [-2]
     );
     assert_eq!(
@@ -619,54 +591,26 @@ fn notes_and_references_are_at_most_1000_characters() {
     let sf = setup();
     let long = "n".repeat(1001);
     let before = sf.snapshot();
-    let base = [
-        "stock",
-        "adjust",
-        "--sku",
-        "WID-1",
-        "--warehouse",
-        "1",
-        "--delta",
-        "1",
-        "--reason",
-        "receipt",
-    ];
     for field in ["--note", "--reference"] {
-        let mut args = base.to_vec();
-        args.extend([field, &long]);
         let name = &field[2..];
-        sf.run(&args).fails(
+        sf.run(&argv_with(
+            "stock adjust --sku WID-1 --warehouse 1 --delta 1 --reason receipt {} {}",
+            &[field, &long],
+        ))
+        .fails(
             3,
             &format!("{name} must be at most 1000 characters (1001 given)"),
         );
     }
-    sf.run(&[
-        "stock",
-        "transfer",
-        "--sku",
-        "WID-1",
-        "--from",
-        "1",
-        "--to",
-        "2",
-        "--quantity",
-        "1",
-        "--note",
-        &long,
-    ])
+    sf.run(&argv_with(
+        "stock transfer --sku WID-1 --from 1 --to 2 --quantity 1 --note {}",
+        &[&long],
+    ))
     .fails(3, "note must be at most 1000 characters");
-    sf.run(&[
-        "stock",
-        "count",
-        "--sku",
-        "WID-1",
-        "--warehouse",
-        "1",
-        "--quantity",
-        "3",
-        "--note",
-        &long,
-    ])
+    sf.run(&argv_with(
+        "stock count --sku WID-1 --warehouse 1 --quantity 3 --note {}",
+        &[&long],
+    ))
     .fails(3, "note must be at most 1000 characters");
     let csv = format!(
         "sku,warehouse_id,delta,reason,reference\nWID-1,1,1,receipt,ok\nWID-1,1,1,receipt,{long}\n"
@@ -679,10 +623,11 @@ fn notes_and_references_are_at_most_1000_characters() {
             "line 3, column reference: reference must be at most 1000 characters",
         );
     assert_eq!(sf.snapshot(), before, "nothing was written");
-    let mut args = base.to_vec();
     let most = "é".repeat(1000);
-    args.extend(["--note", &most, "--format", "json"]);
-    let moved = sf.run(&args).ok().json();
+    let moved = sf.json(&argv_with(
+        "stock adjust --sku WID-1 --warehouse 1 --delta 1 --reason receipt --note {}",
+        &[&most],
+    ));
     assert_eq!(moved["note"].as_str().unwrap().chars().count(), 1000);
 }
 

@@ -722,6 +722,49 @@ pub fn argv(line: &str) -> Vec<&str> {
     line.split(' ').collect()
 }
 
+/// A command line with holes: `argv_with("stock adjust --sku {} --note {}",
+/// &[sku, note])` splits as `argv` does, and each word `{}` is the next
+/// value, whole, so a value with a space in it, or an empty one, stays one
+/// argument (and a value `{}` is passed as it is). For values that are not
+/// known to be plain words: a test's odd inputs, a path, a name; where every
+/// value is a plain word (an id, a SKU the test wrote beside it),
+/// `argv(&format!(...))` reads better.
+pub fn argv_with<'a>(line: &'a str, values: &[&'a str]) -> Vec<&'a str> {
+    let mut values = values.iter();
+    let args = line
+        .split(' ')
+        .map(|word| match word {
+            "{}" => *values
+                .next()
+                .unwrap_or_else(|| panic!("more holes than values in {line:?}")),
+            _ => word,
+        })
+        .collect();
+    assert!(
+        values.next().is_none(),
+        "more values than holes in {line:?}"
+    );
+    args
+}
+
+#[test]
+fn argv_with_keeps_each_value_one_argument_exactly() {
+    let args = argv_with("--note {} --reference {} {}", &["two words", "", "{}"]);
+    assert_eq!(args, ["--note", "two words", "--reference", "", "{}"]);
+}
+
+#[test]
+#[should_panic(expected = "more holes than values")]
+fn argv_with_refuses_a_hole_without_a_value() {
+    argv_with("--sku {} --note {}", &["A"]);
+}
+
+#[test]
+#[should_panic(expected = "more values than holes")]
+fn argv_with_refuses_a_value_without_a_hole() {
+    argv_with("--sku {}", &["A", "B"]);
+}
+
 /// The `id` of a JSON object.
 pub fn id(v: &Value) -> i64 {
     v["id"].as_i64().unwrap_or_else(|| panic!("no id in {v}"))

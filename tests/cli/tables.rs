@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::support::{BIN, Sf, argv, product_create};
+use crate::support::{BIN, Sf, argv, argv_with};
 
 /// README's worked example, with the kinds of names real catalogues have: a
 /// long product name, a long supplier name, a Japanese name, one item sold out.
@@ -16,26 +16,14 @@ pub fn worked_example() -> Sf {
         sf.run(args).ok();
     };
     sf.company("Acme Trading");
-    run(&[
-        "warehouse",
-        "create",
-        "--company",
-        "1",
-        "--name",
-        "Main",
-        "--location",
-        "Dock 4",
-    ]);
-    run(&[
-        "warehouse",
-        "create",
-        "--company",
-        "1",
-        "--name",
-        "Hamburg North",
-        "--location",
-        "Port of Hamburg, Shed 7",
-    ]);
+    run(&argv_with(
+        "warehouse create --company 1 --name Main --location {}",
+        &["Dock 4"],
+    ));
+    run(&argv_with(
+        "warehouse create --company 1 --name {} --location {}",
+        &["Hamburg North", "Port of Hamburg, Shed 7"],
+    ));
     sf.supplier(1, "Supplier Corp", "orders@supplier.com");
     sf.supplier(
         1,
@@ -43,12 +31,9 @@ pub fn worked_example() -> Sf {
         "sales@lindqvist-industrial.example",
     );
     let product = |sku: &str, name: &str, price: &str, kind: &str, wh: &str, qty: &str| {
-        run(&product_create(
-            "1",
-            sku,
-            name,
-            price,
-            &["--type", kind, "--warehouse", wh, "--quantity", qty],
+        run(&argv_with(
+            "product create --company 1 --sku {} --name {} --price {} --type {} --warehouse {} --quantity {}",
+            &[sku, name, price, kind, wh, qty],
         ));
     };
     product("WID-001", "Widget A", "19.90", "widget", "1", "40");
@@ -69,19 +54,9 @@ pub fn worked_example() -> Sf {
         "12",
     );
     for (sku, supplier, lead) in [("WID-001", "1", "7"), ("ADH-1144", "2", "14")] {
-        run(&[
-            "supplier",
-            "link",
-            "--sku",
-            sku,
-            "--supplier",
-            supplier,
-            "--primary",
-            "--lead-time-days",
-            lead,
-            "--cost",
-            "3.20",
-        ]);
+        run(&argv(&format!(
+            "supplier link --sku {sku} --supplier {supplier} --primary --lead-time-days {lead} --cost 3.20"
+        )));
     }
     run(&argv("threshold set --company 1 --default --quantity 15"));
     run(&argv(
@@ -90,27 +65,16 @@ pub fn worked_example() -> Sf {
     run(&argv(
         "threshold set --sku WID-001 --warehouse 1 --quantity 10",
     ));
+    let note = "counter sale, customer collected";
     for (sku, wh, delta, reference) in [
         ("WID-001", "1", "-35", "INV-88"),
         ("ADH-1144", "2", "-30", "INV-89"),
         ("BLT-M8", "2", "-5", "INV-90"),
     ] {
-        run(&[
-            "stock",
-            "adjust",
-            "--sku",
-            sku,
-            "--warehouse",
-            wh,
-            "--delta",
-            delta,
-            "--reason",
-            "sale",
-            "--reference",
-            reference,
-            "--note",
-            "counter sale, customer collected",
-        ]);
+        run(&argv_with(
+            "stock adjust --sku {} --warehouse {} --delta {} --reason sale --reference {} --note {}",
+            &[sku, wh, delta, reference, note],
+        ));
     }
     sf
 }
@@ -268,13 +232,10 @@ fn the_alert_table_names_the_product_and_says_out_of_stock_in_words() {
 #[test]
 fn wide_and_combining_characters_keep_the_columns_aligned() {
     let sf = worked_example();
-    sf.run(&[
-        "product",
-        "update",
-        "WID-001",
-        "--name",
-        "Cafe\u{301} crème",
-    ])
+    sf.run(&argv_with(
+        "product update WID-001 --name {}",
+        &["Cafe\u{301} crème"],
+    ))
     .ok();
     for cols in [80, 200] {
         let text = plain(&on_terminal(&sf, cols, &[], &["stock", "list"]));
@@ -372,30 +333,15 @@ fn the_history_note_comes_after_the_bottom_border_on_a_terminal_only() {
 fn stored_control_characters_are_escaped_in_every_table_cell() {
     let sf = worked_example();
     let evil = "Evil\u{1b}]0;pwned\u{7}\u{1b}[2J";
-    sf.run(&product_create(
-        "1",
-        "EVIL-1",
-        evil,
-        "1",
-        &["--warehouse", "1", "--quantity", "3"],
+    sf.run(&argv_with(
+        "product create --company 1 --sku EVIL-1 --name {} --price 1 --warehouse 1 --quantity 3",
+        &[evil],
     ))
     .ok();
-    sf.cmd(&[
-        "stock",
-        "adjust",
-        "--sku",
-        "EVIL-1",
-        "--warehouse",
-        "1",
-        "--delta",
-        "-1",
-        "--reason",
-        "sale",
-        "--note",
-        "line one\nerror: forged",
-        "--reference",
-        "PO\u{9b}31m",
-    ])
+    sf.cmd(&argv_with(
+        "stock adjust --sku EVIL-1 --warehouse 1 --delta -1 --reason sale --note {} --reference {}",
+        &["line one\nerror: forged", "PO\u{9b}31m"],
+    ))
     .env("STOCKFLOW_ACTOR", "mallory\u{1b}[8m")
     .output()
     .ok();

@@ -8,11 +8,11 @@
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::private::BytesMut;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
-use rusqlite::types::Value;
 
 use super::Tx;
 use crate::error::Result;
-use crate::model::Timestamp;
+use crate::model::{CompanyId, ProductId, Timestamp};
+use crate::store::Owned;
 use crate::store::ledger::{NewMovement, StockRow};
 use crate::store::tables::Kind;
 
@@ -52,8 +52,8 @@ pub(crate) fn copy_movements<'a>(
             text.map_or(Ok(()), |t| super::storable_text("text", t))?;
         }
         writer.write(&[
-            &m.product.0,
-            &m.warehouse.0,
+            &m.product.get(),
+            &m.warehouse.get(),
             &m.delta,
             &m.reason.as_str(),
             &m.note,
@@ -61,7 +61,7 @@ pub(crate) fn copy_movements<'a>(
             &actor,
             &m.occurred_at.unix_seconds(),
             &recorded_at,
-            &m.bundle.map(|b| b.0),
+            &m.bundle.map(ProductId::get),
         ])?;
     }
     Ok(writer.finish()?)
@@ -90,9 +90,9 @@ pub(crate) fn write_stock(tx: Tx<'_>, rows: &[StockRow]) -> Result<()> {
     let mut writer = BinaryCopyInWriter::new(sink, &[Type::INT8; 4]);
     for r in rows {
         writer.write(&[
-            &r.product.0,
-            &r.warehouse.0,
-            &r.company.map(|c| c.0),
+            &r.product.get(),
+            &r.warehouse.get(),
+            &r.company.map(CompanyId::get),
             &r.quantity,
         ])?;
     }
@@ -115,12 +115,13 @@ pub(crate) fn copy_rows(
     tx: Tx<'_>,
     table: &str,
     columns: &[(&str, Kind)],
-    rows: &mut dyn Iterator<Item = Result<Vec<Value>>>,
+    rows: &mut dyn Iterator<Item = Result<Vec<Owned>>>,
 ) -> Result<u64> {
     let types: Vec<Type> = columns
         .iter()
         .map(|(_, kind)| match kind {
             Kind::Int => Type::INT8,
+            Kind::Bool => Type::BOOL,
             Kind::Text => Type::TEXT,
             Kind::Bytes => Type::BYTEA,
         })
@@ -135,7 +136,7 @@ pub(crate) fn copy_rows(
     for row in rows {
         let row = row?;
         for value in &row {
-            if let Value::Text(t) = value {
+            if let Owned::Text(t) = value {
                 super::storable_text(&row_name(table, columns, &row), t)?;
             }
         }
@@ -148,9 +149,9 @@ pub(crate) fn copy_rows(
 }
 
 /// A copied row as a message names it: `movement 17` (its id), else the table.
-fn row_name(table: &str, columns: &[(&str, Kind)], row: &[Value]) -> String {
+fn row_name(table: &str, columns: &[(&str, Kind)], row: &[Owned]) -> String {
     match (columns.first(), row.first()) {
-        (Some(("id", _)), Some(Value::Integer(id))) => format!("{table} {id}: text"),
+        (Some(("id", _)), Some(Owned::Int(id))) => format!("{table} {id}: text"),
         _ => format!("{table} text"),
     }
 }
@@ -167,21 +168,22 @@ pub(crate) fn advance_sequence(tx: Tx<'_>, table: &str) -> Result<()> {
     Ok(())
 }
 
-/// A copied value, written as the column's type.
+/// A copied value, written as the column's type: exactly, or refused (a
+/// boolean stored by SQLite as 0 or 1 goes to a `BOOLEAN` as itself).
 #[derive(Debug)]
-struct Cell<'a>(&'a Value);
+struct Cell<'a>(&'a Owned);
 
 impl ToSql for Cell<'_> {
     fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> std::result::Result<IsNull, BoxError> {
-        match self.0 {
-            Value::Null => Ok(IsNull::Yes),
-            Value::Integer(i) if *ty == Type::INT8 => i.to_sql(ty, out),
-            Value::Text(t) if *ty == Type::TEXT => t.as_str().to_sql(ty, out),
-            Value::Blob(b) if *ty == Type::BYTEA => b.as_slice().to_sql(ty, out),
-            Value::Integer(_) | Value::Text(_) | Value::Blob(_) => {
-                Err(format!("a stored value does not fit its {ty} column").into())
-            }
-            Value::Real(_) => Err("a real number has no column to go to".into()),
+        match (self.0, ty) {
+            (Owned::Null, _) => Ok(IsNull::Yes),
+            (Owned::Int(i), &Type::INT8) => i.to_sql(ty, out),
+            (Owned::Int(i @ (0 | 1)), &Type::BOOL) => (*i == 1).to_sql(ty, out),
+            (Owned::Bool(b), &Type::BOOL) => b.to_sql(ty, out),
+            (Owned::Bool(b), &Type::INT8) => i64::from(*b).to_sql(ty, out),
+            (Owned::Text(t), &Type::TEXT) => t.as_str().to_sql(ty, out),
+            (Owned::Blob(b), &Type::BYTEA) => b.as_slice().to_sql(ty, out),
+            _ => Err(format!("a stored value does not fit its {ty} column").into()),
         }
     }
 

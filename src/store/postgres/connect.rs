@@ -184,8 +184,8 @@ impl Db {
     }
 
     /// The token that cancels this session's running statement.
-    pub(crate) fn cancel_token(&self) -> postgres::CancelToken {
-        self.inner.client.borrow().cancel_token()
+    pub(crate) fn cancel_token(&self) -> CancelToken {
+        CancelToken(self.inner.client.borrow().cancel_token())
     }
 
     /// Whether the session answers a trivial query within `timeout`.
@@ -304,4 +304,22 @@ fn server_name(config: &postgres::Config, shown: &str) -> String {
     let user = config.get_user().unwrap_or("(default user)");
     let dbname = config.get_dbname().unwrap_or(user);
     format!("at {host}:{port}, database {dbname} as {user} ({shown})")
+}
+
+/// Cancels a session's running statement from any thread.
+pub struct CancelToken(postgres::CancelToken);
+
+impl CancelToken {
+    /// Asks the server, on a connection of its own, to cancel the statement;
+    /// best effort: a server that cannot be reached has no statement of ours
+    /// running for long either.
+    pub fn cancel(&self) {
+        drop(self.0.cancel_query(postgres::NoTls));
+    }
+}
+
+impl std::fmt::Debug for CancelToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("postgres::CancelToken")
+    }
 }

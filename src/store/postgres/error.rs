@@ -26,6 +26,11 @@ fn sqlstate(err: &Error) -> Option<&postgres::error::SqlState> {
         .and_then(postgres::Error::code)
 }
 
+/// Whether a query stopped because a sum passed 64 bits ("bigint out of range").
+pub(crate) fn is_overflow(err: &Error) -> bool {
+    sqlstate(err) == Some(&postgres::error::SqlState::NUMERIC_VALUE_OUT_OF_RANGE)
+}
+
 pub(crate) fn is_undefined_table(err: &Error) -> bool {
     sqlstate(err) == Some(&postgres::error::SqlState::UNDEFINED_TABLE)
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use postgres::{Client, Statement};
 
 use super::LEDGER_LOCK;
-use super::value::{binds, refs};
+use super::value::{Row, binds, refs};
 use crate::error::{Error, Kind, Result};
 
 /// The connection and its prepared statements, shared by a transaction.
@@ -68,12 +68,12 @@ impl<'a> Tx<'a> {
         &self,
         sql: &str,
         params: crate::store::Params<'_>,
-        f: impl FnMut(&postgres::Row) -> Result<()>,
+        mut f: impl FnMut(Row<'_>) -> Result<()>,
     ) -> Result<()> {
         let stmt = self.statement(sql)?;
         let binds = binds(params)?;
         let rows = self.noted(self.client()?.query(&stmt, &refs(&binds)))?;
-        rows.iter().try_for_each(f)
+        rows.iter().try_for_each(|r| f(Row(r)))
     }
 
     /// Streams the rows of a query through `map` into `consume`.
@@ -81,7 +81,7 @@ impl<'a> Tx<'a> {
         &self,
         sql: &str,
         params: crate::store::Params<'_>,
-        map: impl Fn(&postgres::Row) -> rusqlite::Result<T>,
+        map: impl Fn(Row<'_>) -> Result<T>,
         consume: impl FnOnce(&mut dyn Iterator<Item = Result<T>>) -> Result<R>,
     ) -> Result<R> {
         use postgres::fallible_iterator::FallibleIterator;
@@ -93,7 +93,7 @@ impl<'a> Tx<'a> {
         let mut rows = rows
             .iterator()
             .fuse()
-            .map(|r| self.noted(r).and_then(|r| Ok(map(&r)?)));
+            .map(|r| self.noted(r).and_then(|r| map(Row(&r))));
         consume(&mut rows)
     }
 
@@ -128,7 +128,7 @@ impl<'a> Tx<'a> {
         &self,
         sql: &str,
         params: crate::store::Params<'_>,
-        f: impl FnOnce(&crate::store::Row<'_>) -> rusqlite::Result<T>,
+        f: impl FnOnce(&crate::store::Row<'_>) -> Result<T>,
     ) -> Result<Option<T>> {
         crate::store::Tx::Postgres(*self).query_opt(sql, params, f)
     }
@@ -137,7 +137,7 @@ impl<'a> Tx<'a> {
         &self,
         sql: &str,
         params: crate::store::Params<'_>,
-        f: impl FnOnce(&crate::store::Row<'_>) -> rusqlite::Result<T>,
+        f: impl FnOnce(&crate::store::Row<'_>) -> Result<T>,
     ) -> Result<T> {
         crate::store::Tx::Postgres(*self).query_row(sql, params, f)
     }

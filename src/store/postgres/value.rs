@@ -1,33 +1,26 @@
-//! Values between the library and the server: rusqlite's value model (the
-//! newtypes' `ToSql`/`FromSql`) converted to and from PostgreSQL's `BIGINT`,
-//! `BOOLEAN`, `TEXT` and `BYTEA` on the wire, exactly or refused.
+//! The store's values ([`Value`]) on the PostgreSQL wire: `BIGINT`,
+//! `BOOLEAN`, `TEXT` and `BYTEA`, bound as whatever type the server inferred
+//! for a parameter and read by the column's type, exactly or refused.
 
 use postgres::types::{IsNull, ToSql as PgToSql, Type, to_sql_checked};
-use rusqlite::types::{FromSql, ToSqlOutput, ValueRef};
 
 use crate::error::Result;
+use crate::store::{Col, Params, Value};
 
-/// A rusqlite value bound to a PostgreSQL parameter of whatever type the
-/// server inferred for it, converted exactly or refused.
-/// A parameter whose conversion failed is refused when bound.
+/// A store value bound to a PostgreSQL parameter.
 #[derive(Debug)]
-pub(super) enum Bind<'a> {
-    Value(ToSqlOutput<'a>),
-    Refused(String),
-}
+pub(super) struct Bind<'a>(pub(super) Value<'a>);
 
-pub(super) fn binds<'a>(params: crate::store::Params<'a>) -> Result<Vec<Bind<'a>>> {
+/// The parameters of a statement, bound; text with a NUL is refused.
+pub(super) fn binds<'a>(params: Params<'a>) -> Result<Vec<Bind<'a>>> {
     params
         .iter()
-        .map(|p| match p.to_sql() {
-            Ok(v) => {
-                let bind = Bind::Value(v);
-                if let Ok(ValueRef::Text(bytes)) = bind.value() {
-                    storable_text("text", &String::from_utf8_lossy(bytes))?;
-                }
-                Ok(bind)
+        .map(|p| {
+            let value = p.to_value();
+            if let Value::Text(t) = value {
+                storable_text("text", t)?;
             }
-            Err(e) => Ok(Bind::Refused(e.to_string())),
+            Ok(Bind(value))
         })
         .collect()
 }
@@ -44,16 +37,46 @@ pub(super) fn refs<'b>(binds: &'b [Bind<'_>]) -> Vec<&'b (dyn PgToSql + Sync)> {
     binds.iter().map(|b| b as &(dyn PgToSql + Sync)).collect()
 }
 
-type BoxError = Box<dyn std::error::Error + Sync + Send>;
+pub(super) type BoxError = Box<dyn std::error::Error + Sync + Send>;
 
-impl Bind<'_> {
-    fn value(&self) -> Result<ValueRef<'_>, BoxError> {
-        match self {
-            Self::Value(ToSqlOutput::Borrowed(v)) => Ok(*v),
-            Self::Value(ToSqlOutput::Owned(v)) => Ok(v.into()),
-            Self::Value(_) => Err("a parameter of an unsupported kind".into()),
-            Self::Refused(e) => Err(e.clone().into()),
-        }
+/// Writes `value` as a `ty` on the wire: an integer fits a narrower integer
+/// or is refused, a boolean is stored in an integer column as 0 or 1 (and an
+/// integer in a boolean one as non-zero), text goes to text only.
+pub(super) fn to_wire(
+    value: Value<'_>,
+    ty: &Type,
+    out: &mut postgres::types::private::BytesMut,
+) -> Result<IsNull, BoxError> {
+    match value {
+        Value::Null => Ok(IsNull::Yes),
+        Value::Int(i) => match *ty {
+            Type::INT8 => PgToSql::to_sql(&i, ty, out),
+            Type::INT4 => PgToSql::to_sql(&i32::try_from(i)?, ty, out),
+            Type::INT2 => PgToSql::to_sql(&i16::try_from(i)?, ty, out),
+            Type::BOOL => PgToSql::to_sql(&(i != 0), ty, out),
+            Type::FLOAT8 => PgToSql::to_sql(&(i as f64), ty, out),
+            Type::TEXT | Type::VARCHAR | Type::NAME | Type::UNKNOWN => {
+                PgToSql::to_sql(&i.to_string().as_str(), ty, out)
+            }
+            _ => Err(format!("cannot store an integer in a {ty} column").into()),
+        },
+        Value::Bool(b) => match *ty {
+            Type::BOOL => PgToSql::to_sql(&b, ty, out),
+            Type::INT8 => PgToSql::to_sql(&i64::from(b), ty, out),
+            Type::INT4 => PgToSql::to_sql(&i32::from(b), ty, out),
+            Type::INT2 => PgToSql::to_sql(&i16::from(b), ty, out),
+            _ => Err(format!("cannot store a boolean in a {ty} column").into()),
+        },
+        Value::Text(t) => match *ty {
+            Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+                PgToSql::to_sql(&t, &Type::TEXT, out)
+            }
+            _ => Err(format!("cannot store text in a {ty} column").into()),
+        },
+        Value::Blob(b) => match *ty {
+            Type::BYTEA => PgToSql::to_sql(&b, ty, out),
+            _ => Err(format!("cannot store bytes in a {ty} column").into()),
+        },
     }
 }
 
@@ -63,34 +86,7 @@ impl PgToSql for Bind<'_> {
         ty: &Type,
         out: &mut postgres::types::private::BytesMut,
     ) -> Result<IsNull, BoxError> {
-        match self.value()? {
-            ValueRef::Null => Ok(IsNull::Yes),
-            ValueRef::Integer(i) => match *ty {
-                Type::INT8 => PgToSql::to_sql(&i, ty, out),
-                Type::INT4 => PgToSql::to_sql(&i32::try_from(i)?, ty, out),
-                Type::INT2 => PgToSql::to_sql(&i16::try_from(i)?, ty, out),
-                Type::BOOL => PgToSql::to_sql(&(i != 0), ty, out),
-                Type::FLOAT8 => PgToSql::to_sql(&(i as f64), ty, out),
-                Type::TEXT | Type::VARCHAR | Type::NAME | Type::UNKNOWN => {
-                    PgToSql::to_sql(&i.to_string().as_str(), ty, out)
-                }
-                _ => Err(format!("cannot store an integer in a {ty} column").into()),
-            },
-            ValueRef::Real(f) => match *ty {
-                Type::FLOAT8 => PgToSql::to_sql(&f, ty, out),
-                _ => Err(format!("cannot store a real in a {ty} column").into()),
-            },
-            ValueRef::Text(bytes) => match *ty {
-                Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
-                    PgToSql::to_sql(&std::str::from_utf8(bytes)?, &Type::TEXT, out)
-                }
-                _ => Err(format!("cannot store text in a {ty} column").into()),
-            },
-            ValueRef::Blob(bytes) => match *ty {
-                Type::BYTEA => PgToSql::to_sql(&bytes, ty, out),
-                _ => Err(format!("cannot store bytes in a {ty} column").into()),
-            },
-        }
+        to_wire(self.0, ty, out)
     }
 
     fn accepts(_: &Type) -> bool {
@@ -100,40 +96,48 @@ impl PgToSql for Bind<'_> {
     to_sql_checked!();
 }
 
-/// Column `i` of a PostgreSQL row as the rusqlite value it stands for, then
-/// converted by `T`'s `FromSql` (so the newtypes' rules apply on both engines).
-pub(crate) fn column<T: FromSql>(row: &postgres::Row, i: usize) -> rusqlite::Result<T> {
-    let failed =
-        |e: BoxError| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Null, e);
-    let ty = row
-        .columns()
-        .get(i)
-        .ok_or(rusqlite::Error::InvalidColumnIndex(i))?
-        .type_()
-        .clone();
-    let value = match ty {
-        Type::INT8 => row
-            .try_get::<_, Option<i64>>(i)
-            .map(|v| v.map_or(ValueRef::Null, ValueRef::Integer)),
-        Type::INT4 => row
-            .try_get::<_, Option<i32>>(i)
-            .map(|v| v.map_or(ValueRef::Null, |v| ValueRef::Integer(v.into()))),
-        Type::INT2 => row
-            .try_get::<_, Option<i16>>(i)
-            .map(|v| v.map_or(ValueRef::Null, |v| ValueRef::Integer(v.into()))),
-        Type::BOOL => row
-            .try_get::<_, Option<bool>>(i)
-            .map(|v| v.map_or(ValueRef::Null, |v| ValueRef::Integer(v.into()))),
-        Type::FLOAT8 => row
-            .try_get::<_, Option<f64>>(i)
-            .map(|v| v.map_or(ValueRef::Null, ValueRef::Real)),
-        Type::BYTEA => row
-            .try_get::<_, Option<&[u8]>>(i)
-            .map(|v| v.map_or(ValueRef::Null, ValueRef::Blob)),
-        _ => row
-            .try_get::<_, Option<&str>>(i)
-            .map(|v| v.map_or(ValueRef::Null, |s| ValueRef::Text(s.as_bytes()))),
+/// One row of a result.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'r>(pub(super) &'r postgres::Row);
+
+impl<'r> Row<'r> {
+    /// The position of a column, if the row has it.
+    pub fn index(self, column: Col<'_>) -> Option<usize> {
+        match column {
+            Col::At(i) => (i < self.0.len()).then_some(i),
+            Col::Named(name) => self.0.columns().iter().position(|c| c.name() == name),
+        }
     }
-    .map_err(|e| failed(Box::new(e)))?;
-    T::column_result(value).map_err(|e| failed(Box::new(e)))
+
+    /// The name of column `i`.
+    pub fn name(self, i: usize) -> &'r str {
+        self.0.columns().get(i).map_or("?", |c| c.name())
+    }
+
+    /// Column `i` (a valid position) as the store's value, by its type.
+    pub fn value(self, i: usize) -> std::result::Result<Value<'r>, String> {
+        let row = self.0;
+        let ty = row.columns()[i].type_();
+        match *ty {
+            Type::INT8 => row
+                .try_get::<_, Option<i64>>(i)
+                .map(|v| v.map_or(Value::Null, Value::Int)),
+            Type::INT4 => row
+                .try_get::<_, Option<i32>>(i)
+                .map(|v| v.map_or(Value::Null, |v| Value::Int(v.into()))),
+            Type::INT2 => row
+                .try_get::<_, Option<i16>>(i)
+                .map(|v| v.map_or(Value::Null, |v| Value::Int(v.into()))),
+            Type::BOOL => row
+                .try_get::<_, Option<bool>>(i)
+                .map(|v| v.map_or(Value::Null, Value::Bool)),
+            Type::BYTEA => row
+                .try_get::<_, Option<&[u8]>>(i)
+                .map(|v| v.map_or(Value::Null, Value::Blob)),
+            _ => row
+                .try_get::<_, Option<&str>>(i)
+                .map(|v| v.map_or(Value::Null, Value::Text)),
+        }
+        .map_err(|e| e.to_string())
+    }
 }

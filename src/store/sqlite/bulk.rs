@@ -5,10 +5,13 @@
 //! bottom-up) before commit. A failure or a kill rolls the drop back with
 //! everything else.
 
-use rusqlite::{Connection, ToSql, params};
+use rusqlite::Connection;
+
+use super::value::Bound;
 
 use crate::error::Result;
 use crate::model::Timestamp;
+use crate::store::ToValue;
 use crate::store::ledger::NewMovement;
 
 /// Movements one insert statement writes (amortises the statement's set-up:
@@ -69,7 +72,7 @@ pub(crate) fn insert_movements<'m>(
             report(written as u64);
         }
         for (k, m) in group.iter().enumerate() {
-            let values: [&dyn ToSql; 10] = [
+            let values: [&dyn ToValue; 10] = [
                 &m.product,
                 &m.warehouse,
                 &m.delta,
@@ -82,7 +85,7 @@ pub(crate) fn insert_movements<'m>(
                 &m.bundle,
             ];
             for (j, value) in values.into_iter().enumerate() {
-                many.raw_bind_parameter(k * 10 + j + 1, value)?;
+                many.raw_bind_parameter(k * 10 + j + 1, Bound(value.to_value()))?;
             }
         }
         many.raw_execute()?;
@@ -102,18 +105,19 @@ pub(crate) fn append(
     now: Timestamp,
     returning: bool,
 ) -> Result<Option<i64>> {
-    let values = params![
-        m.product,
-        m.warehouse,
-        m.delta,
-        m.reason,
-        m.note,
-        m.reference,
-        actor,
-        m.occurred_at,
-        now,
-        m.bundle,
+    let values: [&dyn ToValue; 10] = [
+        &m.product,
+        &m.warehouse,
+        &m.delta,
+        &m.reason,
+        &m.note,
+        &m.reference,
+        &actor,
+        &m.occurred_at,
+        &now,
+        &m.bundle,
     ];
+    let values = rusqlite::params_from_iter(values.iter().map(|v| Bound(v.to_value())));
     if returning {
         let mut stmt = conn.prepare_cached(INSERT_ONE_RETURNING)?;
         return Ok(Some(stmt.query_row(values, |r| r.get("id"))?));

@@ -47,6 +47,14 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
+/// Whether a query stopped because a sum passed 64 bits (SQLite's "integer
+/// overflow", which has no code of its own).
+pub(crate) fn is_overflow(err: &Error) -> bool {
+    std::error::Error::source(err)
+        .and_then(|s| s.downcast_ref::<rusqlite::Error>())
+        .is_some_and(|e| e.sqlite_error_code() == Some(ErrorCode::Unknown))
+}
+
 /// The kind of a constraint failure nobody classified at the call site:
 /// a CHECK is a value breaking a rule, a UNIQUE or PRIMARY KEY a duplicate,
 /// a FOREIGN KEY something that does not exist.

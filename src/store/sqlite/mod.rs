@@ -19,6 +19,11 @@ pub(crate) mod bulk;
 pub(crate) mod check;
 mod error;
 pub mod sku_keys;
+mod tx;
+mod value;
+
+pub(crate) use error::is_overflow;
+pub use tx::{Row, Tx};
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -78,6 +83,91 @@ pub const UPGRADES: &[Upgrade] = &[
              PRIMARY KEY (company_id, key)
          ) STRICT, WITHOUT ROWID;
          CREATE INDEX idempotency_key_age ON idempotency_key (created_at);",
+    ),
+    // 5: PostgreSQL's flags become BOOLEAN; nothing changes in a SQLite
+    // file (its flags stay 0/1 integers), but both engines keep one version
+    // number.
+    Upgrade::Sql(""),
+    // 6: purchasing (SPEC section 11): terms of supply on the supplier link
+    // and a max on the pair's threshold (both tables rebuilt, so an upgraded
+    // file has schema.sql's text), purchase orders, their lines, and which
+    // receipt movement received which line.
+    Upgrade::Sql(
+        "ALTER TABLE product_supplier RENAME TO product_supplier_v5;
+         CREATE TABLE product_supplier (
+             product_id     INTEGER NOT NULL,
+             supplier_id    INTEGER NOT NULL,
+             company_id     INTEGER NOT NULL,
+             is_primary     INTEGER NOT NULL DEFAULT 0 CHECK (is_primary BETWEEN 0 AND 1),
+             lead_time_days INTEGER CHECK (lead_time_days >= 0),
+             cost_cents     INTEGER CHECK (cost_cents BETWEEN 0 AND 9999999999),
+             pack_size          INTEGER NOT NULL DEFAULT 1 CHECK (pack_size BETWEEN 1 AND 1000000000),
+             min_order_quantity INTEGER NOT NULL DEFAULT 0 CHECK (min_order_quantity BETWEEN 0 AND 1000000000),
+             PRIMARY KEY (product_id, supplier_id),
+             FOREIGN KEY (product_id, company_id) REFERENCES product (id, company_id),
+             FOREIGN KEY (supplier_id, company_id) REFERENCES supplier (id, company_id)
+         ) STRICT, WITHOUT ROWID;
+         INSERT INTO product_supplier (product_id, supplier_id, company_id, is_primary, lead_time_days, cost_cents)
+             SELECT product_id, supplier_id, company_id, is_primary, lead_time_days, cost_cents FROM product_supplier_v5;
+         DROP TABLE product_supplier_v5;
+         CREATE UNIQUE INDEX product_one_primary_supplier ON product_supplier (product_id) WHERE is_primary = 1;
+         CREATE INDEX product_supplier_supplier ON product_supplier (supplier_id);
+         ALTER TABLE location_threshold RENAME TO location_threshold_v5;
+         CREATE TABLE location_threshold (
+             product_id   INTEGER NOT NULL,
+             warehouse_id INTEGER NOT NULL,
+             company_id   INTEGER NOT NULL,
+             quantity     INTEGER NOT NULL CHECK (quantity >= 0),
+             max_quantity INTEGER CHECK (max_quantity >= quantity),
+             PRIMARY KEY (product_id, warehouse_id),
+             FOREIGN KEY (product_id, company_id) REFERENCES product (id, company_id),
+             FOREIGN KEY (warehouse_id, company_id) REFERENCES warehouse (id, company_id)
+         ) STRICT, WITHOUT ROWID;
+         INSERT INTO location_threshold (product_id, warehouse_id, company_id, quantity)
+             SELECT product_id, warehouse_id, company_id, quantity FROM location_threshold_v5;
+         DROP TABLE location_threshold_v5;
+         CREATE TABLE purchase_order (
+             id                INTEGER PRIMARY KEY,
+             company_id        INTEGER NOT NULL REFERENCES company (id),
+             supplier_id       INTEGER NOT NULL,
+             warehouse_id      INTEGER NOT NULL,
+             status            TEXT    NOT NULL CHECK (status IN ('open', 'received', 'closed')),
+             reference         TEXT CHECK (length(reference) <= 1000),
+             ordered_at        INTEGER NOT NULL,
+             expected_at       INTEGER,
+             first_received_at INTEGER,
+             closed_at         INTEGER,
+             created_at        INTEGER NOT NULL,
+             UNIQUE (id, company_id),
+             FOREIGN KEY (supplier_id, company_id) REFERENCES supplier (id, company_id),
+             FOREIGN KEY (warehouse_id, company_id) REFERENCES warehouse (id, company_id)
+         ) STRICT;
+         CREATE INDEX purchase_order_company ON purchase_order (company_id, status);
+         CREATE INDEX purchase_order_supplier ON purchase_order (supplier_id, ordered_at);
+         CREATE INDEX purchase_order_open ON purchase_order (warehouse_id) WHERE status = 'open';
+
+         CREATE TABLE purchase_order_line (
+             order_id        INTEGER NOT NULL,
+             product_id      INTEGER NOT NULL,
+             company_id      INTEGER NOT NULL,
+             line_no         INTEGER NOT NULL CHECK (line_no >= 1),
+             quantity        INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND 1000000000000),
+             received        INTEGER NOT NULL DEFAULT 0 CHECK (received BETWEEN 0 AND quantity),
+             unit_cost_cents INTEGER CHECK (unit_cost_cents BETWEEN 0 AND 9999999999),
+             PRIMARY KEY (order_id, product_id),
+             UNIQUE (order_id, line_no),
+             FOREIGN KEY (order_id, company_id) REFERENCES purchase_order (id, company_id),
+             FOREIGN KEY (product_id, company_id) REFERENCES product (id, company_id)
+         ) STRICT, WITHOUT ROWID;
+         CREATE INDEX purchase_order_line_product ON purchase_order_line (product_id);
+
+         CREATE TABLE purchase_receipt (
+             movement_id INTEGER PRIMARY KEY REFERENCES movement (id),
+             order_id    INTEGER NOT NULL,
+             product_id  INTEGER NOT NULL,
+             FOREIGN KEY (order_id, product_id) REFERENCES purchase_order_line (order_id, product_id)
+         ) STRICT;
+         CREATE INDEX purchase_receipt_line ON purchase_receipt (order_id, product_id);",
     ),
 ];
 
@@ -211,6 +301,21 @@ impl Db {
         &self.conn
     }
 
+    /// Maps the file (`mmap_size`) for a connection that lives across
+    /// requests: pages are read through the OS page cache without a copy or
+    /// a system call per page.
+    pub fn tune_for_long_lived_reader(&self) -> Result<()> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA mmap_size = 1073741824", [], |_| Ok(()))?)
+    }
+
+    /// A handle that stops this connection's running statement at its next
+    /// step, from any thread.
+    pub fn interrupt_handle(&self) -> Interrupt {
+        Interrupt(self.conn.get_interrupt_handle())
+    }
+
     /// The file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -268,6 +373,22 @@ impl Db {
             .conn
             .transaction_with_behavior(TransactionBehavior::Deferred)?;
         f(&tx)
+    }
+}
+
+/// Stops a connection's running statement from any thread.
+pub struct Interrupt(rusqlite::InterruptHandle);
+
+impl Interrupt {
+    /// Interrupts the statement running now, if any.
+    pub fn interrupt(&self) {
+        self.0.interrupt();
+    }
+}
+
+impl std::fmt::Debug for Interrupt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("sqlite::Interrupt")
     }
 }
 
