@@ -89,6 +89,8 @@ pub struct Alert {
     /// The window the figures use: `--days`, or fewer for a pair whose first
     /// movement is younger than that.
     pub window_days: i64,
+    /// Ordered and not yet received, on the pair's open purchase orders.
+    pub on_order: i64,
 }
 
 /// How soon an alert needs action.
@@ -205,9 +207,9 @@ fn alert(r: Low, q: &Query) -> Alert {
     let f = Figures::new(r.quantity, r.units_sold, window_days);
     let replenishment = Pair {
         stock: r.quantity,
-        on_order: 0,
+        on_order: r.on_order,
         threshold: r.threshold,
-        max: None,
+        max: r.max,
         sales: Sales {
             sold: r.units_sold,
             ..Sales::default()
@@ -215,8 +217,8 @@ fn alert(r: Low, q: &Query) -> Alert {
         window_days,
         lead_time_days: r.lead_time_days.unwrap_or(0),
         cover_days: q.cover_days,
-        pack_size: 1,
-        min_order_quantity: 0,
+        pack_size: r.pack_size,
+        min_order_quantity: r.min_order_quantity,
         service_level: None,
     }
     .replenish();
@@ -240,6 +242,7 @@ fn alert(r: Low, q: &Query) -> Alert {
         lead_time_days: r.lead_time_days,
         suggested_reorder_quantity: replenishment.quantity,
         window_days,
+        on_order: r.on_order,
     }
 }
 

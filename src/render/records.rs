@@ -142,6 +142,8 @@ impl Record for SupplierLink {
             "is_primary",
             "lead_time_days",
             "cost",
+            "pack_size",
+            "min_order_quantity",
         ]
     }
     fn cells(&self) -> Vec<Cell> {
@@ -151,6 +153,8 @@ impl Record for SupplierLink {
             Cell::num(Some(self.is_primary)),
             Cell::num(self.lead_time_days),
             Cell::num(self.cost),
+            Cell::num(Some(self.pack_size)),
+            Cell::num(Some(self.min_order_quantity)),
         ]);
         cells
     }
@@ -162,6 +166,8 @@ impl Record for SupplierLink {
             Column::text("Primary"),
             Column::num("Lead days"),
             Column::num("Cost"),
+            Column::num("Pack").optional(2),
+            Column::num("Min order").short("MOQ").optional(2),
         ];
         COLUMNS
     }
@@ -175,6 +181,8 @@ impl Record for SupplierLink {
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
             self.cost.map(|c| c.to_string()).unwrap_or_default(),
+            self.pack_size.to_string(),
+            self.min_order_quantity.to_string(),
         ]
     }
 }
@@ -246,6 +254,7 @@ impl Record for Threshold {
             "sku",
             "warehouse_id",
             "quantity",
+            "max",
         ]
     }
     fn cells(&self) -> Vec<Cell> {
@@ -256,6 +265,7 @@ impl Record for Threshold {
             Cell::text(self.sku.as_deref()),
             Cell::num(self.warehouse_id),
             Cell::num(Some(self.quantity)),
+            Cell::num(self.max),
         ]
     }
     fn table() -> &'static [Column] {
@@ -265,6 +275,7 @@ impl Record for Threshold {
             Column::text("SKU").optional(1),
             Column::text("Warehouse").shrink(10).optional(1),
             Column::num("Min"),
+            Column::num("Max"),
         ];
         COLUMNS
     }
@@ -279,6 +290,7 @@ impl Record for Threshold {
                 (None, None) => String::new(),
             },
             self.quantity.to_string(),
+            self.max.map(|m| m.to_string()).unwrap_or_default(),
         ]
     }
 }
@@ -450,6 +462,7 @@ impl Record for Alert {
             "lead_time_days",
             "suggested_reorder_quantity",
             "window_days",
+            "on_order",
         ]
     }
     fn cells(&self) -> Vec<Cell> {
@@ -472,6 +485,7 @@ impl Record for Alert {
             Cell::num(self.lead_time_days),
             Cell::num(Some(self.suggested_reorder_quantity)),
             Cell::num(Some(self.window_days)),
+            Cell::num(Some(self.on_order)),
         ]
     }
     fn table() -> &'static [Column] {
@@ -635,6 +649,7 @@ mod tests {
             lead_time_days: lead,
             suggested_reorder_quantity: 230,
             window_days: 30,
+            on_order: 0,
         }
     }
 

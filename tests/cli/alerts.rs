@@ -400,3 +400,41 @@ fn a_pair_younger_than_the_window_sells_over_its_own_days() {
     let old = alerts(&sf, &["--days", "5"]);
     assert_eq!(old["alerts"][0]["window_days"], 5);
 }
+
+#[test]
+fn the_suggestion_comes_in_the_suppliers_packs_and_minimum() {
+    let sf = example();
+    sf.run(&argv(
+        "supplier link --sku CAB-1 --supplier 1 --pack-size 12",
+    ))
+    .ok();
+    let cab = |report: &Value, w: i64| {
+        report["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["sku"] == "CAB-1" && a["warehouse_id"] == w)
+            .unwrap()["suggested_reorder_quantity"]
+            .clone()
+    };
+    // Main needs 5 (see the worked example): one pack of 12. North needs 15: two, 24.
+    let report = alerts(&sf, &[]);
+    assert_eq!((cab(&report, 1), cab(&report, 2)), (json!(12), json!(24)));
+    // A minimum of 30 in packs of 12: ceil(30 / 12) = 3 packs, 36, for both.
+    sf.run(&argv(
+        "supplier link --sku CAB-1 --supplier 1 --min-order 30",
+    ))
+    .ok();
+    let report = alerts(&sf, &[]);
+    assert_eq!((cab(&report, 1), cab(&report, 2)), (json!(36), json!(36)));
+    // A max of 40 in Main (threshold 25 stays, type "cable"): S = 40, need
+    // 40 − 20 = 20 → 36 by the minimum; 56 > 40, but one pack less (24)
+    // is below the minimum of 30, so it stays 36.
+    sf.run(&argv(
+        "threshold set --sku CAB-1 --warehouse 1 --quantity 25 --max 40",
+    ))
+    .ok();
+    assert_eq!(cab(&alerts(&sf, &[]), 1), json!(36));
+    // Which pairs alert, and their days left, do not change.
+    assert_eq!(alerts(&sf, &[])["total_alerts"], 8);
+}
