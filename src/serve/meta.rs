@@ -47,6 +47,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         super::stock::list,
         super::stock::history,
         super::alerts::low_stock,
+        super::plan::reorder_plan,
     ),
     modifiers(&Bearer)
 )]

@@ -9,6 +9,7 @@
 mod support;
 
 mod harness;
+mod plan;
 mod routes;
 mod socket;
 mod tenancy;
