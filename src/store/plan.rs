@@ -22,7 +22,7 @@ WITH daily AS (
     SELECT m.product_id, m.warehouse_id, (?4 - m.occurred_at) / 86400 AS day,
            -sum(m.delta) AS units
     FROM movement m JOIN product p ON p.id = m.product_id
-    WHERE p.company_id = ?1 AND p.archived = 0 AND p.is_bundle = 0
+    WHERE p.company_id = ?1 AND NOT p.archived AND NOT p.is_bundle
       AND (CAST(?2 AS BIGINT) IS NULL OR m.warehouse_id = ?2)
       AND m.reason = 'sale' AND m.occurred_at > ?3 AND m.occurred_at <= ?4
     GROUP BY 1, 2, 3
@@ -52,7 +52,7 @@ JOIN warehouse w ON w.id = sales.warehouse_id
 LEFT JOIN type_threshold tt ON tt.company_id = p.company_id AND lower(tt.type) = lower(p.type)
 LEFT JOIN location_threshold lt
        ON lt.product_id = sales.product_id AND lt.warehouse_id = sales.warehouse_id
-LEFT JOIN product_supplier ps ON ps.product_id = sales.product_id AND ps.is_primary = 1
+LEFT JOIN product_supplier ps ON ps.product_id = sales.product_id AND ps.is_primary
 LEFT JOIN supplier s ON s.id = ps.supplier_id
 WHERE sales.sold > 0 AND (CAST(?6 AS BIGINT) IS NULL OR ps.supplier_id = ?6)";
 
