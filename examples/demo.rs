@@ -216,6 +216,8 @@ fn link(db: &mut Db, sku: &Sku, supplier: SupplierId, primary: bool, lead: i64) 
         primary,
         lead_time_days: Some(lead),
         cost: None,
+        pack_size: None,
+        min_order_quantity: None,
     };
     catalog::link_supplier(db, &link).map(|_| ())
 }

@@ -6,6 +6,7 @@ mod alerts;
 mod catalog;
 mod order;
 mod parse;
+mod plan;
 mod product;
 mod progress;
 mod report;
@@ -126,6 +127,9 @@ pub enum Command {
     /// Purchase orders: create, list, show, receive, close
     #[command(subcommand)]
     Order(order::OrderCmd),
+    /// Reordering: what to order from whom, as draft purchase orders
+    #[command(subcommand)]
+    Reorder(plan::ReorderCmd),
     /// Bulk imports from CSV
     #[command(subcommand)]
     Import(product::ImportCmd),
@@ -295,6 +299,9 @@ fn written(command: &Command) -> Option<&'static str> {
              `stockflow token revoke ID` and create another",
         ),
         Command::Token(TokenCmd::Revoke { .. }) => Some("stockflow token list"),
+        Command::Reorder(plan::ReorderCmd::Plan { commit: true, .. }) => {
+            Some("stockflow order list --status open")
+        }
         Command::Company(CompanyCmd::List)
         | Command::Warehouse(WarehouseCmd::List { .. })
         | Command::Supplier(SupplierCmd::List { .. })
@@ -303,6 +310,7 @@ fn written(command: &Command) -> Option<&'static str> {
         | Command::Stock(StockCmd::List { .. } | StockCmd::History { .. })
         | Command::Alerts(_)
         | Command::Order(OrderCmd::List { .. } | OrderCmd::Show { .. })
+        | Command::Reorder(plan::ReorderCmd::Plan { commit: false, .. })
         | Command::Check
         | Command::Token(TokenCmd::List { .. })
         | Command::Completions { .. } => None,
@@ -334,6 +342,7 @@ fn dispatch(command: Command, app: &App) -> Result<Exit> {
         Command::Stock(cmd) => stock::run(cmd, app),
         Command::Alerts(cmd) => alerts::run(cmd, app),
         Command::Order(cmd) => order::run(cmd, app),
+        Command::Reorder(cmd) => plan::run(cmd, app),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args, app),
         Command::Token(cmd) => token::run(cmd, app),

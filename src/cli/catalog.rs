@@ -120,7 +120,7 @@ pub enum SupplierCmd {
     },
     /// Link a product to a supplier, or update the link
     #[command(
-        after_help = "Example:\n  stockflow supplier link --sku WID-001 --supplier 3 --primary --lead-time-days 7 --cost 4.20"
+        after_help = "Example:\n  stockflow supplier link --sku WID-001 --supplier 3 --primary --lead-time-days 7 --cost 4.20 --pack-size 12 --min-order 24"
     )]
     Link(LinkArgs),
 }
@@ -142,6 +142,12 @@ pub struct LinkArgs {
     /// Unit cost from this supplier
     #[arg(long, value_name = "DECIMAL", allow_negative_numbers = true)]
     cost: Option<String>,
+    /// The supplier sells only multiples of N (default 1; a re-link keeps the current one)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pack_size: Option<String>,
+    /// The supplier's smallest order in units (default 0; a re-link keeps the current one)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    min_order: Option<String>,
 }
 
 pub fn supplier(cmd: SupplierCmd, app: &App) -> Result<Exit> {
@@ -180,6 +186,12 @@ pub fn supplier(cmd: SupplierCmd, app: &App) -> Result<Exit> {
                     Quantity::parse("lead time", v).map(Quantity::get)
                 })?,
                 cost: opt(a.cost.as_deref(), |v| Money::parse("cost", v))?,
+                pack_size: opt(a.pack_size.as_deref(), |v| {
+                    Quantity::parse_positive("pack size", v).map(Quantity::get)
+                })?,
+                min_order_quantity: opt(a.min_order.as_deref(), |v| {
+                    Quantity::parse("minimum order", v).map(Quantity::get)
+                })?,
             };
             let linked = catalog::link_supplier(&mut db, &link)?;
             out.object(&linked)?

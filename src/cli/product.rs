@@ -219,7 +219,7 @@ pub enum ThresholdCmd {
     /// Set a company default, a company threshold for a type, or one for a product in a warehouse
     #[command(group(ArgGroup::new("scope").required(true).args(["product_type", "default", "sku"])))]
     #[command(
-        after_help = "Examples:\n  stockflow threshold set --company 1 --default --quantity 15\n  stockflow threshold set --company 1 --type cable --quantity 50\n  stockflow threshold set --sku WID-001 --warehouse 2 --quantity 5"
+        after_help = "Examples:\n  stockflow threshold set --company 1 --default --quantity 15\n  stockflow threshold set --company 1 --type cable --quantity 50\n  stockflow threshold set --sku WID-001 --warehouse 2 --quantity 5 --max 40"
     )]
     Set {
         /// The company (with --type or --default)
@@ -245,6 +245,14 @@ pub enum ThresholdCmd {
         /// Stock strictly below this raises an alert
         #[arg(long, value_name = "N", allow_negative_numbers = true)]
         quantity: String,
+        /// The most stock wanted in that warehouse: a reorder fills up to N (>= --quantity; with --sku; omitted: no max)
+        #[arg(
+            long,
+            value_name = "N",
+            requires = "sku",
+            allow_negative_numbers = true
+        )]
+        max: Option<String>,
     },
     /// List a company's thresholds
     #[command(after_help = "Example:\n  stockflow threshold list --company 1")]
@@ -266,11 +274,14 @@ pub fn threshold(cmd: ThresholdCmd, app: &App) -> Result<Exit> {
             sku,
             warehouse,
             quantity,
+            max,
         } => {
             let scope = match (company, product_type, sku, warehouse) {
-                (_, _, Some(sku), Some(w)) => {
-                    Scope::Location(Sku::parse(&sku)?, WarehouseId::parse(&w)?)
-                }
+                (_, _, Some(sku), Some(w)) => Scope::Location(
+                    Sku::parse(&sku)?,
+                    WarehouseId::parse(&w)?,
+                    opt(max.as_deref(), |m| Quantity::parse("max", m))?,
+                ),
                 (Some(c), Some(t), _, _) => {
                     Scope::Type(CompanyId::parse(&c)?, model::product_type(&t)?)
                 }

@@ -81,6 +81,10 @@ pub struct SupplierLink {
     pub lead_time_days: Option<i64>,
     /// Unit cost from this supplier.
     pub cost: Option<Money>,
+    /// The supplier sells only whole multiples of this (>= 1).
+    pub pack_size: i64,
+    /// The supplier's smallest order (0: none).
+    pub min_order_quantity: i64,
 }
 
 /// A product as listed and printed.
@@ -188,6 +192,8 @@ pub struct Threshold {
     pub warehouse_id: Option<WarehouseId>,
     /// Stock strictly below this raises an alert.
     pub quantity: i64,
+    /// The most stock wanted: a reorder fills up to this (`product_warehouse` only).
+    pub max: Option<i64>,
     /// The warehouse's name, for `product_warehouse` (tables; JSON and CSV
     /// carry `warehouse_id`).
     #[serde(skip)]

@@ -11,6 +11,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 use super::lookup::{self, Tenant};
+use super::replenish::{self, Pair, Sales};
 use super::threshold::FALLBACK;
 use crate::error::{Error, Result};
 use crate::model::{CompanyId, ProductId, SupplierId, Timestamp, WarehouseId};
@@ -69,7 +70,7 @@ pub struct Alert {
     pub current_stock: i64,
     /// The threshold that applies (most specific first).
     pub threshold: i64,
-    /// floor(current_stock × days / units_sold).
+    /// floor(current_stock × window_days / units_sold).
     pub days_until_stockout: i64,
     /// The primary supplier, if any.
     pub supplier: Option<SupplierRef>,
@@ -77,12 +78,19 @@ pub struct Alert {
     pub product_type: Option<String>,
     /// Units sold in the window.
     pub units_sold: i64,
-    /// units_sold / days, two places.
+    /// units_sold / window_days, two places.
     pub avg_daily_sales: String,
     /// The primary supplier's lead time.
     pub lead_time_days: Option<i64>,
-    /// Enough to cover lead time plus the review period, and at least back to the threshold.
+    /// What to order (SPEC 11's rounded quantity): enough to cover lead time
+    /// plus the review period, at least back to the threshold, in the
+    /// supplier's packs; 0 when what is on order covers it.
     pub suggested_reorder_quantity: i64,
+    /// The window the figures use: `--days`, or fewer for a pair whose first
+    /// movement is younger than that.
+    pub window_days: i64,
+    /// Ordered and not yet received, on the pair's open purchase orders.
+    pub on_order: i64,
 }
 
 /// How soon an alert needs action.
@@ -194,7 +202,26 @@ fn fetch(conn: &Tx<'_>, q: &Query) -> Result<Vec<Alert>> {
 }
 
 fn alert(r: Low, q: &Query) -> Alert {
-    let f = Figures::new(r.quantity, r.threshold, r.units_sold, q.days);
+    let window_days =
+        replenish::window_days(q.days, q.as_of.unix_seconds(), r.first_at.unix_seconds());
+    let f = Figures::new(r.quantity, r.units_sold, window_days);
+    let replenishment = Pair {
+        stock: r.quantity,
+        on_order: r.on_order,
+        threshold: r.threshold,
+        max: r.max,
+        sales: Sales {
+            sold: r.units_sold,
+            ..Sales::default()
+        },
+        window_days,
+        lead_time_days: r.lead_time_days.unwrap_or(0),
+        cover_days: q.cover_days,
+        pack_size: r.pack_size,
+        min_order_quantity: r.min_order_quantity,
+        service_level: None,
+    }
+    .replenish();
     Alert {
         product_id: r.product_id,
         product_name: r.product_name,
@@ -213,8 +240,9 @@ fn alert(r: Low, q: &Query) -> Alert {
         units_sold: r.units_sold,
         avg_daily_sales: f.avg_daily_sales(),
         lead_time_days: r.lead_time_days,
-        suggested_reorder_quantity: f
-            .suggested_reorder(r.lead_time_days.unwrap_or(0).saturating_add(q.cover_days)),
+        suggested_reorder_quantity: replenishment.quantity,
+        window_days,
+        on_order: r.on_order,
     }
 }
 
@@ -222,17 +250,15 @@ fn alert(r: Low, q: &Query) -> Alert {
 #[derive(Debug, Clone, Copy)]
 pub struct Figures {
     stock: i128,
-    threshold: i128,
     units_sold: i128,
     days: i128,
 }
 
 impl Figures {
-    /// Figures for `stock` units against `threshold`, `units_sold` over `days` (> 0).
-    pub fn new(stock: i64, threshold: i64, units_sold: i64, days: i64) -> Self {
+    /// Figures for `stock` units, `units_sold` over `days` (> 0).
+    pub fn new(stock: i64, units_sold: i64, days: i64) -> Self {
         Self {
             stock: stock.into(),
-            threshold: threshold.into(),
             units_sold: units_sold.into(),
             days: days.into(),
         }
@@ -257,14 +283,6 @@ impl Figures {
         avg.rescale(2);
         avg.to_string()
     }
-
-    /// max(threshold − stock, ceil(units_sold × cover / days) − stock), where
-    /// cover = lead time + review period in days.
-    pub fn suggested_reorder(self, cover_days: i64) -> i64 {
-        let need = self.units_sold * i128::from(cover_days);
-        let demand = (need + self.days - 1).div_euclid(self.days);
-        clamp((self.threshold - self.stock).max(demand - self.stock))
-    }
 }
 
 fn clamp(v: i128) -> i64 {
@@ -278,38 +296,27 @@ mod tests {
     #[test]
     fn days_until_stockout_floors_in_integers() {
         // 5 units, 30 days, 12 sold: 5 × 30 / 12 = 12.5 → 12.
-        assert_eq!(Figures::new(5, 20, 12, 30).days_until_stockout(), 12);
-        assert_eq!(Figures::new(0, 20, 12, 30).days_until_stockout(), 0);
+        assert_eq!(Figures::new(5, 12, 30).days_until_stockout(), 12);
+        assert_eq!(Figures::new(0, 12, 30).days_until_stockout(), 0);
         // 1 × 30 / 31 = 0.97 → 0.
-        assert_eq!(Figures::new(1, 20, 31, 30).days_until_stockout(), 0);
+        assert_eq!(Figures::new(1, 31, 30).days_until_stockout(), 0);
         // Huge values do not overflow.
         assert_eq!(
-            Figures::new(1_000_000_000_000, 2_000_000_000_000, 1, 36_500).days_until_stockout(),
+            Figures::new(1_000_000_000_000, 1, 36_500).days_until_stockout(),
             36_500_000_000_000_000
         );
     }
 
     #[test]
     fn average_has_two_places() {
-        assert_eq!(Figures::new(0, 1, 12, 30).avg_daily_sales(), "0.40");
-        assert_eq!(Figures::new(0, 1, 30, 30).avg_daily_sales(), "1.00");
-        assert_eq!(Figures::new(0, 1, 1, 3).avg_daily_sales(), "0.33");
-        assert_eq!(Figures::new(0, 1, 2, 3).avg_daily_sales(), "0.67");
+        assert_eq!(Figures::new(0, 12, 30).avg_daily_sales(), "0.40");
+        assert_eq!(Figures::new(0, 30, 30).avg_daily_sales(), "1.00");
+        assert_eq!(Figures::new(0, 1, 3).avg_daily_sales(), "0.33");
+        assert_eq!(Figures::new(0, 2, 3).avg_daily_sales(), "0.67");
         assert_eq!(
-            Figures::new(0, 1, 1, 8).avg_daily_sales(),
+            Figures::new(0, 1, 8).avg_daily_sales(),
             "0.13",
             "0.125 rounds up"
         );
-    }
-
-    #[test]
-    fn suggested_reorder_covers_lead_time_and_threshold() {
-        // 12 sold in 30 days, lead 7 + cover 30 = 37 days: ceil(12 × 37 / 30) = ceil(14.8) = 15;
-        // 15 − 5 = 10; threshold 20 − 5 = 15 → 15.
-        assert_eq!(Figures::new(5, 20, 12, 30).suggested_reorder(37), 15);
-        // 90 sold in 30 days over 37 days: ceil(111) = 111 − 5 = 106 > 15.
-        assert_eq!(Figures::new(5, 20, 90, 30).suggested_reorder(37), 106);
-        // ceil(10 × 7 / 3) = ceil(23.33) = 24 − 0 = 24.
-        assert_eq!(Figures::new(0, 5, 10, 3).suggested_reorder(7), 24);
     }
 }

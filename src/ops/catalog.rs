@@ -127,6 +127,9 @@ pub fn list_suppliers(db: &mut Db, company: Option<CompanyId>) -> Result<Vec<Lis
     })
 }
 
+/// The largest pack size or minimum order a link takes (10^9 units).
+pub const MAX_TERM: i64 = 1_000_000_000;
+
 /// What `supplier link` sets. `None` fields keep their current value on a re-link.
 #[derive(Debug, Clone)]
 pub struct Link {
@@ -140,6 +143,10 @@ pub struct Link {
     pub lead_time_days: Option<i64>,
     /// Unit cost.
     pub cost: Option<Money>,
+    /// The supplier sells only multiples of this (>= 1).
+    pub pack_size: Option<i64>,
+    /// The supplier's smallest order (>= 0).
+    pub min_order_quantity: Option<i64>,
 }
 
 /// Links a product to a supplier, or updates the existing link.
@@ -148,6 +155,19 @@ pub fn link_supplier(db: &mut Db, link: &Link) -> Result<SupplierLink> {
 }
 
 pub(crate) fn link_in(tx: &Tx<'_>, link: &Link) -> Result<SupplierLink> {
+    if let Some(pack) = link.pack_size.filter(|p| !(1..=MAX_TERM).contains(p)) {
+        return Err(Error::invalid(format!(
+            "pack size must be between 1 and {MAX_TERM}: {pack}"
+        )));
+    }
+    if let Some(moq) = link
+        .min_order_quantity
+        .filter(|m| !(0..=MAX_TERM).contains(m))
+    {
+        return Err(Error::invalid(format!(
+            "minimum order must be between 0 and {MAX_TERM}: {moq}"
+        )));
+    }
     let product = lookup::product(tx, &link.sku)?;
     lookup::supplier_of(tx, link.supplier, product.company_id)?;
     // The product's row is locked first, so concurrent links of one product
@@ -157,6 +177,8 @@ pub(crate) fn link_in(tx: &Tx<'_>, link: &Link) -> Result<SupplierLink> {
         primary: link.primary,
         lead_time_days: link.lead_time_days,
         cost: link.cost,
+        pack_size: link.pack_size,
+        min_order_quantity: link.min_order_quantity,
     };
     stored::link(tx, product.id, product.company_id, link.supplier, terms)?;
     stored::links_of(tx, product.id, &product.sku, Some(link.supplier))?

@@ -73,6 +73,8 @@ pub fn products<R: Read>(
                     primary: true,
                     lead_time_days: parsed.lead_time_days,
                     cost: parsed.cost,
+                    pack_size: None,
+                    min_order_quantity: None,
                 };
                 link_in(tx, &link).map_err(at(line, "supplier_id"))?;
             } else if parsed.lead_time_days.is_some() || parsed.cost.is_some() {

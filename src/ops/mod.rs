@@ -17,6 +17,7 @@ mod levels;
 pub(crate) mod lookup;
 pub(crate) mod movement;
 pub mod order;
+pub mod plan;
 pub mod product;
 pub mod progress;
 pub mod replenish;

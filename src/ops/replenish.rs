@@ -412,6 +412,15 @@ mod tests {
         assert_eq!(r.safety_stock_note, None);
     }
 
+    /// The wave-one suggestion, as alerts computed it before this rule:
+    /// max(threshold − stock, ceil(sold × cover / days) − stock), where
+    /// cover = lead time + review period.
+    fn wave_one(stock: i64, threshold: i64, sold: i64, days: i64, cover: i64) -> i64 {
+        let (stock, sold, days) = (i128::from(stock), i128::from(sold), i128::from(days));
+        let demand = (sold * i128::from(cover) + days - 1).div_euclid(days);
+        clamp((i128::from(threshold) - stock).max(demand - stock))
+    }
+
     #[test]
     fn without_service_level_pack_or_moq_it_is_the_wave_one_suggestion() {
         // Wave one: max(threshold − stock, ceil(sold × (L + cover) / days) − stock).
@@ -433,8 +442,7 @@ mod tests {
                 lead,
             );
             p.cover_days = cover;
-            let wave_one = super::super::alerts::Figures::new(stock, threshold, sold, days)
-                .suggested_reorder(lead + cover);
+            let wave_one = wave_one(stock, threshold, sold, days, lead + cover);
             assert_eq!(
                 p.replenish().quantity,
                 wave_one,
@@ -457,8 +465,7 @@ mod tests {
             let stock = (threshold - below).max(0);
             let mut p = pair(stock, threshold, Sales { sold, ..Sales::default() }, days, lead);
             p.cover_days = cover;
-            let wave_one = super::super::alerts::Figures::new(stock, threshold, sold, days)
-                .suggested_reorder(lead + cover);
+            let wave_one = wave_one(stock, threshold, sold, days, lead + cover);
             proptest::prop_assert_eq!(p.replenish().quantity, wave_one);
         }
     }

@@ -19,8 +19,9 @@ pub enum Scope {
     Default(CompanyId),
     /// The company's products of one type.
     Type(CompanyId, String),
-    /// One product in one warehouse.
-    Location(Sku, WarehouseId),
+    /// One product in one warehouse, with the most stock wanted there, if
+    /// any (a reorder fills up to it; at least the threshold).
+    Location(Sku, WarehouseId, Option<Quantity>),
 }
 
 /// Sets (or replaces) a threshold.
@@ -38,7 +39,13 @@ pub fn set(db: &mut Db, scope: &Scope, quantity: Quantity) -> Result<Threshold> 
                 stored::set_type(tx, *company, ty, q)?;
                 row("type", *company, Some(ty.clone()), None, None, q)
             }
-            Scope::Location(sku, warehouse) => {
+            Scope::Location(sku, warehouse, max) => {
+                let max = max.map(Quantity::get);
+                if let Some(m) = max.filter(|m| *m < q) {
+                    return Err(Error::invalid(format!(
+                        "max must be at least the threshold {q}: {m}"
+                    )));
+                }
                 let product = lookup::product(tx, sku)?;
                 lookup::warehouse_of(tx, *warehouse, product.company_id)?;
                 if product.is_bundle {
@@ -47,10 +54,11 @@ pub fn set(db: &mut Db, scope: &Scope, quantity: Quantity) -> Result<Threshold> 
                         product.sku
                     )));
                 }
-                stored::set_location(tx, product.id, *warehouse, product.company_id, q)?;
+                stored::set_location(tx, product.id, *warehouse, product.company_id, q, max)?;
                 let name = catalog::warehouse_facts(tx, *warehouse)?.map(|(_, name)| name);
                 Threshold {
                     warehouse_name: name,
+                    max,
                     ..row(
                         "product_warehouse",
                         product.company_id,
@@ -80,6 +88,7 @@ fn row(
         sku,
         warehouse_id,
         quantity,
+        max: None,
         warehouse_name: None,
     }
 }
@@ -100,6 +109,7 @@ pub fn list(db: &mut Db, company: CompanyId) -> Result<Vec<Threshold>> {
                 };
                 Threshold {
                     warehouse_name: t.warehouse_name,
+                    max: t.max,
                     ..row(
                         scope,
                         company,

@@ -24,6 +24,7 @@ mod documents;
 pub use documents::{Counted, Initialised};
 pub mod layout;
 pub mod orders;
+mod plan;
 mod records;
 mod whole;
 

@@ -180,6 +180,8 @@ impl Record for SupplierLink {
             "is_primary",
             "lead_time_days",
             "cost",
+            "pack_size",
+            "min_order_quantity",
         ]
     }
     fn cells(&self) -> Vec<Cell> {
@@ -189,6 +191,8 @@ impl Record for SupplierLink {
             Cell::num(Some(self.is_primary)),
             Cell::num(self.lead_time_days),
             Cell::num(self.cost),
+            Cell::num(Some(self.pack_size)),
+            Cell::num(Some(self.min_order_quantity)),
         ]);
         cells
     }
@@ -200,6 +204,8 @@ impl Record for SupplierLink {
             Column::text("Primary"),
             Column::num("Lead days"),
             Column::num("Cost"),
+            Column::num("Pack").optional(2),
+            Column::num("Min order").short("MOQ").optional(2),
         ];
         COLUMNS
     }
@@ -213,6 +219,8 @@ impl Record for SupplierLink {
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
             self.cost.map(|c| c.to_string()).unwrap_or_default(),
+            self.pack_size.to_string(),
+            self.min_order_quantity.to_string(),
         ]
     }
 }
@@ -284,6 +292,7 @@ impl Record for Threshold {
             "sku",
             "warehouse_id",
             "quantity",
+            "max",
         ]
     }
     fn cells(&self) -> Vec<Cell> {
@@ -294,6 +303,7 @@ impl Record for Threshold {
             Cell::text(self.sku.as_deref()),
             Cell::num(self.warehouse_id),
             Cell::num(Some(self.quantity)),
+            Cell::num(self.max),
         ]
     }
     fn table() -> &'static [Column] {
@@ -303,6 +313,7 @@ impl Record for Threshold {
             Column::text("SKU").optional(1),
             Column::text("Warehouse").shrink(10).optional(1),
             Column::num("Min"),
+            Column::num("Max"),
         ];
         COLUMNS
     }
@@ -317,6 +328,7 @@ impl Record for Threshold {
                 (None, None) => String::new(),
             },
             self.quantity.to_string(),
+            self.max.map(|m| m.to_string()).unwrap_or_default(),
         ]
     }
 }
@@ -487,6 +499,8 @@ impl Record for Alert {
             "avg_daily_sales",
             "lead_time_days",
             "suggested_reorder_quantity",
+            "window_days",
+            "on_order",
         ]
     }
     fn cells(&self) -> Vec<Cell> {
@@ -508,6 +522,8 @@ impl Record for Alert {
             Cell::Number(self.avg_daily_sales.clone()),
             Cell::num(self.lead_time_days),
             Cell::num(Some(self.suggested_reorder_quantity)),
+            Cell::num(Some(self.window_days)),
+            Cell::num(Some(self.on_order)),
         ]
     }
     fn table() -> &'static [Column] {
@@ -670,6 +686,8 @@ mod tests {
             avg_daily_sales: "6.67".into(),
             lead_time_days: lead,
             suggested_reorder_quantity: 230,
+            window_days: 30,
+            on_order: 0,
         }
     }
 

@@ -52,6 +52,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         super::orders::show,
         super::orders::receive,
         super::orders::close,
+        super::plan::reorder_plan,
     ),
     modifiers(&Bearer)
 )]

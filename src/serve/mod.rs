@@ -17,6 +17,7 @@ mod idempotency;
 mod log;
 mod meta;
 mod orders;
+mod plan;
 mod products;
 mod schema;
 mod state;
@@ -80,6 +81,10 @@ pub fn app_with(state: Arc<State>, limits: Limits) -> Router {
         .route("/api/stock/adjustments", post(stock::adjust))
         .route("/api/stock/transfers", post(stock::transfer))
         .route("/api/stock/counts", post(stock::count))
+        .route(
+            "/api/companies/{company_id}/reorder-plan",
+            get(plan::reorder_plan),
+        )
         .route(
             "/api/companies/{company_id}/alerts/low-stock",
             get(alerts::low_stock),

@@ -18,7 +18,7 @@ use crate::model::{CompanyId, ProductId, SupplierId, Timestamp, WarehouseId};
 /// when none is set.
 pub const SQL: &str = "
 WITH low AS MATERIALIZED (
-    SELECT i.product_id, i.warehouse_id, i.quantity,
+    SELECT i.product_id, i.warehouse_id, i.quantity, lt.max_quantity,
            coalesce(lt.quantity, p.threshold, tt.quantity, c.default_threshold, ?5) AS threshold
     FROM product p
     JOIN company c ON c.id = p.company_id
@@ -33,12 +33,20 @@ WITH low AS MATERIALIZED (
 sold AS MATERIALIZED (
     SELECT low.*, (SELECT CAST(-sum(m.delta) AS BIGINT) FROM movement m
                    WHERE m.product_id = low.product_id AND m.warehouse_id = low.warehouse_id
-                     AND m.occurred_at > ?3 AND m.occurred_at <= ?4 AND m.reason = 'sale') AS units_sold
+                     AND m.occurred_at > ?3 AND m.occurred_at <= ?4 AND m.reason = 'sale') AS units_sold,
+                  (SELECT min(m.occurred_at) FROM movement m
+                   WHERE m.product_id = low.product_id AND m.warehouse_id = low.warehouse_id) AS first_at
     FROM low
 )
 SELECT sold.product_id, p.name AS product_name, p.sku, sold.warehouse_id, w.name AS warehouse_name,
        sold.quantity, sold.threshold, sold.units_sold, p.type, s.id AS supplier_id,
-       s.name AS supplier_name, s.contact_email, ps.lead_time_days
+       s.name AS supplier_name, s.contact_email, ps.lead_time_days, sold.first_at,
+       coalesce(ps.pack_size, 1) AS pack_size, coalesce(ps.min_order_quantity, 0) AS min_order_quantity,
+       sold.max_quantity,
+       (SELECT CAST(coalesce(sum(l.quantity - l.received), 0) AS BIGINT)
+        FROM purchase_order_line l JOIN purchase_order o ON o.id = l.order_id
+        WHERE o.status = 'open' AND l.product_id = sold.product_id
+          AND o.warehouse_id = sold.warehouse_id) AS on_order
 FROM sold
 JOIN product p ON p.id = sold.product_id
 JOIN warehouse w ON w.id = sold.warehouse_id
@@ -62,6 +70,11 @@ const COLUMNS: &[(&str, &str)] = &[
     ("s.name", "supplier_name"),
     ("s.contact_email", "contact_email"),
     ("ps.lead_time_days", "lead_time_days"),
+    ("sold.first_at", "first_at"),
+    ("ps.pack_size", "pack_size"),
+    ("ps.min_order_quantity", "min_order_quantity"),
+    ("sold.max_quantity", "max_quantity"),
+    ("on_order", "on_order"),
 ];
 
 /// Column `$name` of [`COLUMNS`], by its position (see [`super::position`]).
@@ -96,6 +109,16 @@ pub struct Low {
     pub supplier: Option<(SupplierId, String, Option<String>)>,
     /// The primary supplier's lead time.
     pub lead_time_days: Option<i64>,
+    /// The pair's earliest movement of any reason (SPEC 11's window start).
+    pub first_at: Timestamp,
+    /// The primary supplier's pack size (1 without one).
+    pub pack_size: i64,
+    /// The primary supplier's minimum order (0 without one).
+    pub min_order_quantity: i64,
+    /// The pair's max, if set.
+    pub max: Option<i64>,
+    /// Ordered and not received, on the pair's open purchase orders.
+    pub on_order: i64,
 }
 
 /// The pairs of `company` (or of one of its warehouses) below their
@@ -132,6 +155,11 @@ pub fn low(
                 units_sold: r.get(col!("units_sold"))?,
                 supplier,
                 lead_time_days: r.get(col!("lead_time_days"))?,
+                first_at: r.get(col!("first_at"))?,
+                pack_size: r.get(col!("pack_size"))?,
+                min_order_quantity: r.get(col!("min_order_quantity"))?,
+                max: r.get(col!("max_quantity"))?,
+                on_order: r.get(col!("on_order"))?,
             })
         },
     )

@@ -160,7 +160,8 @@ pub fn links_of(
 ) -> Result<Vec<SupplierLink>> {
     tx.query_map(
         "SELECT s.id, s.company_id, s.name, s.contact_email, s.phone,
-                ps.is_primary, ps.lead_time_days, ps.cost_cents
+                ps.is_primary, ps.lead_time_days, ps.cost_cents, ps.pack_size,
+                ps.min_order_quantity
          FROM product_supplier ps JOIN supplier s ON s.id = ps.supplier_id
          WHERE ps.product_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR ps.supplier_id = ?2)
          ORDER BY ps.is_primary DESC, ps.supplier_id",
@@ -172,6 +173,8 @@ pub fn links_of(
                 is_primary: r.get("is_primary")?,
                 lead_time_days: r.get("lead_time_days")?,
                 cost: r.get("cost_cents")?,
+                pack_size: r.get("pack_size")?,
+                min_order_quantity: r.get("min_order_quantity")?,
             })
         },
     )
@@ -186,6 +189,10 @@ pub struct Terms {
     pub lead_time_days: Option<i64>,
     /// Unit cost.
     pub cost: Option<Money>,
+    /// Pack size (a new link without one: 1).
+    pub pack_size: Option<i64>,
+    /// Minimum order (a new link without one: 0).
+    pub min_order_quantity: Option<i64>,
 }
 
 /// Links a product to a supplier of its company, or updates the link; with
@@ -205,20 +212,25 @@ pub fn link(
         )?;
     }
     tx.execute(
-        "INSERT INTO product_supplier (product_id, supplier_id, company_id, is_primary, lead_time_days, cost_cents)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO product_supplier (product_id, supplier_id, company_id, is_primary, lead_time_days,
+                                       cost_cents, pack_size, min_order_quantity)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, coalesce(CAST(?7 AS BIGINT), 1), coalesce(CAST(?8 AS BIGINT), 0))
          ON CONFLICT (product_id, supplier_id) DO UPDATE SET
              is_primary = CASE WHEN excluded.is_primary THEN TRUE
                                ELSE product_supplier.is_primary END,
              lead_time_days = coalesce(excluded.lead_time_days, product_supplier.lead_time_days),
-             cost_cents = coalesce(excluded.cost_cents, product_supplier.cost_cents)",
+             cost_cents = coalesce(excluded.cost_cents, product_supplier.cost_cents),
+             pack_size = coalesce(CAST(?7 AS BIGINT), product_supplier.pack_size),
+             min_order_quantity = coalesce(CAST(?8 AS BIGINT), product_supplier.min_order_quantity)",
         params![
             product,
             supplier,
             company,
             terms.primary,
             terms.lead_time_days,
-            terms.cost
+            terms.cost,
+            terms.pack_size,
+            terms.min_order_quantity
         ],
     )?;
     Ok(())

@@ -30,6 +30,7 @@ pub mod history;
 pub mod idempotency;
 pub mod ledger;
 pub mod order;
+pub mod plan;
 pub mod postgres;
 pub mod product;
 pub mod sqlite;

@@ -37,19 +37,22 @@ pub fn set_type(tx: &Tx<'_>, company: CompanyId, ty: &str, quantity: i64) -> Res
     Ok(())
 }
 
-/// Sets the threshold of one product in one warehouse (of its company).
+/// Sets the threshold and max of one product in one warehouse (of its
+/// company), replacing both.
 pub fn set_location(
     tx: &Tx<'_>,
     product: ProductId,
     warehouse: WarehouseId,
     company: CompanyId,
     quantity: i64,
+    max: Option<i64>,
 ) -> Result<()> {
     tx.execute(
-        "INSERT INTO location_threshold (product_id, warehouse_id, company_id, quantity)
-         VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (product_id, warehouse_id) DO UPDATE SET quantity = excluded.quantity",
-        params![product, warehouse, company, quantity],
+        "INSERT INTO location_threshold (product_id, warehouse_id, company_id, quantity, max_quantity)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (product_id, warehouse_id) DO UPDATE SET
+             quantity = excluded.quantity, max_quantity = excluded.max_quantity",
+        params![product, warehouse, company, quantity, max],
     )
     .map(drop)
 }
@@ -69,20 +72,23 @@ pub struct Listed {
     pub warehouse_name: Option<String>,
     /// The threshold.
     pub quantity: i64,
+    /// The max, for `product_warehouse`.
+    pub max: Option<i64>,
 }
 
 /// Every threshold of a company, most general first.
 pub fn list(tx: &Tx<'_>, company: CompanyId) -> Result<Vec<Listed>> {
     let sql = format!(
         "SELECT 'default' AS scope, NULL AS type, NULL AS sku, CAST(NULL AS BIGINT) AS warehouse_id,
-                default_threshold AS quantity, 0 AS level, '' AS sort_key, NULL AS warehouse_name
+                default_threshold AS quantity, 0 AS level, '' AS sort_key, NULL AS warehouse_name,
+                CAST(NULL AS BIGINT) AS max_quantity
              FROM company WHERE id = ?1 AND default_threshold IS NOT NULL
-         UNION ALL SELECT 'type', type, NULL, NULL, quantity, 1, type {}, NULL FROM type_threshold
+         UNION ALL SELECT 'type', type, NULL, NULL, quantity, 1, type {}, NULL, NULL FROM type_threshold
              WHERE company_id = ?1
-         UNION ALL SELECT 'product', NULL, sku, NULL, threshold, 2, sku_key, NULL FROM product
+         UNION ALL SELECT 'product', NULL, sku, NULL, threshold, 2, sku_key, NULL, NULL FROM product
              WHERE company_id = ?1 AND threshold IS NOT NULL
          UNION ALL SELECT 'product_warehouse', NULL, p.sku, lt.warehouse_id, lt.quantity, 3,
-                          p.sku_key, w.name
+                          p.sku_key, w.name, lt.max_quantity
              FROM location_threshold lt JOIN product p ON p.id = lt.product_id
              JOIN warehouse w ON w.id = lt.warehouse_id
              WHERE lt.company_id = ?1
@@ -97,6 +103,7 @@ pub fn list(tx: &Tx<'_>, company: CompanyId) -> Result<Vec<Listed>> {
             warehouse_id: r.get("warehouse_id")?,
             warehouse_name: r.get("warehouse_name")?,
             quantity: r.get("quantity")?,
+            max: r.get("max_quantity")?,
         })
     })
 }

@@ -10,6 +10,7 @@ mod support;
 
 mod harness;
 mod orders;
+mod plan;
 mod routes;
 mod socket;
 mod tenancy;

@@ -39,6 +39,7 @@ async fn openapi_lists_every_route_of_the_spec() {
         routes,
         [
             "GET /api/companies/{company_id}/alerts/low-stock",
+            "GET /api/companies/{company_id}/reorder-plan",
             "GET /api/health",
             "GET /api/openapi.json",
             "GET /api/orders",

@@ -268,7 +268,10 @@ fn alerts_worked_example_is_the_same_through_both_doors() {
     )));
     assert_eq!(cli["total_alerts"], 1);
     assert_eq!(cli["alerts"][0]["current_stock"], 5);
-    assert_eq!(cli["alerts"][0]["days_until_stockout"], 5);
+    // SPEC 11: the pair's first movement is the sale on 01-05T10:00, so its
+    // window is ceil(9.58 days) = 10 days, not 30: floor(5 × 10 / 30) = 1.
+    assert_eq!(cli["alerts"][0]["window_days"], 10);
+    assert_eq!(cli["alerts"][0]["days_until_stockout"], 1);
     assert_eq!(
         cli["alerts"][0]["supplier"]["contact_email"],
         "orders@supplier.com"

@@ -8,8 +8,24 @@ use crate::support::{Sf, argv, product_create};
 
 const AS_OF: &str = "2026-03-31T00:00:00Z";
 
+/// Creates `sku` with `extra` flags; its opening stock (`--warehouse W
+/// --quantity N` in `extra`) arrives as a receipt on 2026-01-01, before the
+/// window, so every pair is older than the window and the figures are over
+/// the whole 30 days (SPEC 11: a younger pair's window is shorter).
 fn create(sf: &Sf, company: &str, sku: &str, extra: &[&str]) {
-    sf.run(&product_create(company, sku, sku, "1", extra)).ok();
+    let mut flags = extra.to_vec();
+    let opening = flags.iter().position(|f| *f == "--warehouse").map(|at| {
+        let pair: Vec<&str> = flags.drain(at..at + 4).collect();
+        assert_eq!(pair[2], "--quantity", "{extra:?}");
+        (
+            pair[1].parse::<i64>().unwrap(),
+            pair[3].parse::<i64>().unwrap(),
+        )
+    });
+    sf.run(&product_create(company, sku, sku, "1", &flags)).ok();
+    if let Some((warehouse, quantity)) = opening {
+        sf.adjust(sku, warehouse, quantity, "receipt", "2026-01-01");
+    }
 }
 
 /// Builds the example. Company 1 (Acme): warehouses 1 Main, 2 North; suppliers
@@ -354,4 +370,71 @@ fn every_format_carries_the_same_alerts() {
             .ends_with(&format!("{counts}\nshowing 4–5; --limit/--offset to page")),
         "{paged}"
     );
+}
+
+#[test]
+fn a_pair_younger_than_the_window_sells_over_its_own_days() {
+    let sf = Sf::acme();
+    // YNG-1, threshold 10: 20 received 7 days before as-of, 14 sold since: 6 left.
+    create(&sf, "1", "YNG-1", &argv("--threshold 10"));
+    sf.adjust("YNG-1", 1, 20, "receipt", "2026-03-24");
+    sf.adjust("YNG-1", 1, -14, "sale", "2026-03-30");
+    // HALF-1: first movement 6½ days before as-of, which counts as 7 days.
+    create(&sf, "1", "HALF-1", &argv("--threshold 10"));
+    sf.adjust("HALF-1", 1, 20, "receipt", "2026-03-24T12:00:00Z");
+    sf.adjust("HALF-1", 1, -14, "sale", "2026-03-30");
+    let report = alerts(&sf, &[]);
+    for a in report["alerts"].as_array().unwrap() {
+        // window_days = min(30, ceil(7 days)) = 7, not 30.
+        assert_eq!(a["window_days"], 7, "{a}");
+        // floor(6 × 7 / 14) = 3 days left (over 30 days it would read 12).
+        assert_eq!(a["days_until_stockout"], 3, "{a}");
+        // 14 / 7 = 2.00 a day (not 14 / 30 = 0.47).
+        assert_eq!(a["avg_daily_sales"], "2.00", "{a}");
+        // No supplier, lead 0, cover 30: S = max(10, ceil(14 × 30 / 7) = 60) = 60;
+        // 6 < ROP max(10, 0) = 10, so 60 − 6 = 54 (over 30 days it would be 8).
+        assert_eq!(a["suggested_reorder_quantity"], 54, "{a}");
+    }
+    assert_eq!(report["total_alerts"], 2);
+    // An older pair keeps the whole window.
+    let old = alerts(&sf, &["--days", "5"]);
+    assert_eq!(old["alerts"][0]["window_days"], 5);
+}
+
+#[test]
+fn the_suggestion_comes_in_the_suppliers_packs_and_minimum() {
+    let sf = example();
+    sf.run(&argv(
+        "supplier link --sku CAB-1 --supplier 1 --pack-size 12",
+    ))
+    .ok();
+    let cab = |report: &Value, w: i64| {
+        report["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["sku"] == "CAB-1" && a["warehouse_id"] == w)
+            .unwrap()["suggested_reorder_quantity"]
+            .clone()
+    };
+    // Main needs 5 (see the worked example): one pack of 12. North needs 15: two, 24.
+    let report = alerts(&sf, &[]);
+    assert_eq!((cab(&report, 1), cab(&report, 2)), (json!(12), json!(24)));
+    // A minimum of 30 in packs of 12: ceil(30 / 12) = 3 packs, 36, for both.
+    sf.run(&argv(
+        "supplier link --sku CAB-1 --supplier 1 --min-order 30",
+    ))
+    .ok();
+    let report = alerts(&sf, &[]);
+    assert_eq!((cab(&report, 1), cab(&report, 2)), (json!(36), json!(36)));
+    // A max of 40 in Main (threshold 25 stays, type "cable"): S = 40, need
+    // 40 − 20 = 20 → 36 by the minimum; 56 > 40, but one pack less (24)
+    // is below the minimum of 30, so it stays 36.
+    sf.run(&argv(
+        "threshold set --sku CAB-1 --warehouse 1 --quantity 25 --max 40",
+    ))
+    .ok();
+    assert_eq!(cab(&alerts(&sf, &[]), 1), json!(36));
+    // Which pairs alert, and their days left, do not change.
+    assert_eq!(alerts(&sf, &[])["total_alerts"], 8);
 }

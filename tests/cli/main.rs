@@ -22,6 +22,7 @@ mod ledger_props;
 mod orders;
 mod output;
 mod pipes;
+mod plan;
 mod postgres;
 mod product;
 mod recipes;

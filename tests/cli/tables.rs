@@ -91,7 +91,7 @@ const TABLES: &[&[&str]] = &[
 
 /// What the binary prints on a `cols`-wide terminal (stdout and stderr both
 /// go to the terminal), with `env` added to the test environment.
-fn on_terminal(sf: &Sf, cols: u16, env: &[(&str, &str)], args: &[&str]) -> String {
+pub(crate) fn on_terminal(sf: &Sf, cols: u16, env: &[(&str, &str)], args: &[&str]) -> String {
     let quoted: Vec<String> = std::iter::once(BIN)
         .chain(args.iter().copied())
         .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
@@ -136,7 +136,7 @@ fn plain(text: &str) -> String {
     out
 }
 
-fn widest(text: &str) -> usize {
+pub(crate) fn widest(text: &str) -> usize {
     plain(text)
         .lines()
         .map(UnicodeWidthStr::width)
