@@ -133,7 +133,8 @@ pub struct LinkArgs {
     /// The supplier's id (of the product's company)
     #[arg(long, value_name = "ID")]
     supplier: String,
-    /// Make this the product's one primary supplier (demotes any other)
+    /// Make this the product's one primary supplier (demotes any other); a
+    /// product's first supplier is its primary without it
     #[arg(long)]
     primary: bool,
     /// Days from order to delivery

@@ -137,7 +137,8 @@ pub struct Link {
     pub sku: Sku,
     /// The supplier (of the product's company).
     pub supplier: SupplierId,
-    /// Make this the product's primary supplier, demoting any other.
+    /// Make this the product's primary supplier, demoting any other (a
+    /// product without a primary supplier takes the link as primary anyway).
     pub primary: bool,
     /// Lead time in days.
     pub lead_time_days: Option<i64>,
@@ -173,8 +174,12 @@ pub(crate) fn link_in(tx: &Tx<'_>, link: &Link) -> Result<SupplierLink> {
     // The product's row is locked first, so concurrent links of one product
     // queue: the demotion and the new primary are one step for each.
     crate::store::product::lock(tx, product.id)?;
+    // A product without a primary supplier takes this one (SPEC 11's trap:
+    // an alert names only a primary supplier, so a product linked to one
+    // supplier without `--primary` would alert with none and no word said).
+    let primary = link.primary || !stored::has_primary(tx, product.id)?;
     let terms = Terms {
-        primary: link.primary,
+        primary,
         lead_time_days: link.lead_time_days,
         cost: link.cost,
         pack_size: link.pack_size,

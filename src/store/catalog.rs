@@ -180,6 +180,17 @@ pub fn links_of(
     )
 }
 
+/// Whether the product has a primary supplier.
+pub fn has_primary(tx: &Tx<'_>, product: ProductId) -> Result<bool> {
+    Ok(tx
+        .query_opt(
+            "SELECT 1 AS one FROM product_supplier WHERE product_id = ?1 AND is_primary",
+            params![product],
+            |_| Ok(()),
+        )?
+        .is_some())
+}
+
 /// A link's terms as `supplier link` sets them (`None` keeps the stored value).
 #[derive(Debug, Clone, Copy)]
 pub struct Terms {

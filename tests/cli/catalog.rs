@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::support::{Sf, argv, id, product_create};
+use crate::support::{Sf, argv, argv_with, id, product_create};
 
 #[test]
 fn company_names_are_unique_case_insensitively() {
@@ -224,6 +224,47 @@ fn linking_again_updates_and_primary_is_unique() {
     sf.run(&["check"]).ok();
 }
 
+#[test]
+fn a_products_first_supplier_is_its_primary_so_its_alert_names_it() {
+    let sf = Sf::new();
+    sf.company("Acme");
+    sf.warehouse(1, "Main");
+    let a = sf.supplier(1, "Bolts Ltd", "a@a.example").to_string();
+    let b = sf.supplier(1, "Backup Co", "b@b.example").to_string();
+    sf.product(1, "WID", &argv("--threshold 10"));
+    for delta in ["5 --reason receipt", "-2 --reason sale"] {
+        sf.run(&argv(&format!(
+            "stock adjust --sku WID --warehouse 1 --delta {delta}"
+        )))
+        .ok();
+    }
+    // No --primary: the product has no primary supplier yet, so this is it.
+    let first = sf.json(&argv_with("supplier link --sku WID --supplier {}", &[&a]));
+    assert_eq!(first["is_primary"], true, "{first}");
+    // A second link without --primary stays secondary; the first stays primary.
+    let second = sf.json(&argv_with("supplier link --sku WID --supplier {}", &[&b]));
+    assert_eq!(second["is_primary"], false, "{second}");
+    let alerts = sf.json(&argv("alerts low-stock --company 1"));
+    assert_eq!(
+        alerts["alerts"][0]["supplier"]["name"], "Bolts Ltd",
+        "{alerts}"
+    );
+    // --primary on the second demotes the first, as before.
+    sf.run(&argv_with(
+        "supplier link --sku WID --supplier {} --primary",
+        &[&b],
+    ))
+    .ok();
+    let shown = sf.json(&argv("product show WID"));
+    let primary: Vec<&str> = shown["suppliers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["is_primary"] == true)
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(primary, ["Backup Co"]);
+}
 #[test]
 fn thresholds_at_every_level_are_listed() {
     let sf = Sf::acme();

@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use crate::copy::fill;
 use crate::support::{
-    Engine, Server, Sf, admin_url, argv, count, kill_at, shell_loops, skip_unless_postgres,
-    wait_all, without_password,
+    Engine, Server, Sf, admin_url, argv, argv_with, count, kill_at, shell_loops,
+    skip_unless_postgres, wait_all, without_password,
 };
 
 /// The sum of the ledger's deltas for a product in a warehouse, from `stock history`.
@@ -604,9 +604,17 @@ fn flags_cross_to_the_server_as_booleans_and_back_as_they_were() {
     }
     let original = Sf::new_on(Engine::Sqlite);
     fill(&original);
-    // A link that is not primary beside the primary one.
+    // A link that is not primary beside the primary one: WID-2's first
+    // link (2-1) is its primary until a second supplier takes it over.
     original
         .run(&["supplier", "link", "--sku", "WID-2", "--supplier", "1"])
+        .ok();
+    let second = original.supplier(1, "Second", "second@example.com");
+    original
+        .run(&argv_with(
+            "supplier link --sku WID-2 --supplier {} --primary",
+            &[&second.to_string()],
+        ))
         .ok();
     let before = file_flags(&original);
     // fill: PAIR is a bundle, WID-2 archived, WID-1's link (1-1) primary.
@@ -618,6 +626,7 @@ fn flags_cross_to_the_server_as_booleans_and_back_as_they_were() {
             ("WID-2".to_owned(), 0, 1),
             ("link 1-1".to_owned(), 1, 0),
             ("link 2-1".to_owned(), 0, 0),
+            (format!("link 2-{second}"), 1, 0),
         ]
     );
     let server = Sf::bare_on(Engine::Postgres);
