@@ -16,7 +16,9 @@
 # 2. one `stock adjust` process vs sqlite3 running the same transaction;
 # 3. `alerts low-stock` (JSON and CSV) vs the best single SQL statement for the
 #    rule, run by sqlite3 over a plain ledger table with its ideal index
-#    (and the two are checked to give the same alerts).
+#    (and the two are checked to give the same alerts);
+# 4. `reorder plan` (without and with --service-level 95) vs `alerts low-stock`
+#    on the same database, in the same run.
 # Medians of repeated runs; the machine is printed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -141,4 +143,21 @@ hyperfine -N --warmup 2 --runs 15 --export-json "$DIR/alerts.json" \
 sqlite3 -init "$DIR/alerts.sql" "$PLAIN" .quit > "$DIR/theirs.csv" 2>/dev/null
 read -r _ ARSS < <(elapsed "$SF" --db "$FULL" $ALERTS --format json)
 bench/alerts_compare.py "$DIR" "$ARSS" sqlite3 "<= 1.5x, < 500 ms, < 100 MB"
+
+# --- 4. reorder plan against the alerts ---------------------------------------------
+echo; echo "== reorder plan --company 1 --as-of 2026-11-01 vs alerts low-stock on the same data"
+PLAN="reorder plan --company 1 --as-of 2026-11-01"
+hyperfine -N -w 1 -r 5 --export-json "$DIR/plan.json" \
+    -n alerts "$SF --db $FULL $ALERTS --format json" \
+    -n plan "$SF --db $FULL $PLAN --format json" \
+    -n plan-95 "$SF --db $FULL $PLAN --service-level 95 --format json" >/dev/null
+python3 - "$DIR/plan.json" <<'EOF2'
+import json, sys
+r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
+a = r["alerts"]
+print(f"alerts low-stock           {a*1000:7.1f} ms (median)")
+print(f"reorder plan               {r['plan']*1000:7.1f} ms  {r['plan']/a:5.2f} x alerts")
+print(f"reorder plan, level 95     {r['plan-95']*1000:7.1f} ms  {r['plan-95']/a:5.2f} x alerts")
+print("target: <= 1.5x alerts")
+EOF2
 echo; echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"

@@ -204,7 +204,8 @@ pub(crate) fn plan_in(tx: &Tx<'_>, tenant: Tenant, q: &Query) -> Result<Plan> {
         })?;
     }
     let window = (q.as_of.plus_days(-q.days), q.as_of);
-    let rows = stored::candidates(tx, q.company, q.warehouse, q.supplier, window, FALLBACK)
+    let z = q.service_level.map(ServiceLevel::z);
+    let rows = stored::candidates(tx, q.company, q.warehouse, q.supplier, window, FALLBACK, z)
         .map_err(|e| {
             if crate::store::is_overflow(&e) {
                 Error::database(format!(

@@ -324,6 +324,63 @@ fn a_young_pair_sells_over_its_own_days() {
 }
 
 #[test]
+fn safety_stock_alone_puts_a_pair_above_its_lead_time_demand_in_the_plan() {
+    let sf = worked_example();
+    // 9 more received: 19 left, above the threshold (10) and the lead time's
+    // demand ceil(60 × 7 / 30) = 14, below ROP 14 + SS 7 = 21 at 95 %.
+    apply(&sf, "ADH-1,1,9,receipt,2026-02-19T00:00:00Z\n");
+    assert_eq!(
+        plan(&sf, &argv("--cover-days 14")),
+        json!({"orders": [], "total_lines": 0})
+    );
+    let got = plan(&sf, &argv("--cover-days 14 --service-level 95"));
+    let line = &got["orders"][0]["lines"][0];
+    // S = 49 (as the worked example); need 49 − 19 = 30 → 3 packs of 12 = 36.
+    assert_eq!(
+        (
+            &line["stock"],
+            &line["safety_stock"],
+            &line["reorder_point"],
+            &line["need"],
+            &line["quantity"]
+        ),
+        (&json!(19), &json!(7), &json!(21), &json!(30), &json!(36))
+    );
+}
+
+#[test]
+fn a_young_pair_above_its_threshold_orders_at_its_own_rate() {
+    let sf = Sf::acme();
+    sf.supplier(1, "BondTech", "orders@bondtech.example");
+    sf.run(&argv(
+        "product create --company 1 --sku NEW-1 --name New --price 1",
+    ))
+    .ok();
+    sf.run(&argv(
+        "supplier link --sku NEW-1 --supplier 1 --primary --lead-time-days 14",
+    ))
+    .ok();
+    // Stocked 7 days before as-of, 14 sold since: 26 left, above 10. Over its
+    // 7 days ROP = ceil(14 × 14 / 7) = 28 > 26 (over 30 days it would be 7);
+    // S = ceil(14 × (14 + 14) / 7) = 56: 56 − 26 = 30.
+    apply(
+        &sf,
+        "NEW-1,1,40,receipt,2026-03-24\nNEW-1,1,-14,sale,2026-03-30\n",
+    );
+    let got = plan(&sf, &argv("--cover-days 14"));
+    let line = &got["orders"][0]["lines"][0];
+    assert_eq!(
+        (
+            &line["stock"],
+            &line["window_days"],
+            &line["reorder_point"],
+            &line["quantity"]
+        ),
+        (&json!(26), &json!(7), &json!(28), &json!(30))
+    );
+}
+
+#[test]
 fn a_slow_mover_gets_no_safety_stock_and_says_why() {
     let sf = worked_example();
     sf.run(&argv(
