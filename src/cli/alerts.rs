@@ -22,25 +22,8 @@ pub enum AlertsCmd {
         /// Only this warehouse (of the company)
         #[arg(long, value_name = "ID")]
         warehouse: Option<String>,
-        /// Sales window in days, ending at --as-of
-        #[arg(
-            long,
-            value_name = "N",
-            default_value = "30",
-            allow_negative_numbers = true
-        )]
-        days: String,
-        /// End of the sales window (RFC 3339 or a date; default now)
-        #[arg(long, value_name = "TIME")]
-        as_of: Option<String>,
-        /// Days of sales a reorder should cover beyond the supplier's lead time
-        #[arg(
-            long,
-            value_name = "N",
-            default_value = "30",
-            allow_negative_numbers = true
-        )]
-        cover_days: String,
+        #[command(flatten)]
+        window: Window,
         /// Print at most N alerts
         #[arg(long, value_name = "N", allow_negative_numbers = true)]
         limit: Option<String>,
@@ -67,23 +50,67 @@ fn index(what: &str, text: &str) -> Result<usize> {
     usize::try_from(n).map_err(|_| Error::invalid(format!("{what} is too large: {text}")))
 }
 
+/// The sales window `alerts low-stock` and `reorder plan` both read.
+#[derive(Debug, clap::Args)]
+pub struct Window {
+    /// Sales window in days, ending at --as-of
+    #[arg(
+        long,
+        value_name = "N",
+        default_value = "30",
+        allow_negative_numbers = true
+    )]
+    days: String,
+    /// End of the sales window (RFC 3339 or a date; default now)
+    #[arg(long, value_name = "TIME")]
+    as_of: Option<String>,
+    /// Days of sales an order should cover beyond the supplier's lead time
+    #[arg(
+        long,
+        value_name = "N",
+        default_value = "30",
+        allow_negative_numbers = true
+    )]
+    cover_days: String,
+}
+
+/// A [`Window`] parsed: days in it, its end, days an order covers.
+pub struct Parsed {
+    pub days: i64,
+    pub as_of: Timestamp,
+    pub cover_days: i64,
+}
+
+impl Window {
+    /// The window's values, each checked (its end defaults to `now`).
+    pub fn parse(&self, now: Timestamp) -> Result<Parsed> {
+        Ok(Parsed {
+            days: Quantity::parse_positive("days", &self.days)?.get(),
+            as_of: opt(self.as_of.as_deref(), Timestamp::parse)?.unwrap_or(now),
+            cover_days: count("cover days", &self.cover_days)?,
+        })
+    }
+}
+
 pub fn run(cmd: AlertsCmd, app: &App) -> Result<Exit> {
     let AlertsCmd::LowStock {
         company,
         warehouse,
-        days,
-        as_of,
-        cover_days,
+        window,
         limit,
         offset,
         exit_code,
     } = cmd;
+    // In the order the flags are listed, so the first bad one is named.
+    let company = CompanyId::parse(&company)?;
+    let warehouse = opt(warehouse.as_deref(), WarehouseId::parse)?;
+    let window = window.parse(app.ctx.now)?;
     let query = Query {
-        company: CompanyId::parse(&company)?,
-        warehouse: opt(warehouse.as_deref(), WarehouseId::parse)?,
-        days: Quantity::parse_positive("days", &days)?.get(),
-        as_of: opt(as_of.as_deref(), Timestamp::parse)?.unwrap_or(app.ctx.now),
-        cover_days: count("cover days", &cover_days)?,
+        company,
+        warehouse,
+        days: window.days,
+        as_of: window.as_of,
+        cover_days: window.cover_days,
         limit: opt(limit.as_deref(), |l| index("limit", l))?,
         offset: index("offset", &offset)?,
     };

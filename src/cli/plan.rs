@@ -3,10 +3,11 @@
 use clap::Subcommand;
 use stockflow::Exit;
 use stockflow::error::Result;
-use stockflow::model::{CompanyId, Quantity, SupplierId, Timestamp, WarehouseId};
+use stockflow::model::{CompanyId, SupplierId, WarehouseId};
 use stockflow::ops::plan::{self, Query};
 use stockflow::render::orders::Orders;
 
+use super::alerts::Window;
 use super::{App, opt};
 
 #[derive(Debug, Subcommand)]
@@ -32,25 +33,8 @@ Examples:
         /// Only products whose primary supplier is this one
         #[arg(long, value_name = "ID")]
         supplier: Option<String>,
-        /// Sales window in days, ending at --as-of
-        #[arg(
-            long,
-            value_name = "N",
-            default_value = "30",
-            allow_negative_numbers = true
-        )]
-        days: String,
-        /// End of the sales window (RFC 3339 or a date; default now)
-        #[arg(long, value_name = "TIME")]
-        as_of: Option<String>,
-        /// Days of sales an order should cover beyond the supplier's lead time
-        #[arg(
-            long,
-            value_name = "N",
-            default_value = "30",
-            allow_negative_numbers = true
-        )]
-        cover_days: String,
+        #[command(flatten)]
+        window: Window,
         /// Hold safety stock for this service level, in percent (above 50, below 100: 95, 99.5)
         #[arg(long, value_name = "PCT", allow_negative_numbers = true)]
         service_level: Option<String>,
@@ -65,19 +49,22 @@ pub fn run(cmd: ReorderCmd, app: &App) -> Result<Exit> {
         company,
         warehouse,
         supplier,
-        days,
-        as_of,
-        cover_days,
+        window,
         service_level,
         commit,
     } = cmd;
+    // In the order the flags are listed, so the first bad one is named.
+    let company = CompanyId::parse(&company)?;
+    let warehouse = opt(warehouse.as_deref(), WarehouseId::parse)?;
+    let supplier = opt(supplier.as_deref(), SupplierId::parse)?;
+    let window = window.parse(app.ctx.now)?;
     let query = Query {
-        company: CompanyId::parse(&company)?,
-        warehouse: opt(warehouse.as_deref(), WarehouseId::parse)?,
-        supplier: opt(supplier.as_deref(), SupplierId::parse)?,
-        days: Quantity::parse_positive("days", &days)?.get(),
-        as_of: opt(as_of.as_deref(), Timestamp::parse)?.unwrap_or(app.ctx.now),
-        cover_days: Quantity::parse("cover days", &cover_days)?.get(),
+        company,
+        warehouse,
+        supplier,
+        days: window.days,
+        as_of: window.as_of,
+        cover_days: window.cover_days,
         service_level: opt(service_level.as_deref(), str::parse)?,
     };
     let mut db = app.open()?;
